@@ -1,0 +1,61 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Module boundaries (see docs/architecture.md):
+// - ZooKeeperProtocol and ZooKeeperCore are pure: no NIO, no sockets, no clocks.
+// - ZooKeeperServer is the I/O shell around the core (NIO channels, disk, timers).
+let package = Package(
+    name: "zkdash",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "zkdash", targets: ["zkdash"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        .target(name: "ZooKeeperProtocol"),
+        // Txn log and snapshot files: opaque payloads, checksums, torn-tail recovery.
+        .target(name: "ZooKeeperStorage"),
+        // Operator surfaces that are pure text: zoo.cfg parsing and four-letter-word reports.
+        .target(name: "ZooKeeperAdmin", dependencies: ["ZooKeeperProtocol"]),
+        .target(
+            name: "ZooKeeperCore",
+            dependencies: [
+                "ZooKeeperProtocol",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "ZooKeeperServer",
+            dependencies: [
+                "ZooKeeperProtocol",
+                "ZooKeeperCore",
+                "ZooKeeperStorage",
+                "ZooKeeperAdmin",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "zkdash",
+            dependencies: [
+                "ZooKeeperServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "ZooKeeperProtocolTests", dependencies: ["ZooKeeperProtocol"]),
+        .testTarget(name: "ZooKeeperCoreTests", dependencies: ["ZooKeeperCore", "ZooKeeperProtocol"]),
+        .testTarget(name: "ZooKeeperStorageTests", dependencies: ["ZooKeeperStorage"]),
+        .testTarget(name: "ZooKeeperAdminTests", dependencies: ["ZooKeeperAdmin"]),
+        .testTarget(
+            name: "ZooKeeperServerTests",
+            dependencies: ["ZooKeeperServer", "ZooKeeperCore", "ZooKeeperProtocol"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

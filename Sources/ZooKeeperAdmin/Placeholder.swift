@@ -1,0 +1,2 @@
+// Placeholder until config and 4lw reports land.
+enum AdminPlaceholder {}

@@ -1,0 +1,2 @@
+// Placeholder until the storage files land.
+enum StoragePlaceholder {}
