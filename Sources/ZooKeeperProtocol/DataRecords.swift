@@ -88,3 +88,58 @@ public struct Stat: JuteRecord, Hashable {
         writer.writeLong(pzxid)
     }
 }
+
+/// One authenticated identity of a session, as whoAmI reports it.
+public struct ClientInfo: JuteRecord, Hashable {
+    public var authScheme: String
+    public var user: String
+    public init(authScheme: String = "", user: String = "") { self.authScheme = authScheme; self.user = user }
+    public init(from reader: inout JuteReader) throws {
+        authScheme = try reader.readNonNullString()
+        user = try reader.readNonNullString()
+    }
+    public func encode(to writer: inout JuteWriter) {
+        writer.writeString(authScheme)
+        writer.writeString(user)
+    }
+}
+
+/// A znode's metadata as snapshots store it: Stat without the derived
+/// dataLength and numChildren.
+public struct StatPersisted: JuteRecord, Hashable {
+    public var czxid: Int64 = 0
+    public var mzxid: Int64 = 0
+    public var ctime: Int64 = 0
+    public var mtime: Int64 = 0
+    public var version: Int32 = 0
+    public var cversion: Int32 = 0
+    public var aversion: Int32 = 0
+    public var ephemeralOwner: Int64 = 0
+    public var pzxid: Int64 = 0
+
+    public init() {}
+
+    public init(from reader: inout JuteReader) throws {
+        czxid = try reader.readLong()
+        mzxid = try reader.readLong()
+        ctime = try reader.readLong()
+        mtime = try reader.readLong()
+        version = try reader.readInt()
+        cversion = try reader.readInt()
+        aversion = try reader.readInt()
+        ephemeralOwner = try reader.readLong()
+        pzxid = try reader.readLong()
+    }
+
+    public func encode(to writer: inout JuteWriter) {
+        writer.writeLong(czxid)
+        writer.writeLong(mzxid)
+        writer.writeLong(ctime)
+        writer.writeLong(mtime)
+        writer.writeInt(version)
+        writer.writeInt(cversion)
+        writer.writeInt(aversion)
+        writer.writeLong(ephemeralOwner)
+        writer.writeLong(pzxid)
+    }
+}
