@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     ],
     targets: [
         .target(name: "ZooKeeperProtocol"),
@@ -26,6 +27,8 @@ let package = Package(
             dependencies: [
                 "ZooKeeperProtocol",
                 .product(name: "Logging", package: "swift-log"),
+                // Persistent hash tries: an O(1) copy of the whole tree for snapshots.
+                .product(name: "HashTreeCollections", package: "swift-collections"),
             ]
         ),
         .target(

@@ -1,0 +1,180 @@
+import ZooKeeperProtocol
+
+/// The authentication schemes Apache ships by default: world, auth (expanded at
+/// write time), digest, ip, plus "super" from `superDigest`. ACL decisions live
+/// here so prep (writes) and reads check them the same way.
+public struct AccessControl: Sendable {
+    /// `user:base64(sha1(user:password))` that grants super powers, as
+    /// `DigestAuthenticationProvider.superDigest`.
+    public var superDigest: String?
+
+    public init(superDigest: String? = nil) {
+        self.superDigest = superDigest
+    }
+
+    /// `user:password` → `user:base64(sha1(user:password))`.
+    public static func digestId(for credentials: String) -> String {
+        let user = credentials.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+        return user + ":" + Base64.encode(SHA1.hash(Array(credentials.utf8)))
+    }
+
+    /// Ids an `addAuth` adds to a connection, or nil when the scheme is unknown
+    /// (Apache answers AuthFailed and closes the connection).
+    public func authenticate(scheme: String, auth: [UInt8]) -> [Id]? {
+        switch scheme {
+        case "digest":
+            let digest = AccessControl.digestId(for: String(decoding: auth, as: UTF8.self))
+            var ids = [Id(scheme: "digest", id: digest)]
+            if let superDigest, digest == superDigest { ids.append(Id(scheme: "super", id: "")) }
+            return ids
+        default:
+            return nil
+        }
+    }
+
+    /// Apache's `checkACL`: an empty list, super, or any entry granting one of
+    /// the bits of `perm` to an id the connection holds.
+    public func isAllowed(_ perm: Perms, acl: [ACL], authIds: [Id]) -> Bool {
+        if acl.isEmpty { return true }
+        if authIds.contains(where: { $0.scheme == "super" }) { return true }
+        // Any shared bit grants, as Apache's `(acl.perms & perm) != 0`.
+        for entry in acl where !entry.perms.isDisjoint(with: perm) {
+            if entry.id.scheme == "world" && entry.id.id == "anyone" { return true }
+            for id in authIds where id.scheme == entry.id.scheme {
+                if matches(scheme: id.scheme, id: id.id, aclExpression: entry.id.id) { return true }
+            }
+        }
+        return false
+    }
+
+    private func matches(scheme: String, id: String, aclExpression: String) -> Bool {
+        switch scheme {
+        case "ip": IPMatcher.matches(address: id, expression: aclExpression)
+        default: id == aclExpression
+        }
+    }
+
+    /// Apache's `fixupACL`: drop duplicates, expand `auth` into the caller's
+    /// authenticated ids, and refuse empty lists and ids a provider finds invalid.
+    public func fixup(_ acl: [ACL], authIds: [Id]) -> Result<[ACL], ErrorCode> {
+        var unique: [ACL] = []
+        for entry in acl where !unique.contains(entry) { unique.append(entry) }
+        if unique.isEmpty { return .failure(.invalidACL) }
+        var fixed: [ACL] = []
+        for entry in unique {
+            let id = entry.id
+            if id.scheme == "world" && id.id == "anyone" {
+                fixed.append(entry)
+            } else if id.scheme == "auth" {
+                // Only providers whose ids prove an identity count (digest, super);
+                // Apache's ip provider reports isAuthenticated() == false.
+                let authenticated = authIds.filter { $0.scheme == "digest" || $0.scheme == "super" }
+                if authenticated.isEmpty { return .failure(.invalidACL) }
+                fixed.append(contentsOf: authenticated.map { ACL(perms: entry.perms, id: $0) })
+            } else if isValid(id) {
+                fixed.append(entry)
+            } else {
+                return .failure(.invalidACL)
+            }
+        }
+        return .success(fixed)
+    }
+
+    private func isValid(_ id: Id) -> Bool {
+        switch id.scheme {
+        case "digest": id.id.split(separator: ":", omittingEmptySubsequences: false).count == 2
+        case "ip": IPMatcher.isValid(expression: id.id)
+        case "super": true
+        default: false
+        }
+    }
+
+    /// Apache hides digest hashes from readers that lack ADMIN on the node.
+    public static func redacted(_ acl: [ACL]) -> [ACL] {
+        acl.map { entry in
+            guard entry.id.scheme == "digest", let colon = entry.id.id.firstIndex(of: ":") else { return entry }
+            return ACL(perms: entry.perms, id: Id(scheme: "digest", id: entry.id.id[..<colon] + ":x"))
+        }
+    }
+}
+
+/// The `ip` scheme: `addr` or `addr/bits`, IPv4 or IPv6.
+enum IPMatcher {
+    static func isValid(expression: String) -> Bool {
+        parse(expression) != nil
+    }
+
+    static func matches(address: String, expression: String) -> Bool {
+        guard let (network, bits) = parse(expression), let client = parseAddress(address),
+              client.count == network.count else { return false }
+        var remaining = bits
+        for index in 0..<network.count {
+            let take = min(8, max(0, remaining))
+            remaining -= 8
+            let mask: UInt8 = take == 0 ? 0 : UInt8(truncatingIfNeeded: 0xFF << (8 - take))
+            if client[index] & mask != network[index] & mask { return false }
+        }
+        return true
+    }
+
+    private static func parse(_ expression: String) -> ([UInt8], Int)? {
+        let parts = expression.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count <= 2, let address = parseAddress(String(parts[0])) else { return nil }
+        let maxBits = address.count * 8
+        if parts.count == 2 {
+            guard let bits = Int(parts[1]), bits >= 0, bits <= maxBits else { return nil }
+            return (address, bits)
+        }
+        return (address, maxBits)
+    }
+
+    static func parseAddress(_ text: String) -> [UInt8]? {
+        if text.contains(":") { return parseIPv6(text) }
+        let octets = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard octets.count == 4 else { return nil }
+        var bytes: [UInt8] = []
+        for octet in octets {
+            guard !octet.isEmpty, octet.count <= 3, let value = UInt8(octet) else { return nil }
+            bytes.append(value)
+        }
+        return bytes
+    }
+
+    private static func parseIPv6(_ raw: String) -> [UInt8]? {
+        var text = raw
+        if text.hasPrefix("[") && text.hasSuffix("]") { text = String(text.dropFirst().dropLast()) }
+        if let percent = text.firstIndex(of: "%") { text = String(text[..<percent]) }
+        let halves = text.components(separatedBy: "::")
+        guard halves.count <= 2 else { return nil }
+        func groups(_ part: String) -> [UInt16]? {
+            if part.isEmpty { return [] }
+            var result: [UInt16] = []
+            for group in part.split(separator: ":", omittingEmptySubsequences: false) {
+                guard !group.isEmpty, group.count <= 4, let value = UInt16(group, radix: 16) else { return nil }
+                result.append(value)
+            }
+            return result
+        }
+        guard let head = groups(halves[0]) else { return nil }
+        var all = head
+        if halves.count == 2 {
+            guard let tail = groups(halves[1]), head.count + tail.count < 8 else { return nil }
+            all += [UInt16](repeating: 0, count: 8 - head.count - tail.count) + tail
+        }
+        guard all.count == 8 else { return nil }
+        return all.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xff)] }
+    }
+}
+
+extension String {
+    func components(separatedBy separator: String) -> [String] {
+        var parts: [String] = []
+        var rest = Substring(self)
+        while let range = rest.firstRange(of: separator) {
+            parts.append(String(rest[..<range.lowerBound]))
+            rest = rest[range.upperBound...]
+        }
+        parts.append(String(rest))
+        return parts
+    }
+}

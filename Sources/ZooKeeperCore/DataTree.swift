@@ -1,0 +1,180 @@
+import HashTreeCollections
+import ZooKeeperProtocol
+
+/// A change that may fire watches: which manager (data or child watches) and
+/// what event type, as Apache's DataTree triggers them.
+public struct WatchTrigger: Equatable, Sendable {
+    public enum Target: Sendable { case data, child }
+    public var target: Target
+    public var path: String
+    public var type: WatcherEventType
+}
+
+/// The znode tree: a flat map from absolute path to node, like Apache's
+/// DataTree, held in a persistent hash trie so a snapshot is an O(1) copy.
+/// Mutations are txn applications only; validation happened in prep.
+public struct DataTree: Sendable {
+    public private(set) var nodes: TreeDictionary<String, Znode>
+    /// Session id → paths of its ephemeral nodes.
+    public private(set) var ephemerals: [Int64: Set<String>] = [:]
+    public private(set) var containers: Set<String> = []
+    public private(set) var ttlNodes: Set<String> = []
+    /// Sum of path and data lengths (Apache's `zk_approximate_data_size`).
+    public private(set) var approximateDataSizeBytes: Int = 0
+    public var lastProcessedZxid: Int64 = 0
+
+    public static let zookeeperPath = "/zookeeper"
+    public static let quotaPath = "/zookeeper/quota"
+    public static let configPath = "/zookeeper/config"
+
+    public init() {
+        nodes = [:]
+        // The system nodes every Apache 3.5+ server has; /zookeeper/config is
+        // read-only to the world (ZOOKEEPER-2014) and its aversion is -1.
+        nodes["/"] = Znode(children: ["zookeeper"])
+        nodes[DataTree.zookeeperPath] = Znode(children: ["quota", "config"])
+        nodes[DataTree.quotaPath] = Znode()
+        nodes[DataTree.configPath] = Znode(acl: [ACL(perms: .read, id: .anyone)], aversion: -1)
+        approximateDataSizeBytes = nodes.reduce(0) { $0 + $1.key.utf8.count + $1.value.data.count }
+    }
+
+    public var nodeCount: Int { nodes.count }
+    public var ephemeralCount: Int { ephemerals.values.reduce(0) { $0 + $1.count } }
+
+    public func node(_ path: String) -> Znode? { nodes[path] }
+
+    // MARK: Txn application
+
+    /// Applies a create. Fails only when the txn does not fit the tree
+    /// (replay of an already-applied txn, or a bug).
+    public mutating func create(
+        path: String, data: [UInt8], acl: [ACL], ephemeralOwner: Int64,
+        parentCVersion: Int32, zxid: Int64, time: Int64
+    ) -> Result<Stat, ErrorCode> {
+        let (parentPath, name) = ZnodePath.split(path)
+        guard var parent = nodes[parentPath] else { return .failure(.noNode) }
+        if parent.children.contains(name) { return .failure(.nodeExists) }
+        var cversion = parentCVersion
+        if cversion == -1 { cversion = parent.cversion + 1 }
+        // Apache only moves cversion forward: replaying a create over a fuzzy
+        // snapshot must not rewind it.
+        if cversion > parent.cversion {
+            parent.cversion = cversion
+            parent.pzxid = zxid
+        }
+        parent.children.insert(name)
+        nodes[parentPath] = parent
+        let child = Znode(
+            data: data, acl: acl, czxid: zxid, mzxid: zxid, ctime: time, mtime: time,
+            ephemeralOwner: ephemeralOwner, pzxid: zxid
+        )
+        nodes[path] = child
+        approximateDataSizeBytes += path.utf8.count + data.count
+        track(path, owner: ephemeralOwner)
+        return .success(child.stat)
+    }
+
+    public mutating func delete(path: String, zxid: Int64) -> ErrorCode {
+        let (parentPath, name) = ZnodePath.split(path)
+        guard var parent = nodes[parentPath], let node = nodes[path] else { return .noNode }
+        parent.children.remove(name)
+        if zxid > parent.pzxid { parent.pzxid = zxid }
+        nodes[parentPath] = parent
+        nodes[path] = nil
+        approximateDataSizeBytes -= path.utf8.count + node.data.count
+        untrack(path, owner: node.ephemeralOwner)
+        return .ok
+    }
+
+    public mutating func setData(path: String, data: [UInt8], version: Int32, zxid: Int64, time: Int64) -> Result<Stat, ErrorCode> {
+        guard var node = nodes[path] else { return .failure(.noNode) }
+        approximateDataSizeBytes += data.count - node.data.count
+        node.data = data
+        node.version = version
+        node.mzxid = zxid
+        node.mtime = time
+        nodes[path] = node
+        return .success(node.stat)
+    }
+
+    public mutating func setACL(path: String, acl: [ACL], version: Int32) -> Result<Stat, ErrorCode> {
+        guard var node = nodes[path] else { return .failure(.noNode) }
+        node.acl = acl
+        node.aversion = version
+        nodes[path] = node
+        return .success(node.stat)
+    }
+
+    /// Triggers for a create, in Apache's order.
+    public static func createTriggers(_ path: String) -> [WatchTrigger] {
+        [WatchTrigger(target: .data, path: path, type: .nodeCreated),
+         WatchTrigger(target: .child, path: ZnodePath.split(path).parent, type: .nodeChildrenChanged)]
+    }
+
+    public static func deleteTriggers(_ path: String) -> [WatchTrigger] {
+        [WatchTrigger(target: .data, path: path, type: .nodeDeleted),
+         WatchTrigger(target: .child, path: path, type: .nodeDeleted),
+         WatchTrigger(target: .child, path: ZnodePath.split(path).parent, type: .nodeChildrenChanged)]
+    }
+
+    public static func setDataTriggers(_ path: String) -> [WatchTrigger] {
+        [WatchTrigger(target: .data, path: path, type: .nodeDataChanged)]
+    }
+
+    private mutating func track(_ path: String, owner: Int64) {
+        switch EphemeralKind(owner: owner) {
+        case .persistent: break
+        case let .ephemeral(sessionId): ephemerals[sessionId, default: []].insert(path)
+        case .container: containers.insert(path)
+        case .ttl: ttlNodes.insert(path)
+        }
+    }
+
+    private mutating func untrack(_ path: String, owner: Int64) {
+        switch EphemeralKind(owner: owner) {
+        case .persistent: break
+        case let .ephemeral(sessionId):
+            ephemerals[sessionId]?.remove(path)
+            if ephemerals[sessionId]?.isEmpty == true { ephemerals[sessionId] = nil }
+        case .container: containers.remove(path)
+        case .ttl: ttlNodes.remove(path)
+        }
+    }
+
+    // MARK: Queries
+
+    /// Number of descendants (Apache's getAllChildrenNumber: all nodes below, not counting the node).
+    public func descendantCount(of path: String) -> Int {
+        guard let node = nodes[path] else { return 0 }
+        var count = 0
+        var stack: [(String, Znode)] = [(path, node)]
+        while let (current, currentNode) = stack.popLast() {
+            for name in currentNode.children {
+                let childPath = ZnodePath.child(current, name)
+                count += 1
+                if let child = nodes[childPath], !child.children.isEmpty { stack.append((childPath, child)) }
+            }
+        }
+        return count
+    }
+
+    /// Restores a tree from snapshot contents. Snapshots do not store child
+    /// lists; they are rebuilt from the paths, so entries may come in any order.
+    public init(restoring entries: [(String, Znode)], lastProcessedZxid: Int64) {
+        self.init()
+        nodes = [:]
+        approximateDataSizeBytes = 0
+        for (path, node) in entries {
+            var stored = node
+            stored.children = []
+            nodes[path] = stored
+            approximateDataSizeBytes += path.utf8.count + node.data.count
+            track(path, owner: node.ephemeralOwner)
+        }
+        for (path, _) in entries where path != "/" {
+            let (parent, name) = ZnodePath.split(path)
+            nodes[parent]?.children.insert(name)
+        }
+        self.lastProcessedZxid = lastProcessedZxid
+    }
+}
