@@ -1,2 +1,0 @@
-// Placeholder until the storage files land.
-enum StoragePlaceholder {}
