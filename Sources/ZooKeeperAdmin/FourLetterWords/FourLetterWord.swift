@@ -1,0 +1,26 @@
+/// The four-letter words Apache ZooKeeper 3.8 recognises
+/// (`FourLetterCommands.cmd2String`, minus the telnet-close pseudo command).
+///
+/// A client connection whose first four bytes spell one of these (before any
+/// ConnectRequest) gets a plain-text reply and is closed; any other first four
+/// bytes are the big-endian length of a normal ConnectRequest.
+public enum FourLetterWord: String, CaseIterable, Sendable {
+    case conf, cons, crst, dirs, dump, envi, gtmk, ruok, stmk, srst, srvr, stat, wchc, wchp, wchs, mntr, isro, hash
+
+    /// Recognises a word from the first four bytes read on a fresh connection.
+    public init?(first4 bytes: some Collection<UInt8>) {
+        guard bytes.count == 4, bytes.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) else { return nil }
+        self.init(rawValue: String(decoding: bytes, as: UTF8.self))
+    }
+
+    /// Words that answer `This ZooKeeper instance is not currently serving
+    /// requests` while the server is not running (Apache's `isZKServerRunning`
+    /// check). `ruok`, `envi`, `gtmk`, `stmk` answer regardless; `isro` answers
+    /// `null` instead.
+    public var requiresRunningServer: Bool {
+        switch self {
+        case .ruok, .envi, .gtmk, .stmk, .isro: false
+        default: true
+        }
+    }
+}

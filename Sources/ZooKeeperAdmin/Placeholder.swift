@@ -1,2 +1,0 @@
-// Placeholder until config and 4lw reports land.
-enum AdminPlaceholder {}
