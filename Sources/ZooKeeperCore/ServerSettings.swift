@@ -1,0 +1,59 @@
+/// The knobs the core needs from zoo.cfg, already validated.
+public struct ServerSettings: Sendable, Equatable {
+    public var tickTimeMs: Int
+    public var minSessionTimeoutMs: Int
+    public var maxSessionTimeoutMs: Int
+    public var serverId: Int64
+    public var superDigest: String?
+    /// Requests a connection may have queued before the shell stops reading
+    /// from it (Apache throttles on globalOutstandingLimit the same way).
+    public var maxOutstandingPerConnection: Int
+    /// Txns between snapshots (zoo.cfg snapCount).
+    public var snapCount: Int
+    /// How often container nodes are checked for removal (Apache: 60 s).
+    public var containerCheckIntervalMs: Int
+
+    public init(
+        tickTimeMs: Int = 2000, minSessionTimeoutMs: Int? = nil, maxSessionTimeoutMs: Int? = nil,
+        serverId: Int64 = 0, superDigest: String? = nil, maxOutstandingPerConnection: Int = 1000,
+        snapCount: Int = 100_000, containerCheckIntervalMs: Int = 60_000
+    ) {
+        self.tickTimeMs = tickTimeMs
+        self.minSessionTimeoutMs = minSessionTimeoutMs ?? tickTimeMs * 2
+        self.maxSessionTimeoutMs = maxSessionTimeoutMs ?? tickTimeMs * 20
+        self.serverId = serverId
+        self.superDigest = superDigest
+        self.maxOutstandingPerConnection = maxOutstandingPerConnection
+        self.snapCount = snapCount
+        self.containerCheckIntervalMs = containerCheckIntervalMs
+    }
+}
+
+/// Latency figures in milliseconds, as `srvr` and `mntr` print them.
+public struct LatencyStats: Sendable, Equatable {
+    public private(set) var minMs: Int64 = 0
+    public private(set) var maxMs: Int64 = 0
+    public private(set) var totalMs: Int64 = 0
+    public private(set) var count: Int64 = 0
+
+    public init() {}
+
+    public mutating func record(_ latencyMs: Int64) {
+        minMs = count == 0 ? latencyMs : min(minMs, latencyMs)
+        maxMs = max(maxMs, latencyMs)
+        totalMs += latencyMs
+        count += 1
+    }
+
+    public var averageMs: Double { count == 0 ? 0 : Double(totalMs) / Double(count) }
+
+    public mutating func reset() { self = LatencyStats() }
+}
+
+/// Counters for the four-letter words.
+public struct ServerCounters: Sendable, Equatable {
+    public var packetsReceived: Int64 = 0
+    public var packetsSent: Int64 = 0
+    public var latency = LatencyStats()
+    public init() {}
+}
