@@ -1,0 +1,94 @@
+import ZooKeeperProtocol
+
+/// Snapshot contents: the applied zxid, the live sessions and every node.
+/// Each node is a length-prefixed jute record so a reader can stream the file
+/// with bounded memory. Child lists are not stored; they are rebuilt from paths.
+public enum SnapshotCodec {
+    static let formatVersion: Int32 = 1
+    /// Bytes gathered before handing a chunk to the writer.
+    static let chunkBytes = 256 * 1024
+
+    /// Streams `tree` and `sessions` through `emit` in chunks.
+    public static func encode(
+        tree: DataTree, sessions: [Int64: Int], emit: ([UInt8]) throws -> Void
+    ) rethrows {
+        var writer = JuteWriter(capacity: chunkBytes + 4096)
+        writer.writeInt(formatVersion)
+        writer.writeLong(tree.lastProcessedZxid)
+        writer.writeInt(Int32(sessions.count))
+        for (id, timeoutMs) in sessions.sorted(by: { $0.key < $1.key }) {
+            writer.writeLong(id)
+            writer.writeInt(Int32(timeoutMs))
+        }
+        writer.writeLong(Int64(tree.nodes.count))
+        for (path, node) in tree.nodes {
+            let start = writer.bytes.count
+            writer.writeInt(0)
+            writer.writeString(path)
+            writer.writeBuffer(node.data)
+            writer.writeRecords(node.acl)
+            writer.writeLong(node.czxid)
+            writer.writeLong(node.mzxid)
+            writer.writeLong(node.ctime)
+            writer.writeLong(node.mtime)
+            writer.writeInt(node.version)
+            writer.writeInt(node.cversion)
+            writer.writeInt(node.aversion)
+            writer.writeLong(node.ephemeralOwner)
+            writer.writeLong(node.pzxid)
+            writer.patchInt(Int32(writer.bytes.count - start - 4), at: start)
+            if writer.bytes.count >= chunkBytes {
+                try emit(writer.bytes)
+                writer = JuteWriter(capacity: chunkBytes + 4096)
+            }
+        }
+        if !writer.bytes.isEmpty { try emit(writer.bytes) }
+    }
+
+    public struct Restored: Sendable {
+        public var tree: DataTree
+        public var sessions: [Int64: Int]
+    }
+
+    /// Rebuilds a tree from a snapshot; `read(n)` must return exactly n bytes or throw.
+    public static func decode(read: (Int) throws -> [UInt8]) throws -> Restored {
+        var header = JuteReader(try read(4 + 8 + 4))
+        let version = try header.readInt()
+        guard version == formatVersion else { throw JuteError.invalidValue("snapshot format version \(version)") }
+        let zxid = try header.readLong()
+        let sessionCount = try header.readInt()
+        guard sessionCount >= 0 else { throw JuteError.negativeLength(sessionCount) }
+        var sessions: [Int64: Int] = [:]
+        var sessionBytes = JuteReader(try read(Int(sessionCount) * 12))
+        for _ in 0..<sessionCount {
+            let id = try sessionBytes.readLong()
+            sessions[id] = Int(try sessionBytes.readInt())
+        }
+        var countReader = JuteReader(try read(8))
+        let nodeCount = try countReader.readLong()
+        guard nodeCount >= 0 else { throw JuteError.invalidValue("node count \(nodeCount)") }
+        var entries: [(String, Znode)] = []
+        entries.reserveCapacity(Int(min(nodeCount, 1 << 24)))
+        for _ in 0..<nodeCount {
+            var lengthReader = JuteReader(try read(4))
+            let length = try lengthReader.readInt()
+            guard length > 0, Int(length) <= 64 * 1024 * 1024 else { throw JuteError.invalidValue("node record length \(length)") }
+            var record = JuteReader(try read(Int(length)), maxBufferBytes: Int(length))
+            let path = try record.readNonNullString()
+            var node = Znode()
+            node.data = try record.readBuffer() ?? []
+            node.acl = try record.readRecords(ACL.self) ?? []
+            node.czxid = try record.readLong()
+            node.mzxid = try record.readLong()
+            node.ctime = try record.readLong()
+            node.mtime = try record.readLong()
+            node.version = try record.readInt()
+            node.cversion = try record.readInt()
+            node.aversion = try record.readInt()
+            node.ephemeralOwner = try record.readLong()
+            node.pzxid = try record.readLong()
+            entries.append((path, node))
+        }
+        return Restored(tree: DataTree(restoring: entries, lastProcessedZxid: zxid), sessions: sessions)
+    }
+}
