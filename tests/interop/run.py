@@ -1,0 +1,149 @@
+#!/usr/bin/python3
+"""Runs the out-of-process interop suites.
+
+usage: /usr/bin/python3 tests/interop/run.py [SUITE|SUITE.Class.test ...] [-k PATTERN] [-v]
+
+SUITE is one of: kazoo clients four_letter_words hostile restart (default: all).
+ZK_TARGET=zkdash|apache|both (default both) selects the server(s) under test.
+Prints one line per test and ends with one line `N passed, N failed, N skipped`.
+Exit status is non-zero if any test failed or errored.
+"""
+
+import argparse
+import os
+import sys
+import time
+import traceback
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+import harness  # noqa: E402
+
+SUITES = ["kazoo", "clients", "four_letter_words", "hostile", "restart"]
+
+
+class LineResult(unittest.TestResult):
+    def __init__(self, stream, verbose):
+        super().__init__()
+        self.stream = stream
+        self.verbose = verbose
+        self.passed = 0
+        self._t0 = None
+        self.records = []
+
+    def _name(self, test):
+        return test.id().replace("test_", "", 1) if False else test.id()
+
+    def startTest(self, test):
+        super().startTest(test)
+        self._t0 = time.monotonic()
+        if self.verbose:
+            self.stream.write("RUN  %s\n" % test.id())
+            self.stream.flush()
+
+    def _line(self, status, test, extra=""):
+        dt = time.monotonic() - (self._t0 or time.monotonic())
+        self.stream.write("%-4s %s (%.1fs)%s\n" % (status, test.id(), dt, extra))
+        self.stream.flush()
+
+    def addSuccess(self, test):
+        super().addSuccess(test)
+        self.passed += 1
+        self._line("PASS", test)
+
+    def addFailure(self, test, err):
+        super().addFailure(test, err)
+        self._line("FAIL", test)
+        self._detail(err)
+
+    def addError(self, test, err):
+        super().addError(test, err)
+        self._line("FAIL", test, " [error]")
+        self._detail(err)
+
+    def addSkip(self, test, reason):
+        super().addSkip(test, reason)
+        self._line("SKIP", test, " - " + reason.splitlines()[0][:300] if reason else "")
+
+    def addExpectedFailure(self, test, err):
+        super().addExpectedFailure(test, err)
+        self.passed += 1
+        self._line("PASS", test, " (expected failure)")
+
+    def addUnexpectedSuccess(self, test):
+        super().addUnexpectedSuccess(test)
+        self._line("FAIL", test, " (unexpected success)")
+
+    def _detail(self, err):
+        etype, value, tb = err
+        if etype is AssertionError or issubclass(etype, AssertionError):
+            text = str(value)
+        else:
+            text = "".join(traceback.format_exception(etype, value, tb, limit=8))
+        for line in text.rstrip().splitlines()[:120]:
+            self.stream.write("     | %s\n" % line)
+        self.stream.flush()
+
+
+def load(names, pattern):
+    loader = unittest.TestLoader()
+    if pattern:
+        loader.testNamePatterns = ["*%s*" % p for p in pattern]
+    suite = unittest.TestSuite()
+    errors = []
+    for name in names:
+        mod_name = name if name.startswith("test_") else "test_" + name
+        try:
+            if "." in mod_name:
+                suite.addTests(loader.loadTestsFromName(mod_name))
+            else:
+                mod = __import__(mod_name)
+                suite.addTests(loader.loadTestsFromModule(mod))
+        except Exception:
+            errors.append((name, traceback.format_exc()))
+    return suite, errors
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("suites", nargs="*", help="suites (default all): " + " ".join(SUITES))
+    ap.add_argument("-k", action="append", default=[], help="only tests whose name contains this")
+    ap.add_argument("-v", "--verbose", action="store_true")
+    args = ap.parse_args(argv)
+    for s in args.suites:
+        base = s.split(".")[0].replace("test_", "", 1)
+        if base not in SUITES:
+            ap.error("unknown suite %r (choose from %s)" % (s, ", ".join(SUITES)))
+    names = args.suites or SUITES
+    harness.install_signal_handlers()
+    out = sys.stdout
+    kinds = harness.selected_kinds()
+    out.write("interop: ZK_TARGET=%s suites=%s zkdash=%s\n" % (
+        "+".join(kinds), ",".join(names), harness.zkdash_bin()))
+    out.flush()
+    suite, load_errors = load(names, args.k)
+    result = LineResult(out, args.verbose)
+    t0 = time.monotonic()
+    try:
+        suite.run(result)
+    except KeyboardInterrupt:
+        out.write("interrupted\n")
+        result.errors.append((None, "interrupted"))
+    finally:
+        harness.cleanup_all()
+    for name, tb in load_errors:
+        out.write("FAIL load %s\n" % name)
+        for line in tb.rstrip().splitlines():
+            out.write("     | %s\n" % line)
+    failed = len(result.failures) + len(result.errors) + len(result.unexpectedSuccesses) + len(load_errors)
+    skipped = len(result.skipped)
+    out.write("interop: %d tests in %.0fs (ZK_TARGET=%s)\n" % (result.testsRun, time.monotonic() - t0, "+".join(kinds)))
+    out.write("%d passed, %d failed, %d skipped\n" % (result.passed, failed, skipped))
+    out.flush()
+    return 1 if failed or (result.testsRun == 0 and not load_errors and False) else (1 if failed else 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
