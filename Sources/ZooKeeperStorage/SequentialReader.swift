@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Buffered forward-only reads from an open descriptor, so scanning a log or verifying a
 /// snapshot costs one syscall per buffer rather than per record, with bounded memory.
 final class SequentialReader {
@@ -42,13 +50,20 @@ final class SequentialReader {
     }
 
     /// Offset of the first non-zero byte from here to end of file, or nil if it is all zeros.
-    /// Consumes the rest of the file.
+    /// Consumes the rest of the file. Used to check preallocated space, which can be tens of
+    /// MiB, so whole chunks are compared with memcmp and only a dirty chunk is searched.
     func firstNonZeroOffset() throws -> Int? {
+        let zeros = [UInt8](repeating: 0, count: bufferSize)
         while true {
             let start = offset
             let chunk = try read(bufferSize)
             if chunk.isEmpty { return nil }
-            if let index = chunk.firstIndex(where: { $0 != 0 }) { return start + index }
+            let allZero = chunk.withUnsafeBytes { chunkBytes in
+                zeros.withUnsafeBytes { zeroBytes in
+                    memcmp(chunkBytes.baseAddress!, zeroBytes.baseAddress!, chunkBytes.count) == 0
+                }
+            }
+            if !allZero, let index = chunk.firstIndex(where: { $0 != 0 }) { return start + index }
         }
     }
 
