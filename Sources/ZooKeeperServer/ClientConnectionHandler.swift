@@ -1,0 +1,142 @@
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import ZooKeeperCore
+import ZooKeeperProtocol
+
+/// One client connection: splits bytes into frames (pure FrameDecoder), turns
+/// the first frame into a ConnectRequest and later ones into requests, and
+/// hands them to the core's loop. Anything it cannot decode closes this
+/// connection only, with a log line.
+final class ClientConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
+    typealias InboundIn = ByteBuffer
+
+    private let runner: CoreRunner
+    private let server: ConnectionAdmission
+    private let fourLetterWords: FourLetterWordService
+    private let logger: Logger
+    private let id: ConnectionID
+    private var decoder: FrameDecoder
+    private let maxBufferBytes: Int
+    private var sawConnectRequest = false
+    private var checkedForWord = false
+    private var prefix: [UInt8] = []
+    private var admittedAddress: String?
+    private var closing = false
+
+    init(id: ConnectionID, runner: CoreRunner, admission: ConnectionAdmission, fourLetterWords: FourLetterWordService,
+         maxBufferBytes: Int, logger: Logger) {
+        self.id = id
+        self.runner = runner
+        self.server = admission
+        self.fourLetterWords = fourLetterWords
+        self.logger = logger
+        self.maxBufferBytes = maxBufferBytes
+        self.decoder = FrameDecoder(maxFrameBytes: maxBufferBytes)
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        let address = context.remoteAddress?.ipAddress ?? "unknown"
+        let port = context.remoteAddress?.port ?? 0
+        guard server.admit(address) else {
+            logger.warning("Too many connections from /\(address) - max is \(server.maxPerAddress)")
+            closing = true
+            context.close(promise: nil)
+            return
+        }
+        admittedAddress = address
+        let channel = context.channel
+        let (runner, id) = (self.runner, self.id)
+        runner.loop.execute { runner.opened(id, channel: channel, address: address, port: port) }
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if let address = admittedAddress { server.release(address) }
+        admittedAddress = nil
+        let (runner, id) = (self.runner, self.id)
+        runner.loop.execute { runner.closed(id) }
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !closing else { return }
+        var buffer = unwrapInboundIn(data)
+        var bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
+        // A four-letter word takes the place of the first frame's length:
+        // Apache checks the first four bytes of a connection for one.
+        if !checkedForWord {
+            prefix += bytes
+            guard prefix.count >= 4 else { return }
+            checkedForWord = true
+            let text = String(decoding: prefix.prefix(4), as: UTF8.self)
+            if FourLetterWordService.isKnownWord(text) {
+                closing = true
+                let channel = context.channel
+                fourLetterWords.respond(to: text, runner: runner) { reply in
+                    channel.writeAndFlush(ByteBuffer(string: reply)).whenComplete { _ in channel.close(promise: nil) }
+                }
+                return
+            }
+            bytes = prefix
+            prefix = []
+        }
+        decoder.append(bytes)
+        do {
+            while let frame = try decoder.nextFrame() {
+                try handle(frame)
+            }
+        } catch {
+            logger.warning("closing connection \(id) from \(admittedAddress ?? "?"): \(error)")
+            closing = true
+            context.close(promise: nil)
+        }
+    }
+
+    private func handle(_ frame: [UInt8]) throws {
+        let (runner, id) = (self.runner, self.id)
+        if !sawConnectRequest {
+            let request = try ConnectRequest(juteBytes: frame, maxBufferBytes: maxBufferBytes)
+            sawConnectRequest = true
+            runner.loop.execute { runner.connect(id, request) }
+            return
+        }
+        var reader = JuteReader(frame, maxBufferBytes: maxBufferBytes)
+        let header = try RequestHeader(from: &reader)
+        let request = try ClientRequest.decode(header: header, body: &reader)
+        runner.loop.execute { runner.request(id, header, request) }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        logger.debug("connection \(id) error: \(error)")
+        context.close(promise: nil)
+    }
+}
+
+/// `maxClientCnxns`: connections per client address, counted across loops.
+final class ConnectionAdmission: Sendable {
+    let maxPerAddress: Int
+    private let counts = NIOLockedValueBox<[String: Int]>([:])
+
+    init(maxPerAddress: Int) {
+        self.maxPerAddress = maxPerAddress
+    }
+
+    func admit(_ address: String) -> Bool {
+        counts.withLockedValue { counts in
+            let current = counts[address, default: 0]
+            if maxPerAddress > 0 && current >= maxPerAddress { return false }
+            counts[address] = current + 1
+            return true
+        }
+    }
+
+    func release(_ address: String) {
+        counts.withLockedValue { counts in
+            let remaining = counts[address, default: 1] - 1
+            counts[address] = remaining > 0 ? remaining : nil
+        }
+    }
+
+    var total: Int { counts.withLockedValue { $0.values.reduce(0, +) } }
+}

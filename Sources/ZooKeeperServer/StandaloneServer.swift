@@ -1,0 +1,167 @@
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import ZooKeeperAdmin
+import ZooKeeperCore
+import ZooKeeperProtocol
+import ZooKeeperStorage
+
+/// Why the server could not start: a message for the operator, not a crash.
+public struct ServerStartError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// A standalone ZooKeeper-compatible server built from a zoo.cfg.
+public final class StandaloneServer: Sendable {
+    public let config: ServerConfig
+    let group: MultiThreadedEventLoopGroup
+    let runner: CoreRunner
+    let channel: any Channel
+    let logger: Logger
+    let purgeTask: NIOLockedValueBox<RepeatedTask?> = NIOLockedValueBox(nil)
+
+    /// Reads the config (and myid when present), recovers the data directory
+    /// and binds the client port. Every failure names what is wrong.
+    public static func start(configPath: String, logger: Logger) throws -> StandaloneServer {
+        let config = try loadConfig(configPath, logger: logger)
+        return try start(config: config, configPath: configPath, logger: logger)
+    }
+
+    public static func loadConfig(_ path: String, logger: Logger) throws -> ServerConfig {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw ServerStartError("cannot read config file \(path)")
+        }
+        var config: ServerConfig
+        do {
+            config = try ServerConfigParser.parse(text, fileName: path)
+        } catch {
+            throw ServerStartError("\(error)")
+        }
+        for warning in config.warnings { logger.warning("\(warning)") }
+        let myidPath = config.dataDir + "/myid"
+        if let myidText = try? String(contentsOfFile: myidPath, encoding: .utf8) {
+            do {
+                config = try config.applyingMyid(try ServerConfigParser.parseMyid(myidText), fileName: path)
+            } catch {
+                throw ServerStartError("\(myidPath): \(error)")
+            }
+        }
+        if !config.isStandalone {
+            logger.warning("\(config.servers.count) server.N lines found; replicated mode is not implemented yet, running standalone")
+        }
+        guard config.clientPort != nil else {
+            throw ServerStartError("\(path): clientPort is not set")
+        }
+        return config
+    }
+
+    static func start(config: ServerConfig, configPath: String, logger: Logger) throws -> StandaloneServer {
+        let snapshotDirectory = config.dataDir + "/version-2"
+        let logDirectory = (config.dataLogDir.isEmpty ? config.dataDir : config.dataLogDir) + "/version-2"
+        for directory in [snapshotDirectory, logDirectory] {
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                throw ServerStartError("cannot create data directory \(directory): \(error.localizedDescription)")
+            }
+        }
+        let recovered: DiskRecovery.Result
+        do {
+            recovered = try DiskRecovery.load(snapshotDirectory: snapshotDirectory, logDirectory: logDirectory, logger: logger)
+        } catch {
+            throw ServerStartError("cannot recover from \(config.dataDir): \(error)")
+        }
+        let settings = ServerSettings(
+            tickTimeMs: config.tickTimeMs, minSessionTimeoutMs: config.minSessionTimeoutMs,
+            maxSessionTimeoutMs: config.maxSessionTimeoutMs, serverId: Int64(config.myid ?? 0),
+            superDigest: config.superDigest, maxOutstandingPerConnection: max(1, config.globalOutstandingLimit),
+            snapCount: config.snapCount)
+        let core = ServerCore(settings: settings, tree: recovered.state.tree, sessions: recovered.state.sessions, nowMs: Clock.nowMs())
+        let logWriter: TxnLogWriter
+        do {
+            logWriter = try TxnLogWriter(directory: logDirectory)
+        } catch {
+            throw ServerStartError("cannot open the transaction log in \(logDirectory): \(error)")
+        }
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: max(2, System.coreCount))
+        let runner = CoreRunner(loop: group.next(), core: core, logWriter: logWriter, snapshotDirectory: snapshotDirectory, logger: logger)
+        let port = config.clientPort ?? 2181
+        let host = config.clientPortAddress ?? "0.0.0.0"
+        let context = ServerContext(config: config, configPath: configPath, startedAtMs: Clock.nowMs(), clientPort: port, clientBindAddress: host)
+        let words = FourLetterWordService(whitelist: config.fourLetterWordWhitelist, context: context)
+        let admission = ConnectionAdmission(maxPerAddress: config.maxClientCnxns)
+        let nextId = NIOLockedValueBox<Int64>(1)
+        let maxBuffer = config.juteMaxBufferBytes
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(ChannelOptions.backlog, value: 256)
+            .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { channel in
+                let id = nextId.withLockedValue { value in
+                    defer { value += 1 }
+                    return value
+                }
+                let handler = ClientConnectionHandler(
+                    id: id, runner: runner, admission: admission, fourLetterWords: words,
+                    maxBufferBytes: maxBuffer, logger: logger)
+                return channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(handler) }
+            }
+        let channel: any Channel
+        do {
+            channel = try bootstrap.bind(host: host, port: port).wait()
+        } catch {
+            try? group.syncShutdownGracefully()
+            throw ServerStartError("cannot listen on \(host):\(port): \(error)")
+        }
+        let server = StandaloneServer(config: config, group: group, runner: runner, channel: channel, logger: logger)
+        runner.loop.execute { runner.startTicking() }
+        server.schedulePurge(snapshotDirectory: snapshotDirectory, logDirectory: logDirectory)
+        logger.info("zkdash server listening on \(host):\(port) (standalone, dataDir \(config.dataDir), recovered in \(recovered.elapsedMs) ms)")
+        return server
+    }
+
+    private init(config: ServerConfig, group: MultiThreadedEventLoopGroup, runner: CoreRunner, channel: any Channel, logger: Logger) {
+        self.config = config
+        self.group = group
+        self.runner = runner
+        self.channel = channel
+        self.logger = logger
+    }
+
+    /// autopurge.purgeInterval hours > 0: keep snapRetainCount snapshots.
+    private func schedulePurge(snapshotDirectory: String, logDirectory: String) {
+        let hours = config.autopurgePurgeIntervalHours
+        guard hours > 0 else { return }
+        let retain = max(3, config.autopurgeSnapRetainCount)
+        let logger = self.logger
+        let task = group.next().scheduleRepeatedTask(initialDelay: .hours(Int64(hours)), delay: .hours(Int64(hours))) { _ in
+            do {
+                let deleted = try SnapshotStore.purge(snapshotDirectory: snapshotDirectory, logDirectory: logDirectory, retainCount: retain)
+                logger.info("autopurge removed \(deleted.count) files")
+            } catch {
+                logger.warning("autopurge failed: \(error)")
+            }
+        }
+        purgeTask.withLockedValue { $0 = task }
+    }
+
+    public var localPort: Int? { channel.localAddress?.port }
+
+    /// Stops accepting, closes connections and flushes the log.
+    public func stop() {
+        purgeTask.withLockedValue { $0?.cancel() }
+        try? channel.close().wait()
+        let runner = self.runner
+        try? runner.loop.submit { runner.stopTicking() }.wait()
+        runner.flushLog()
+        try? group.syncShutdownGracefully()
+    }
+
+    /// Blocks until the listening channel closes.
+    public func waitUntilClosed() throws {
+        try channel.closeFuture.wait()
+    }
+}
