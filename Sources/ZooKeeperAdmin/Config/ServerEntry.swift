@@ -107,8 +107,10 @@ enum ServerEntryParser {
         return .success([host] + javaSplit(String(rest), ":"))
     }
 
+    /// Blanks around a port are tolerated (Apache trims only the type part
+    /// and would reject `3888 `, which is invisible in an editor).
     static func parsePort(_ s: String) -> Int? {
-        guard let p = JavaNumbers.parseInt(s), (1...65535).contains(p) else { return nil }
+        guard let p = JavaNumbers.parseInt(s.trimmingJavaWhitespace()), (1...65535).contains(p) else { return nil }
         return Int(p)
     }
 
