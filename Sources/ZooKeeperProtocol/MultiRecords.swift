@@ -166,8 +166,8 @@ public enum MultiOpResult: Sendable, Hashable {
     }
 }
 
-/// Body of the reply to multi / multiRead. The ReplyHeader's err is the first
-/// failing op's code (0 on success) and this body is sent either way. Each
+/// Body of the reply to multi / multiRead. Apache's ReplyHeader.err stays 0 even
+/// when an op failed (captured from 3.8.0): the failure is only in the results. Each
 /// result is preceded by MultiHeader(type, done: false, err: 0), or (-1, false,
 /// code) for errors, and the list ends with MultiHeader.terminator.
 public struct MultiResponse: JuteRecord, Hashable {

@@ -1,7 +1,10 @@
 // Reply bodies from zookeeper.jute's `org.apache.zookeeper.proto` module. Each
-// follows a ReplyHeader with err == 0; on an error Apache sends the header alone.
-// Ops with nothing to return (delete, setWatches, addWatch, removeWatches,
-// checkWatches, auth, ping, closeSession) also reply with the header alone.
+// follows a ReplyHeader with err == 0; on an error Apache sends the header alone
+// (multi is the exception: see MultiResponse). Ops with nothing to return
+// (delete, setWatches, setWatches2, removeWatches, checkWatches, auth, ping,
+// closeSession) also reply with the header alone, but addWatch replies with
+// ErrorResponse(err: 0), reconfig with a GetDataResponse holding the new config,
+// and a standalone check (never valid from clients) with a SetDataResponse.
 
 public struct CreateResponse: JuteRecord, Hashable {
     /// The created path (with the sequence suffix for sequential nodes).

@@ -85,7 +85,17 @@ public enum TxnBody: JuteEncodable, Hashable {
         case .setACL: return .setACL(try reader.read())
         case .error: return .error(try reader.read())
         case .createSession: return .createSession(try reader.read())
-        case .closeSession: return .closeSession(reader.isAtEnd ? nil : try reader.read())
+        case .closeSession:
+            // No body at all in older logs. With a TxnDigest after it, a missing
+            // body cannot be told apart up front, so try the record and fall back
+            // to "no body" if it does not parse (Apache drops the digest instead).
+            if reader.isAtEnd { return .closeSession(nil) }
+            var attempt = reader
+            if let txn = try? CloseSessionTxn(from: &attempt) {
+                reader = attempt
+                return .closeSession(txn)
+            }
+            return .closeSession(nil)
         case .multi:
             // Apache never nests multis; refusing keeps decoding non-recursive.
             if nested { throw JuteError.invalidValue("multi txn nested in a multi txn") }
