@@ -35,7 +35,7 @@ final class SequentialReader {
                 if wanted >= bufferSize {
                     // Large reads (big records, snapshot chunks) bypass the buffer: no double copy.
                     let direct = try readDirect(wanted)
-                    result.append(contentsOf: direct)
+                    if result.isEmpty { result = direct } else { result.append(contentsOf: direct) }
                     break
                 }
                 try refill()

@@ -10,6 +10,22 @@ import Testing
         #expect(CRC32.checksum([UInt8](repeating: 0, count: 32)) == 0x190A_55AD)
     }
 
+    /// The sliced fast path must agree with the plain bytewise definition at every length and
+    /// alignment (lengths around multiples of 8, slices starting at odd offsets).
+    @Test func slicedPathMatchesBytewiseReference() {
+        func reference(_ bytes: ArraySlice<UInt8>) -> UInt32 {
+            var crc: UInt32 = 0xFFFF_FFFF
+            for byte in bytes { crc = CRC32.tables[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
+            return crc ^ 0xFFFF_FFFF
+        }
+        let bytes = (0..<100).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+        for start in 0..<9 {
+            for end in start...bytes.count {
+                #expect(CRC32.checksum(bytes[start..<end]) == reference(bytes[start..<end]))
+            }
+        }
+    }
+
     @Test func incrementalMatchesOneShot() {
         let bytes = (0..<10_000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
         var crc = CRC32()
