@@ -20,8 +20,12 @@ public struct AccessControl: Sendable {
 
     /// Ids an `addAuth` adds to a connection, or nil when the scheme is unknown
     /// (Apache answers AuthFailed and closes the connection).
-    public func authenticate(scheme: String, auth: [UInt8]) -> [Id]? {
+    public func authenticate(scheme: String, auth: [UInt8], remoteAddress: String) -> [Id]? {
         switch scheme {
+        case "ip":
+            // Apache's IP provider ignores the payload and vouches for the
+            // connection's own address.
+            return [Id(scheme: "ip", id: remoteAddress)]
         case "digest":
             let digest = AccessControl.digestId(for: String(decoding: auth, as: UTF8.self))
             var ids = [Id(scheme: "digest", id: digest)]

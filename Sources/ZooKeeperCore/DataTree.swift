@@ -41,7 +41,8 @@ public struct DataTree: Sendable {
     public var nodeCount: Int { nodes.count }
     public var ephemeralCount: Int { ephemerals.values.reduce(0) { $0 + $1.count } }
 
-    public func node(_ path: String) -> Znode? { nodes[path] }
+    /// Apache stores the root under both "" and "/", so reads of "" see the root.
+    public func node(_ path: String) -> Znode? { nodes[path.isEmpty ? "/" : path] }
 
     // MARK: Txn application
 

@@ -80,11 +80,15 @@ public struct RequestPrep {
             try checkACL(node, .read, caller)
             let version = try nextVersion(current: node.version, expected: check.version)
             return .check(CheckVersionTxn(path: check.path, version: version))
-        case .create(let request): return try prepSingle(.create(request), caller: caller, zxid: zxid, time: time)
-        case .create2(let request): return try prepSingle(.create2(request), caller: caller, zxid: zxid, time: time)
+        // Apache rebuilds create ops of a multi from their flags
+        // (Op.create), so create2 answers like create and the flags pick
+        // container or TTL.
+        case .create(let request), .create2(let request), .createContainer(let request):
+            switch request.mode {
+            case .container?: return try prepSingle(.createContainer(request), caller: caller, zxid: zxid, time: time)
+            default: return try prepSingle(.create(request), caller: caller, zxid: zxid, time: time)
+            }
         case .createTTL(let request): return try prepSingle(.createTTL(request), caller: caller, zxid: zxid, time: time)
-        case .createContainer(let request):
-            return try prepSingle(.createContainer(request), caller: caller, zxid: zxid, time: time)
         case .delete(let request): return try prepSingle(.delete(request), caller: caller, zxid: zxid, time: time)
         case .setData(let request): return try prepSingle(.setData(request), caller: caller, zxid: zxid, time: time)
         case .getChildren, .getData: throw .badArguments
@@ -119,6 +123,14 @@ public struct RequestPrep {
         return current &+ 1
     }
 
+    /// Apache's getParentPathAndValidate: deletes only check for a slash, NUL
+    /// and the system nodes; a malformed path then fails as NoNode on lookup.
+    private func parentForDelete(_ path: String) throws(ErrorCode) -> String {
+        guard let lastSlash = path.lastIndex(of: "/"), !path.utf8.contains(0),
+              !RequestPrep.specialPaths.contains(path) else { throw .badArguments }
+        return lastSlash == path.startIndex ? "/" : String(path[..<lastSlash])
+    }
+
     private static let specialPaths: Set<String> = ["/", DataTree.zookeeperPath, DataTree.quotaPath, DataTree.configPath]
 
     private mutating func prepSingle(_ request: ClientRequest, caller: Caller, zxid: Int64, time: Int64) throws(ErrorCode) -> TxnBody {
@@ -133,9 +145,7 @@ public struct RequestPrep {
         case .delete(let delete):
             try checkSession(caller)
             let path = delete.path
-            try checkPath(path)
-            if RequestPrep.specialPaths.contains(path) { throw .badArguments }
-            let parentPath = ZnodePath.split(path).parent
+            let parentPath = try parentForDelete(path)
             var parent = try existing(parentPath)
             try checkACL(parent, .delete, caller)
             let node = try existing(path)
@@ -146,12 +156,10 @@ public struct RequestPrep {
             record(path, zxid: zxid, view: nil)
             return .delete(DeleteTxn(path: path))
         case .deleteContainer(let path):
-            try checkPath(path)
-            if RequestPrep.specialPaths.contains(path) { throw .badArguments }
+            let parentPath = try parentForDelete(path)
             let node = try existing(path)
             if node.childCount > 0 { throw .notEmpty }
             if case .ephemeral = EphemeralKind(owner: node.ephemeralOwner) { throw .badVersion }
-            let parentPath = ZnodePath.split(path).parent
             var parent = try existing(parentPath)
             parent.childCount -= 1
             record(parentPath, zxid: zxid, view: parent)
@@ -198,17 +206,17 @@ public struct RequestPrep {
         } else if ttl != nil {
             throw .badArguments
         }
-        if op == .createContainer && !mode.isContainer { throw .badArguments }
         try checkSession(caller)
         var path = create.path
         guard let lastSlash = path.lastIndex(of: "/"), !path.utf8.contains(0) else { throw .badArguments }
         let parentPath = lastSlash == path.startIndex ? "/" : String(path[..<lastSlash])
+        // "/" with a sequential flag names a child of the root: "/0000000003".
         let acl: [ACL]
         switch access.fixup(create.acl, authIds: caller.authIds) {
         case .success(let fixed): acl = fixed
         case .failure(let code): throw code
         }
-        if path == "/" {
+        if path == "/" && !mode.isSequential {
             // Apache resolves the parent of "/" to the root itself, so this
             // ends in NodeExists after the ACL check.
             try checkACL(try existing("/"), .create, caller)

@@ -121,11 +121,14 @@ public struct ServerCore: Sendable {
         // that knows the id can check it (as Apache's generatePasswd).
         let valid = request.passwd == SessionPassword.derive(request.sessionId) && sessions.isAlive(request.sessionId)
         var effects: [CoreEffect] = []
+        // Apache closes the session's current connection on any reconnect
+        // attempt, before it checks the password.
+        if let previous = sessionConnections[request.sessionId], previous != id {
+            effects.append(.close(previous, reason: "client reconnecting to session 0x\(hex(request.sessionId))"))
+            sessionConnections[request.sessionId] = nil
+        }
         if valid {
             sessions.touch(request.sessionId, nowMs: nowMs)
-            if let previous = sessionConnections[request.sessionId], previous != id {
-                effects.append(.close(previous, reason: "session 0x\(hex(request.sessionId)) moved to another connection"))
-            }
             sessionConnections[request.sessionId] = id
             connections[id]?.sessionId = request.sessionId
             connections[id]?.isEstablished = true
@@ -133,7 +136,7 @@ public struct ServerCore: Sendable {
         let response = ConnectResponse(
             protocolVersion: 0, timeOut: valid ? Int32(timeoutMs) : 0, sessionId: valid ? request.sessionId : 0,
             passwd: valid ? SessionPassword.derive(request.sessionId) : [UInt8](repeating: 0, count: 16),
-            readOnly: false)
+            readOnly: false, hasReadOnlyField: request.hasReadOnlyField)
         effects.append(sendFrame(id, record: response, nowMs: nowMs))
         if !valid {
             effects.append(.close(id, reason: "invalid session 0x\(hex(request.sessionId)) or password; telling the client it expired"))
@@ -180,6 +183,31 @@ public struct ServerCore: Sendable {
         return effects
     }
 
+    /// A request whose header decoded but whose body did not (or whose op
+    /// code is unknown). Apache answers Unimplemented for unknown ops; a write
+    /// with a bad body becomes an error txn (MarshallingError) that still
+    /// takes a zxid; a read with a bad body gets MarshallingError.
+    public mutating func receiveUndecodable(_ id: ConnectionID, _ header: RequestHeader, nowMs: Int64) -> [CoreEffect] {
+        guard let connection = connections[id] else { return [] }
+        counters.packetsReceived += 1
+        connections[id]?.packetsReceived += 1
+        guard connection.sessionId != 0 else { return [.close(id, reason: "request before the session was established")] }
+        guard let opCode = OpCode(rawValue: header.type), opCode != .notification, opCode != .error else {
+            // Apache answers Unimplemented and then drops the connection.
+            return [sendReply(id, ReplyHeader(xid: header.xid, zxid: -1, err: .unimplemented), body: nil, nowMs: nowMs),
+                    .close(id, reason: "unknown op code \(header.type)")]
+        }
+        let writes: Set<OpCode> = [.create, .create2, .createContainer, .createTTL, .delete, .deleteContainer, .setData, .setACL, .multi, .reconfig, .check]
+        guard writes.contains(opCode) else {
+            return [sendReply(id, ReplyHeader(xid: header.xid, zxid: tree.lastProcessedZxid, err: .marshallingError), body: nil, nowMs: nowMs)]
+        }
+        let zxid = lastPreppedZxid + 1
+        let body = TxnBody.error(ErrorTxn(err: ErrorCode.marshallingError.rawValue))
+        return submit(InFlightTxn(
+            header: TxnHeader(clientId: connection.sessionId, cxid: header.xid, zxid: zxid, time: nowMs, type: OpCode.error.rawValue),
+            body: body, connection: id, xid: header.xid, opCode: .error, receivedAtMs: nowMs, touchedPaths: []))
+    }
+
     private mutating func throttle(_ id: ConnectionID) -> [CoreEffect] {
         guard let connection = connections[id] else { return [] }
         if !connection.isReadingPaused && connection.outstandingRequests >= settings.maxOutstandingPerConnection {
@@ -194,7 +222,7 @@ public struct ServerCore: Sendable {
     }
 
     private mutating func handleAuth(_ id: ConnectionID, _ header: RequestHeader, _ packet: AuthPacket, nowMs: Int64) -> [CoreEffect] {
-        guard let ids = access.authenticate(scheme: packet.scheme, auth: packet.auth) else {
+        guard let ids = access.authenticate(scheme: packet.scheme, auth: packet.auth, remoteAddress: connections[id]?.remoteAddress ?? "") else {
             return [
                 sendReply(id, ReplyHeader(xid: header.xid, zxid: tree.lastProcessedZxid, err: .authFailed), body: nil, nowMs: nowMs),
                 .close(id, reason: "authentication failed for scheme \(packet.scheme)"),
@@ -267,8 +295,8 @@ public struct ServerCore: Sendable {
                 connections[id]?.isEstablished = true
                 let response = ConnectResponse(
                     protocolVersion: 0, timeOut: Int32(connections[id]?.sessionTimeoutMs ?? 0), sessionId: txn.header.clientId,
-                    passwd: SessionPassword.derive(txn.header.clientId), readOnly: false, hasReadOnlyField: true)
-                _ = request
+                    passwd: SessionPassword.derive(txn.header.clientId), readOnly: false,
+                    hasReadOnlyField: request.hasReadOnlyField)
                 popAwaiting(id, txn.header.zxid)
                 effects.append(sendFrame(id, record: response, nowMs: nowMs))
                 effects += drainReads(id, nowMs: nowMs)

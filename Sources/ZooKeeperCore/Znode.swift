@@ -43,9 +43,12 @@ public struct Znode: Sendable, Equatable {
         stat.ctime = ctime
         stat.mtime = mtime
         stat.version = version
-        stat.cversion = cversion
+        // Stored cversion counts child creates; clients see creates plus
+        // deletes, which is 2 * creates - children (Apache's copyStat).
+        stat.cversion = cversion &* 2 &- Int32(children.count)
         stat.aversion = aversion
-        stat.ephemeralOwner = ephemeralOwner
+        // Containers and TTL nodes report no owner, as Apache's getClientEphemeralOwner.
+        if case .ephemeral = kind { stat.ephemeralOwner = ephemeralOwner }
         stat.dataLength = Int32(data.count)
         stat.numChildren = Int32(children.count)
         stat.pzxid = pzxid

@@ -88,8 +88,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, @unchecked Sendable 
             }
         } catch {
             logger.warning("closing connection \(id) from \(admittedAddress ?? "?"): \(error)")
-            closing = true
-            context.close(promise: nil)
+            closeGracefully(context: context)
         }
     }
 
@@ -103,8 +102,28 @@ final class ClientConnectionHandler: ChannelInboundHandler, @unchecked Sendable 
         }
         var reader = JuteReader(frame, maxBufferBytes: maxBufferBytes)
         let header = try RequestHeader(from: &reader)
-        let request = try ClientRequest.decode(header: header, body: &reader)
+        let request: ClientRequest
+        do {
+            request = try ClientRequest.decode(header: header, body: &reader)
+        } catch {
+            // SASL frames that do not parse end the connection, as in Apache;
+            // other bad bodies get an error reply and the connection lives on.
+            if header.type == OpCode.sasl.rawValue { throw error }
+            logger.info("connection \(id): undecodable request type \(header.type): \(error)")
+            runner.loop.execute { runner.undecodable(id, header) }
+            return
+        }
         runner.loop.execute { runner.request(id, header, request) }
+    }
+
+    /// Like Apache: send FIN first so the peer reads a clean end of stream
+    /// (not a reset caused by the bytes we will never read), drop whatever
+    /// else arrives, and close for good shortly after.
+    private func closeGracefully(context: ChannelHandlerContext) {
+        closing = true
+        let channel = context.channel
+        context.close(mode: .output, promise: nil)
+        channel.eventLoop.scheduleTask(in: .seconds(2)) { channel.close(promise: nil) }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {

@@ -72,6 +72,10 @@ final class CoreRunner: @unchecked Sendable {
         run(core.receive(id, header, request, nowMs: Clock.nowMs()))
     }
 
+    func undecodable(_ id: ConnectionID, _ header: RequestHeader) {
+        run(core.receiveUndecodable(id, header, nowMs: Clock.nowMs()))
+    }
+
     func resetServerCounters() {
         core.resetCounters()
         maxFsyncMs = 0
