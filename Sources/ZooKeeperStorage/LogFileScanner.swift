@@ -36,8 +36,11 @@ enum LogFileScanner {
             result.problem = "file is \(header.count) bytes, shorter than the \(LogFormat.headerSize)-byte header (torn write)"
             return result
         }
-        if header.allSatisfy({ $0 == 0 }) {
-            result.problem = "header is zero-filled (file was created but never synced)"
+        let expected = LogFormat.header()
+        if header != expected && header.indices.allSatisfy({ header[$0] == expected[$0] || header[$0] == 0 }) {
+            // Zeros where the header should be (all of it, or the tail of it): the file was
+            // created and preallocated but the header never reached disk.
+            result.problem = "header is incomplete or zero-filled (file was created but never synced)"
             return result
         }
         guard Array(header[0..<4]) == LogFormat.magic else {

@@ -8,13 +8,13 @@ struct ZxidFileName: Comparable {
         "\(prefix).\(hex(zxid))"
     }
 
-    /// Parses exactly `<prefix>.<hex>`; anything else (`.tmp`, `.orphaned`, other files) is nil.
+    /// Parses exactly `<prefix>.<lowercase hex>`; anything else (`.tmp`, `.orphaned`, other files) is nil.
     static func parse(_ name: String, prefix: String) -> ZxidFileName? {
         let lead = prefix + "."
         guard name.hasPrefix(lead) else { return nil }
         let digits = name.dropFirst(lead.count)
         guard !digits.isEmpty, digits.count <= 16,
-              digits.allSatisfy({ $0.isHexDigit && $0.isASCII }),
+              digits.allSatisfy({ ("0"..."9").contains($0) || ("a"..."f").contains($0) }),
               let zxid = Int64(digits, radix: 16)
         else { return nil }
         return ZxidFileName(zxid: zxid, name: name)

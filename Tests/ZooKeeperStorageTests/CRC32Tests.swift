@@ -34,25 +34,4 @@ import Testing
         crc.update(Array(bytes[5000...]))
         #expect(crc.value == CRC32.checksum(bytes))
     }
-
-    @Test func bigEndianRoundTrip() {
-        var bytes: [UInt8] = []
-        bytes.appendBigEndian(UInt32(0x0102_0304))
-        bytes.appendBigEndian(Int64(-2))
-        #expect(Array(bytes[0..<4]) == [1, 2, 3, 4])
-        #expect(BigEndian.uint32(bytes, at: 0) == 0x0102_0304)
-        #expect(BigEndian.int64(bytes, at: 4) == -2)
-        #expect(BigEndian.int64(bytes[1...], at: 3) == -2)
-    }
-
-    @Test func fileNames() {
-        #expect(ZxidFileName.make(prefix: "log", zxid: 0x1a) == "log.1a")
-        #expect(ZxidFileName.make(prefix: "snapshot", zxid: 0x1_0000_0000) == "snapshot.100000000")
-        #expect(ZxidFileName.parse("log.1a", prefix: "log")?.zxid == 0x1a)
-        #expect(ZxidFileName.parse("log.1a.orphaned", prefix: "log") == nil)
-        #expect(ZxidFileName.parse("snapshot.1a.tmp", prefix: "snapshot") == nil)
-        #expect(ZxidFileName.parse("log.-1", prefix: "log") == nil)
-        #expect(ZxidFileName.parse("log.", prefix: "log") == nil)
-        #expect(ZxidFileName.parse("logx.1", prefix: "log") == nil)
-    }
 }
