@@ -202,7 +202,7 @@ class CClientTests(DiffCase):
     @staticmethod
     def clean(out):
         """Normalised lines minus async watcher lines (their placement is timing-dependent)."""
-        out = re.sub(r"([cm]zxid)=\d+", r"\1=<ZXID>", norm_cli(out))
+        out = re.sub(r"([cm]zxid)=[0-9a-fA-F]+", r"\1=<ZXID>", norm_cli(out))
         return [l for l in out.splitlines() if l.strip() and not l.startswith("Watcher ")]
 
     def scenario_basic_ops(self, t):

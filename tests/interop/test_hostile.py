@@ -185,24 +185,29 @@ class HostileTests(DiffCase):
     # ---------------------------------------------------------- after a handshake
 
     def scenario_unknown_opcode(self, t):
-        r = self.handshake(t)
+        """Each unknown opcode on its own fresh session: the reply, then whether
+        the connection is still usable (Apache answers Unimplemented and closes)."""
         res = {}
         for op in (999, 50, -77, 0, 10):
+            r = self.handshake(t)
             try:
                 err, zxid, body = r.call(op, zkwire.enc_string("/"), timeout=3)
-                res[op] = ("reply", zkwire.ERR.get(err, err))
+                reply = ("reply", zkwire.ERR.get(err, err))
             except zkwire.ConnectionClosed:
-                res[op] = ("closed",)
-                r = self.handshake(t)
+                reply = ("closed",)
             except socket.timeout:
-                res[op] = ("no reply",)
-                r.close_socket()
-                r = self.handshake(t)
+                reply = ("no reply",)
+            after = "closed"
+            if reply[0] == "reply":
+                time.sleep(0.2)
+                try:
+                    r.ping()
+                    after = "open"
+                except Exception:
+                    after = "closed"
+            res[op] = reply + (after,)
+            r.close_socket()
         t.record("unknown_ops", res)
-        try:
-            t.record("ping_after", r.ping())
-        except Exception as e:
-            t.record("ping_after", type(e).__name__)
         self.assert_healthy(t)
 
     def scenario_truncated_request_body(self, t):
@@ -298,8 +303,6 @@ class HostileTests(DiffCase):
         self.assertLess(refused, 50, "most of 500 connections must be accepted")
         # sessions created by the handshakes above (never closed) must not stop service
         self.assert_healthy(t)
-        ok = wait_until(lambda: "Mode:" in (t.server.four("srvr") or ""), 10)
-        self.assertTrue(ok, "srvr not answering after connection burst")
 
     def scenario_max_client_cnxns(self, t):
         limit = int(self.CFG["maxClientCnxns"])

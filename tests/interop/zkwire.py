@@ -241,7 +241,10 @@ class RawClient:
         return self.sock
 
     def send_raw(self, data):
-        self.sock.sendall(data)
+        try:
+            self.sock.sendall(data)
+        except (ConnectionResetError, BrokenPipeError) as e:
+            raise ConnectionClosed("connection reset by server") from e
 
     def _recv_exact(self, n, deadline):
         while len(self._buf) < n:
@@ -249,7 +252,10 @@ class RawClient:
             if remaining <= 0:
                 raise socket.timeout("timed out waiting for %d bytes" % n)
             self.sock.settimeout(remaining)
-            chunk = self.sock.recv(65536)
+            try:
+                chunk = self.sock.recv(65536)
+            except (ConnectionResetError, BrokenPipeError) as e:
+                raise ConnectionClosed("connection reset by server") from e
             if not chunk:
                 raise ConnectionClosed("server closed the connection")
             self._buf += chunk
