@@ -82,38 +82,40 @@ final class ClientConnectionHandler: ChannelInboundHandler, @unchecked Sendable 
             prefix = []
         }
         decoder.append(bytes)
+        var batch: [InboundFrame] = []
         do {
             while let frame = try decoder.nextFrame() {
-                try handle(frame)
+                try batch.append(decode(frame))
             }
         } catch {
             logger.warning("closing connection \(id) from \(admittedAddress ?? "?"): \(error)")
             closeGracefully(context: context)
         }
+        // One hop to the core's loop per read, not per frame: pipelined
+        // clients then get their replies in one write and one flush.
+        if !batch.isEmpty {
+            let (runner, id) = (self.runner, self.id)
+            runner.loop.execute { runner.process(id, batch) }
+        }
     }
 
-    private func handle(_ frame: [UInt8]) throws {
-        let (runner, id) = (self.runner, self.id)
+    private func decode(_ frame: [UInt8]) throws -> InboundFrame {
         if !sawConnectRequest {
             let request = try ConnectRequest(juteBytes: frame, maxBufferBytes: maxBufferBytes)
             sawConnectRequest = true
-            runner.loop.execute { runner.connect(id, request) }
-            return
+            return .connect(request)
         }
         var reader = JuteReader(frame, maxBufferBytes: maxBufferBytes)
         let header = try RequestHeader(from: &reader)
-        let request: ClientRequest
         do {
-            request = try ClientRequest.decode(header: header, body: &reader)
+            return .request(header, try ClientRequest.decode(header: header, body: &reader))
         } catch {
             // SASL frames that do not parse end the connection, as in Apache;
             // other bad bodies get an error reply and the connection lives on.
             if header.type == OpCode.sasl.rawValue { throw error }
             logger.info("connection \(id): undecodable request type \(header.type): \(error)")
-            runner.loop.execute { runner.undecodable(id, header) }
-            return
+            return .undecodable(header)
         }
-        runner.loop.execute { runner.request(id, header, request) }
     }
 
     /// Like Apache: send FIN first so the peer reads a clean end of stream

@@ -11,6 +11,12 @@ import ZooKeeperStorage
 ///
 /// Every stored property is touched only on `loop`, except `logWriter`, which
 /// only `logQueue` touches; hence `@unchecked Sendable`.
+enum InboundFrame: Sendable {
+    case connect(ConnectRequest)
+    case request(RequestHeader, ClientRequest)
+    case undecodable(RequestHeader)
+}
+
 final class CoreRunner: @unchecked Sendable {
     let loop: any EventLoop
     private(set) var core: ServerCore
@@ -64,16 +70,18 @@ final class CoreRunner: @unchecked Sendable {
         core.connectionClosed(id)
     }
 
-    func connect(_ id: ConnectionID, _ request: ConnectRequest) {
-        run(core.receiveConnect(id, request, nowMs: Clock.nowMs()))
-    }
-
-    func request(_ id: ConnectionID, _ header: RequestHeader, _ request: ClientRequest) {
-        run(core.receive(id, header, request, nowMs: Clock.nowMs()))
-    }
-
-    func undecodable(_ id: ConnectionID, _ header: RequestHeader) {
-        run(core.receiveUndecodable(id, header, nowMs: Clock.nowMs()))
+    /// Frames one read produced, handled in order with a single flush.
+    func process(_ id: ConnectionID, _ frames: [InboundFrame]) {
+        let nowMs = Clock.nowMs()
+        var effects: [CoreEffect] = []
+        for frame in frames {
+            switch frame {
+            case .connect(let request): effects += core.receiveConnect(id, request, nowMs: nowMs)
+            case .request(let header, let request): effects += core.receive(id, header, request, nowMs: nowMs)
+            case .undecodable(let header): effects += core.receiveUndecodable(id, header, nowMs: nowMs)
+            }
+        }
+        run(effects)
     }
 
     func resetServerCounters() {
