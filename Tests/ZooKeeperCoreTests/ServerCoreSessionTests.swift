@@ -1,0 +1,363 @@
+import Testing
+@testable import ZooKeeperCore
+import ZooKeeperProtocol
+
+/// Handshake, reconnect, expiry, closeSession.
+@Suite struct ServerCoreSessionTests {
+    @Test func handshakeIsAnsweredOnlyOnceTheSessionIsDurable() throws {
+        var harness = CoreHarness()
+        let id = harness.open()
+        let connected = harness.connect(id, ConnectRequest(timeOut: 30_000))
+        #expect(connected.connectResponses.isEmpty)
+        #expect(connected.appendedZxids == [1])
+        let entry = try TxnEntry(juteBytes: try #require(harness.log.first).payload)
+        #expect(entry.header.type == OpCode.createSession.rawValue)
+        #expect(entry.body == .createSession(CreateSessionTxn(timeOut: 30_000)))
+
+        let synced = harness.sync()
+        let response = try #require(synced.connectResponses.first)
+        #expect(response.protocolVersion == 0)
+        #expect(response.timeOut == 30_000)
+        #expect(response.sessionId != 0)
+        #expect(response.sessionId == entry.header.clientId)
+        #expect(response.passwd.count == 16)
+        #expect(response.readOnly == false)
+        #expect(harness.core.sessions.isAlive(response.sessionId))
+        #expect(harness.core.connections[id]?.isEstablished == true)
+    }
+
+    /// Apache's initializeNextSessionId: ((time << 24) >>> 8) | (serverId << 56).
+    @Test func sessionIdsCarryTheServerIdInTheHighByte() {
+        var harness = CoreHarness(settings: ServerSettings(tickTimeMs: 2000, serverId: 3))
+        let first = harness.newSession()
+        let second = harness.newSession()
+        #expect(first.sessionId >> 56 == 3)
+        #expect(second.sessionId == first.sessionId + 1)
+        let expected = Int64(bitPattern: UInt64(bitPattern: CoreHarness.startMs << 24) >> 8) | (3 << 56)
+        #expect(first.sessionId == expected)
+    }
+
+    /// Apache mirrors an old client (no readOnly byte) in its ConnectResponse.
+    @Test func oldClientGetsNoReadOnlyByte() throws {
+        var harness = CoreHarness()
+        let id = harness.open()
+        _ = harness.connect(id, ConnectRequest(timeOut: 30_000, hasReadOnlyField: false))
+        let response = try #require(harness.sync().connectResponses.first)
+        #expect(response.hasReadOnlyField == false)
+    }
+
+    @Test(arguments: [
+        (Int32(1), Int32(4000)),        // below min (2 * tickTime)
+        (Int32(4000), Int32(4000)),
+        (Int32(10_000), Int32(10_000)),
+        (Int32(40_000), Int32(40_000)),
+        (Int32(1_000_000), Int32(40_000)), // above max (20 * tickTime)
+    ])
+    func negotiatedTimeoutIsClamped(_ requested: Int32, _ negotiated: Int32) {
+        var harness = CoreHarness()
+        #expect(harness.newSession(timeoutMs: requested).timeoutMs == negotiated)
+    }
+
+    @Test func explicitTimeoutBoundsAreHonoured() {
+        var harness = CoreHarness(settings: ServerSettings(tickTimeMs: 1000, minSessionTimeoutMs: 5000, maxSessionTimeoutMs: 6000))
+        #expect(harness.newSession(timeoutMs: 100).timeoutMs == 5000)
+        #expect(harness.newSession(timeoutMs: 60_000).timeoutMs == 6000)
+    }
+
+    /// Apache refuses a client that has seen a newer zxid than the server has.
+    @Test func clientAheadOfTheServerIsClosed() {
+        var harness = CoreHarness()
+        _ = harness.newSession()
+        let id = harness.open()
+        let outputs = harness.connect(id, ConnectRequest(lastZxidSeen: 5, timeOut: 30_000))
+        #expect(outputs == [.close(id)])
+        #expect(harness.log.count == 1, "no session is created")
+    }
+
+    @Test func clientAtTheServersZxidIsAccepted() {
+        var harness = CoreHarness()
+        _ = harness.newSession()
+        let id = harness.open()
+        let outputs = harness.connect(id, ConnectRequest(lastZxidSeen: 1, timeOut: 30_000)) + harness.sync()
+        #expect(outputs.connectResponses.count == 1)
+    }
+
+    @Test func reconnectWithTheRightPasswordKeepsTheSession() throws {
+        var harness = CoreHarness()
+        let client = harness.newSession()
+        _ = harness.call(client.connection, .create("/e", mode: .ephemeral))
+        let (id, outputs) = harness.reconnect(client)
+        let response = try #require(outputs.connectResponses.first)
+        #expect(response.sessionId == client.sessionId)
+        #expect(response.timeOut == client.timeoutMs)
+        #expect(response.passwd == client.password)
+        #expect(outputs.appendedZxids.isEmpty, "a reconnect is not a txn")
+        // Apache closes the session's previous connection.
+        #expect(outputs.closes(client.connection))
+        #expect(!outputs.closes(id))
+        harness.closeConnection(client.connection)
+        // The session and its ephemeral live on, usable from the new connection.
+        #expect(harness.core.tree.node("/e")?.ephemeralOwner == client.sessionId)
+        #expect(harness.request(id, .create("/f", mode: .ephemeral)).err == .ok)
+        #expect(harness.core.tree.ephemerals[client.sessionId] == ["/e", "/f"])
+    }
+
+    @Test func reconnectWithAWrongPasswordIsTreatedAsExpired() throws {
+        var harness = CoreHarness()
+        let client = harness.newSession()
+        var wrong = client.password
+        wrong[0] ^= 0xFF
+        let (id, outputs) = harness.reconnect(client, password: wrong)
+        let response = try #require(outputs.connectResponses.first)
+        #expect(response.timeOut == 0)
+        #expect(response.sessionId == 0)
+        #expect(response.passwd == [UInt8](repeating: 0, count: 16))
+        #expect(outputs.closes(id))
+        let closeIndex = try #require(outputs.index { $0 == .close(id) })
+        let responseIndex = try #require(outputs.index { if case .connected = $0 { true } else { false } })
+        #expect(responseIndex < closeIndex, "the response is written before the close")
+        // The session itself is untouched.
+        #expect(harness.core.sessions.isAlive(client.sessionId))
+    }
+
+    @Test func reconnectToAnUnknownSessionIsTreatedAsExpired() throws {
+        var harness = CoreHarness()
+        let id = harness.open()
+        let outputs = harness.connect(id, ConnectRequest(timeOut: 30_000, sessionId: 0x1234, passwd: SessionPassword.derive(0x1234)))
+        let response = try #require(outputs.connectResponses.first)
+        #expect(response.sessionId == 0)
+        #expect(response.timeOut == 0)
+        #expect(outputs.closes(id))
+    }
+
+    @Test func requestBeforeTheHandshakeClosesTheConnection() {
+        var harness = CoreHarness()
+        let id = harness.open()
+        let outputs = harness.send(id, .exists("/"))
+        #expect(outputs == [.close(id)])
+    }
+
+    @Test func closeSessionRemovesEphemeralsAndClosesTheConnection() throws {
+        var harness = CoreHarness()
+        let client = harness.newSession()
+        let watcher = harness.newSession()
+        _ = harness.call(client.connection, .create("/e1", mode: .ephemeral))
+        _ = harness.call(client.connection, .create("/p"))
+        _ = harness.call(client.connection, .create("/p/e2", mode: .ephemeralSequential))
+        #expect(harness.request(watcher.connection, .exists("/e1", watch: true)).err == .ok)
+
+        let sent = harness.send(client.connection, .closeSession)
+        #expect(sent.replies.isEmpty)
+        let entry = try TxnEntry(juteBytes: try #require(harness.log.last).payload)
+        #expect(entry.header.type == OpCode.closeSession.rawValue)
+        #expect(entry.body == .closeSession(CloseSessionTxn(paths2Delete: ["/e1", "/p/e20000000000"])))
+
+        let outputs = harness.sync()
+        let reply = try #require(outputs.reply(to: client.connection, xid: 4))
+        #expect(reply.err == .ok)
+        #expect(outputs.closes(client.connection))
+        let replyIndex = try #require(outputs.index { $0.reply?.connection == client.connection })
+        let closeIndex = try #require(outputs.index { $0 == .close(client.connection) })
+        #expect(replyIndex < closeIndex)
+        #expect(outputs.events(for: watcher.connection) == [WatcherEvent(type: .nodeDeleted, path: "/e1")])
+        #expect(harness.core.tree.node("/e1") == nil)
+        #expect(harness.core.tree.node("/p/e20000000000") == nil)
+        #expect(harness.core.tree.node("/p") != nil)
+        #expect(harness.core.tree.ephemerals[client.sessionId] == nil)
+        #expect(!harness.core.sessions.isAlive(client.sessionId))
+        #expect(harness.core.sessions.sessions[client.sessionId] == nil)
+    }
+
+    /// Ephemerals created in the same pipeline as the closeSession go too.
+    @Test func closeSessionCountsPendingEphemerals() {
+        var harness = CoreHarness()
+        let client = harness.newSession()
+        _ = harness.send(client.connection, .create("/e", mode: .ephemeral))
+        _ = harness.send(client.connection, .closeSession)
+        _ = harness.sync()
+        #expect(harness.core.tree.node("/e") == nil)
+        #expect(harness.core.tree.ephemeralCount == 0)
+    }
+
+    @Test func writesAfterCloseSessionFailWithSessionExpired() {
+        var harness = CoreHarness()
+        let client = harness.newSession()
+        _ = harness.send(client.connection, .closeSession)
+        _ = harness.send(client.connection, .create("/x"))
+        let outputs = harness.sync()
+        #expect(outputs.reply(to: client.connection, xid: 2)?.err == .sessionExpired)
+        #expect(harness.core.tree.node("/x") == nil)
+    }
+
+    /// Apache's ExpiryQueue rounds deadlines up to the next tick boundary.
+    @Test func sessionExpiresAfterItsTimeoutRoundedUpToATick() throws {
+        var harness = CoreHarness()
+        let start = harness.nowMs
+        let doomed = harness.newSession(timeoutMs: 4000)
+        let watcher = harness.newSession(timeoutMs: 40_000)
+        _ = harness.call(doomed.connection, .create("/e", mode: .ephemeral))
+        #expect(harness.request(watcher.connection, .exists("/e", watch: true)).err == .ok)
+
+        // start is a multiple of tickTime; 4000 ms later rounds up to start + 6000.
+        #expect(start % 2000 == 0)
+        #expect(harness.tick(at: start + 5999).appendedZxids.isEmpty)
+        #expect(harness.core.sessions.isAlive(doomed.sessionId))
+        let expiry = harness.tick(at: start + 6000)
+        #expect(expiry.appendedZxids.count == 1)
+        let entry = try TxnEntry(juteBytes: try #require(harness.log.last).payload)
+        #expect(entry.header.type == OpCode.closeSession.rawValue)
+        #expect(entry.header.clientId == doomed.sessionId)
+        #expect(harness.core.tree.node("/e") != nil, "not deleted before the txn is durable")
+
+        let outputs = harness.sync()
+        #expect(harness.core.tree.node("/e") == nil)
+        #expect(outputs.events(for: watcher.connection) == [WatcherEvent(type: .nodeDeleted, path: "/e")])
+        #expect(outputs.closes(doomed.connection))
+        #expect(harness.core.sessions.sessions[doomed.sessionId] == nil)
+        #expect(harness.core.sessions.isAlive(watcher.sessionId))
+        // A later tick does not expire it again.
+        #expect(harness.tick(at: start + 8000).appendedZxids.isEmpty)
+    }
+
+    @Test func requestsKeepASessionAlive() {
+        var harness = CoreHarness()
+        let start = harness.nowMs
+        let client = harness.newSession(timeoutMs: 4000)
+        for step in 1...5 {
+            harness.nowMs = start + Int64(step) * 3000
+            _ = harness.request(client.connection, .ping)
+            #expect(harness.tick(at: harness.nowMs).appendedZxids.isEmpty)
+        }
+        #expect(harness.core.sessions.isAlive(client.sessionId))
+        #expect(harness.tick(at: start + 15_000 + 6000).appendedZxids.count == 1)
+    }
+
+    /// A session outlives its connection until it times out.
+    @Test func sessionSurvivesADroppedConnection() {
+        var harness = CoreHarness()
+        let start = harness.nowMs
+        let client = harness.newSession(timeoutMs: 10_000)
+        _ = harness.call(client.connection, .create("/e", mode: .ephemeral))
+        harness.closeConnection(client.connection)
+        #expect(harness.tick(at: start + 4000).appendedZxids.isEmpty)
+        #expect(harness.core.tree.node("/e") != nil)
+        _ = harness.tick(at: start + 12_000)
+        _ = harness.sync()
+        #expect(harness.core.tree.node("/e") == nil)
+    }
+
+    @Test func reconnectAfterExpiryIsRefused() throws {
+        var harness = CoreHarness()
+        let start = harness.nowMs
+        let client = harness.newSession(timeoutMs: 4000)
+        harness.closeConnection(client.connection)
+        _ = harness.tick(at: start + 6000)
+        let (id, outputs) = harness.reconnect(client)
+        let response = try #require(outputs.connectResponses.first)
+        #expect(response.sessionId == 0)
+        #expect(response.timeOut == 0)
+        #expect(outputs.closes(id))
+    }
+
+    @Test func pingIsAnsweredWithXidMinusTwo() throws {
+        var harness = CoreHarness()
+        let c = harness.newSession().connection
+        let reply = harness.request(c, .ping)
+        #expect(reply.header == ReplyHeader(xid: -2, zxid: 1, err: 0))
+        #expect(reply.body.isEmpty)
+    }
+
+    @Test func throttlingPausesAndResumesReading() {
+        var harness = CoreHarness(settings: ServerSettings(tickTimeMs: 2000, maxOutstandingPerConnection: 4))
+        let c = harness.newSession().connection
+        var sent: [Output] = []
+        for index in 0..<3 {
+            sent += harness.send(c, .create("/n\(index)"))
+        }
+        #expect(!sent.contains(.setReading(c, false)), "below the limit")
+        for index in 3..<5 {
+            sent += harness.send(c, .create("/n\(index)"))
+        }
+        #expect(sent.filter { $0 == .setReading(c, false) }.count == 1)
+        #expect(!sent.contains(.setReading(c, true)))
+        let synced = harness.sync()
+        #expect(synced.filter { $0 == .setReading(c, true) }.count == 1)
+        #expect(!synced.contains(.setReading(c, false)))
+        #expect(synced.replies(to: c).count == 5)
+        #expect(harness.core.connections[c]?.outstandingRequests == 0)
+    }
+
+    @Test func queuedReadsCountTowardsTheLimit() {
+        var harness = CoreHarness(settings: ServerSettings(tickTimeMs: 2000, maxOutstandingPerConnection: 3))
+        let c = harness.newSession().connection
+        var sent = harness.send(c, .create("/a"))
+        sent += harness.send(c, .getData("/a"))
+        sent += harness.send(c, .getData("/a"))
+        sent += harness.send(c, .getData("/a"))
+        #expect(sent.contains(.setReading(c, false)))
+        let synced = harness.sync()
+        #expect(synced.contains(.setReading(c, true)))
+        #expect(synced.replies(to: c).count == 4)
+    }
+
+    @Test func snapCountTriggersASnapshot() {
+        var harness = CoreHarness(settings: ServerSettings(tickTimeMs: 2000, snapCount: 3))
+        let c = harness.newSession().connection   // txn 1
+        let first = harness.call(c, .create("/a"))  // txn 2
+        #expect(!first.contains(.snapshotDue))
+        let second = harness.call(c, .create("/b")) // txn 3
+        #expect(second.filter { $0 == .snapshotDue }.count == 1)
+        #expect(harness.core.txnsSinceSnapshot == 0)
+        // Failed writes are txns too.
+        _ = harness.call(c, .create("/a"))
+        _ = harness.call(c, .create("/a"))
+        #expect(harness.call(c, .create("/a")).contains(.snapshotDue))
+    }
+
+    /// Apache's ContainerManager deletes a container that had children and has
+    /// none left, through a logged deleteContainer txn.
+    @Test func emptiedContainersAreRemovedOnTheCheckInterval() throws {
+        var harness = CoreHarness(settings: ServerSettings(tickTimeMs: 2000, containerCheckIntervalMs: 60_000))
+        let start = harness.nowMs
+        let c = harness.newSession(timeoutMs: 40_000).connection
+        let created = harness.request(c, .createContainer(CreateRequest(path: "/c", mode: .container)))
+        #expect(created.err == .ok)
+        #expect(try created.decode(Create2Response.self).stat.ephemeralOwner == 0)
+        #expect(harness.core.tree.node("/c")?.kind == .container)
+        _ = harness.call(c, .createContainer(CreateRequest(path: "/never-used", mode: .container)))
+        _ = harness.call(c, .create("/c/child"))
+        _ = harness.call(c, .delete("/c/child"))
+        #expect(harness.request(c, .exists("/c", watch: true)).err == .ok)
+
+        #expect(harness.tick(at: start + 30_000).appendedZxids.isEmpty)
+        harness.nowMs = start + 30_000
+        _ = harness.request(c, .ping)
+        let check = harness.tick(at: start + 60_000)
+        #expect(check.appendedZxids.count == 1)
+        let entry = try TxnEntry(juteBytes: try #require(harness.log.last).payload)
+        #expect(entry.header.type == OpCode.deleteContainer.rawValue)
+        #expect(entry.body == .delete(DeleteTxn(path: "/c")))
+        let outputs = harness.sync()
+        #expect(harness.core.tree.node("/c") == nil)
+        #expect(harness.core.tree.containers == ["/never-used"])
+        #expect(outputs.events(for: c) == [WatcherEvent(type: .nodeDeleted, path: "/c")])
+    }
+
+    /// Apache's DataTree applies a create2 txn from its `ephemeral` flag only,
+    /// so a create2 (not createContainer) with the container flag makes a
+    /// persistent node; clients use the createContainer op.
+    @Test func create2WithContainerFlagMakesAPersistentNode() throws {
+        var harness = CoreHarness()
+        let c = harness.newSession().connection
+        #expect(harness.request(c, .create2("/c", mode: .container)).err == .ok)
+        #expect(harness.core.tree.node("/c")?.kind == .persistent)
+    }
+
+    @Test func containerWithChildrenIsKept() {
+        var harness = CoreHarness(settings: ServerSettings(tickTimeMs: 2000, containerCheckIntervalMs: 1000))
+        let c = harness.newSession(timeoutMs: 40_000).connection
+        _ = harness.call(c, .createContainer(CreateRequest(path: "/c", mode: .container)))
+        _ = harness.call(c, .create("/c/child"))
+        #expect(harness.tick(at: harness.nowMs + 1000).appendedZxids.isEmpty)
+    }
+}
