@@ -139,6 +139,12 @@ def main(argv=None):
             out.write("     | %s\n" % line)
     failed = len(result.failures) + len(result.errors) + len(result.unexpectedSuccesses) + len(load_errors)
     skipped = len(result.skipped)
+    bad = [t.id() for t, _ in result.failures + result.errors if t is not None]
+    bad += [t.id() for t in result.unexpectedSuccesses]
+    if bad:
+        out.write("failed tests:\n")
+        for name in bad:
+            out.write("  %s\n" % name)
     out.write("interop: %d tests in %.0fs (ZK_TARGET=%s)\n" % (result.testsRun, time.monotonic() - t0, "+".join(kinds)))
     out.write("%d passed, %d failed, %d skipped\n" % (result.passed, failed, skipped))
     out.flush()
