@@ -213,13 +213,17 @@ import ZooKeeperProtocol
         #expect(harness.core.tree.ephemeralCount == 0)
     }
 
-    @Test func writesAfterCloseSessionFailWithSessionExpired() {
+    /// Apache either drops a request from a closing session (touch fails in
+    /// submitRequestNow) or fails it in prep with SessionExpired; it never applies it.
+    @Test func writesAfterCloseSessionAreNotApplied() {
         var harness = CoreHarness()
         let client = harness.newSession()
         _ = harness.send(client.connection, .closeSession)
         _ = harness.send(client.connection, .create("/x"))
         let outputs = harness.sync()
-        #expect(outputs.reply(to: client.connection, xid: 2)?.err == .sessionExpired)
+        if let reply = outputs.reply(to: client.connection, xid: 2) {
+            #expect(reply.err == .sessionExpired)
+        }
         #expect(harness.core.tree.node("/x") == nil)
     }
 
