@@ -22,6 +22,7 @@ public struct ConnectionState: Sendable {
     var queue: [Queued] = []
     var queueHead = 0
     var isReadingPaused = false
+    public var isReadingPausedForReport: Bool { isReadingPaused }
 
     // Per-connection figures for `cons`.
     public internal(set) var packetsReceived: Int64 = 0

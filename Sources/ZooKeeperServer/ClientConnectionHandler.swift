@@ -94,8 +94,8 @@ final class ClientConnectionHandler: ChannelInboundHandler, @unchecked Sendable 
         // One hop to the core's loop per read, not per frame: pipelined
         // clients then get their replies in one write and one flush.
         if !batch.isEmpty {
-            let (runner, id) = (self.runner, self.id)
-            runner.loop.execute { runner.process(id, batch) }
+            let (runner, id, frames) = (self.runner, self.id, batch)
+            runner.loop.execute { runner.process(id, frames) }
         }
     }
 
@@ -126,6 +126,16 @@ final class ClientConnectionHandler: ChannelInboundHandler, @unchecked Sendable 
         let channel = context.channel
         context.close(mode: .output, promise: nil)
         channel.eventLoop.scheduleTask(in: .seconds(2)) { channel.close(promise: nil) }
+    }
+
+    /// The peer finished sending. A four-letter word still gets its answer
+    /// (the responder closes); any other connection is over.
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let event = event as? ChannelEvent, event == .inputClosed {
+            if !closing { context.close(promise: nil) }
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {

@@ -174,14 +174,7 @@ final class CoreRunner: @unchecked Sendable {
             let started = Clock.nowMs()
             var info: SnapshotInfo?
             do {
-                let snapshot = try SnapshotStore.begin(directory: directory, zxid: tree.lastProcessedZxid)
-                do {
-                    try SnapshotCodec.encode(tree: tree, sessions: sessions) { try snapshot.write($0) }
-                    info = try snapshot.finish()
-                } catch {
-                    snapshot.abandon()
-                    throw error
-                }
+                info = try DiskRecovery.writeSnapshot(tree: tree, sessions: sessions, directory: directory)
             } catch {
                 logger.error("snapshot at zxid 0x\(String(tree.lastProcessedZxid, radix: 16)) failed: \(error)")
             }

@@ -1,8 +1,8 @@
 import ZooKeeperAdmin
 import ZooKeeperCore
 
-/// Answers four-letter words: checks the whitelist, gathers figures on the
-/// core's loop, and renders them in Apache's formats.
+/// Answers four-letter words: whitelist first (without touching the core),
+/// then the report built on the core's loop, then any reset it asks for.
 final class FourLetterWordService: Sendable {
     let whitelist: FourLetterWordWhitelist
     let context: ServerContext
@@ -19,12 +19,19 @@ final class FourLetterWordService: Sendable {
     func respond(to text: String, runner: CoreRunner, reply: @escaping @Sendable (String) -> Void) {
         guard let word = FourLetterWord(rawValue: text) else { return }
         guard whitelist.allows(word) else {
-            reply("\(text) is not executed because it is not in the whitelist.\n")
+            reply(FourLetterWords.notInWhitelist(word))
             return
         }
-        let context = self.context
+        let (context, whitelist) = (self.context, self.whitelist)
         runner.loop.execute {
-            reply(FourLetterWordRendering.render(word, runner: runner, context: context))
+            let source = LiveFourLetterWordSource(runner: runner, context: context)
+            let answer = FourLetterWords.respond(to: word, whitelist: whitelist, source: source)
+            switch answer.effect {
+            case .resetConnectionStats?: runner.resetConnectionCounters()
+            case .resetServerStats?: runner.resetServerCounters()
+            case .setTraceMask?, nil: break
+            }
+            reply(answer.text)
         }
     }
 }

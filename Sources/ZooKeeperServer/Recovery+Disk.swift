@@ -10,6 +10,18 @@ enum DiskRecovery {
         var elapsedMs: Int64
     }
 
+    /// Streams a snapshot of `tree` to `directory`; an unfinished one is removed.
+    static func writeSnapshot(tree: DataTree, sessions: [Int64: Int], directory: String) throws -> SnapshotInfo {
+        let snapshot = try SnapshotStore.begin(directory: directory, zxid: tree.lastProcessedZxid)
+        do {
+            try SnapshotCodec.encode(tree: tree, sessions: sessions) { try snapshot.write($0) }
+            return try snapshot.finish()
+        } catch {
+            snapshot.abandon()
+            throw error
+        }
+    }
+
     static func load(snapshotDirectory: String, logDirectory: String, logger: Logger) throws -> Result {
         let started = Clock.nowMs()
         var state = RecoveredState()
@@ -28,6 +40,12 @@ enum DiskRecovery {
         for line in log.repairs { logger.warning("\(line)") }
         for entry in log.entries {
             try state.replay(zxid: entry.zxid, payload: entry.payload)
+        }
+        // Like Apache's loadData, start from a snapshot of what was recovered,
+        // so the next start does not replay the same log again.
+        if snapshot == nil || state.replayedTxnCount > 0 {
+            let info = try writeSnapshot(tree: state.tree, sessions: state.sessions, directory: snapshotDirectory)
+            snapshotZxid = info.zxid
         }
         let elapsedMs = Clock.nowMs() - started
         logger.info("recovered to zxid 0x\(String(state.tree.lastProcessedZxid, radix: 16)): \(state.replayedTxnCount) txns replayed, \(state.tree.nodeCount) znodes, \(state.sessions.count) sessions in \(elapsedMs) ms")

@@ -7,4 +7,6 @@ struct ServerContext: Sendable {
     var startedAtMs: Int64
     var clientPort: Int
     var clientBindAddress: String
+    var snapshotDirectory: String
+    var logDirectory: String
 }

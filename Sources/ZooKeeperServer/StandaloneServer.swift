@@ -90,7 +90,9 @@ public final class StandaloneServer: Sendable {
         let runner = CoreRunner(loop: group.next(), core: core, logWriter: logWriter, snapshotDirectory: snapshotDirectory, logger: logger)
         let port = config.clientPort ?? 2181
         let host = config.clientPortAddress ?? "0.0.0.0"
-        let context = ServerContext(config: config, configPath: configPath, startedAtMs: Clock.nowMs(), clientPort: port, clientBindAddress: host)
+        let context = ServerContext(
+            config: config, configPath: configPath, startedAtMs: Clock.nowMs(), clientPort: port, clientBindAddress: host,
+            snapshotDirectory: snapshotDirectory, logDirectory: logDirectory)
         let words = FourLetterWordService(whitelist: config.fourLetterWordWhitelist, context: context)
         let admission = ConnectionAdmission(maxPerAddress: config.maxClientCnxns)
         let nextId = NIOLockedValueBox<Int64>(1)
@@ -99,6 +101,9 @@ public final class StandaloneServer: Sendable {
             .serverChannelOption(ChannelOptions.backlog, value: 256)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+            // A four-letter-word client may shut down its sending side right
+            // after the word (`nc -q`), and still expects the answer.
+            .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
             .childChannelInitializer { channel in
                 let id = nextId.withLockedValue { value in
                     defer { value += 1 }
