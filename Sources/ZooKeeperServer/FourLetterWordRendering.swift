@@ -68,12 +68,18 @@ struct LiveFourLetterWordSource: FourLetterWordSource {
         let ephemerals = core.tree.ephemerals.keys.sorted().map {
             SessionEphemerals(sessionId: $0, paths: (core.tree.ephemerals[$0] ?? []).sorted())
         }
+        // Apache's connection queue uses 10 s buckets (the sessionless
+        // connection timeout) and a deadline of last activity plus the session
+        // timeout, or plus 10 s for connections without a session yet.
+        let sessionlessTimeoutMs: Int64 = 10_000
         let connectionQueue = ExpiryQueueSnapshot(
-            deadlines: core.connections.values.sorted { $0.id < $1.id }.map {
-                (ExpiryQueueSnapshot.connectionElement(
-                    remoteAddress: ConnectionSnapshot.javaSocketAddress(host: $0.remoteAddress, port: $0.remotePort), sessionId: $0.sessionId),
-                 (core.sessions.sessions[$0.sessionId]?.expiresAtMs ?? Clock.nowMs()) - interval)
-            }, intervalMs: interval)
+            deadlines: core.connections.values.sorted { $0.id < $1.id }.map { connection in
+                let lastActivityMs = max(connection.openedAtMs, connection.lastResponseAtMs)
+                let timeoutMs = connection.sessionId == 0 ? sessionlessTimeoutMs : Int64(connection.sessionTimeoutMs)
+                return (ExpiryQueueSnapshot.connectionElement(
+                    remoteAddress: ConnectionSnapshot.javaSocketAddress(host: connection.remoteAddress, port: connection.remotePort),
+                    sessionId: connection.sessionId), lastActivityMs + timeoutMs)
+            }, intervalMs: sessionlessTimeoutMs)
         return DumpSnapshot(sessions: sessionQueue, ephemerals: ephemerals, connections: connectionQueue)
     }
 
