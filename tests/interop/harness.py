@@ -700,6 +700,16 @@ def compare_records(a_kind, a, b_kind, b):
                          % (i, ka, _fmt(va), kb, _fmt(vb)))
             break
         if va != vb:
+            if isinstance(va, list) and isinstance(vb, list) and (len(va) > 8 or len(vb) > 8):
+                try:
+                    sa, sb = set(map(repr, va)), set(map(repr, vb))
+                    only_a, only_b = sorted(sa - sb), sorted(sb - sa)
+                    diffs.append("%s: %d vs %d items; only in %s (%d): %s; only in %s (%d): %s" % (
+                        ka, len(va), len(vb), a_kind, len(only_a), ", ".join(only_a[:40]) + (" ..." if len(only_a) > 40 else ""),
+                        b_kind, len(only_b), ", ".join(only_b[:40]) + (" ..." if len(only_b) > 40 else "")))
+                    continue
+                except TypeError:
+                    pass
             diffs.append("%s:\n      %-7s %s\n      %-7s %s" % (ka, a_kind, _fmt(va), b_kind, _fmt(vb)))
     return diffs
 
