@@ -28,8 +28,10 @@ public struct AccessControl: Sendable {
             return [Id(scheme: "ip", id: remoteAddress)]
         case "digest":
             let digest = AccessControl.digestId(for: String(decoding: auth, as: UTF8.self))
-            var ids = [Id(scheme: "digest", id: digest)]
+            // Apache adds super first, then the digest id.
+            var ids: [Id] = []
             if let superDigest, digest == superDigest { ids.append(Id(scheme: "super", id: "")) }
+            ids.append(Id(scheme: "digest", id: digest))
             return ids
         default:
             return nil
@@ -70,9 +72,10 @@ public struct AccessControl: Sendable {
             if id.scheme == "world" && id.id == "anyone" {
                 fixed.append(entry)
             } else if id.scheme == "auth" {
-                // Only providers whose ids prove an identity count (digest, super);
-                // Apache's ip provider reports isAuthenticated() == false.
-                let authenticated = authIds.filter { $0.scheme == "digest" || $0.scheme == "super" }
+                // Only providers whose ids prove an identity count: digest.
+                // Apache's ip provider reports isAuthenticated() == false and
+                // "super" has no provider at all.
+                let authenticated = authIds.filter { $0.scheme == "digest" }
                 if authenticated.isEmpty { return .failure(.invalidACL) }
                 fixed.append(contentsOf: authenticated.map { ACL(perms: entry.perms, id: $0) })
             } else if isValid(id) {
@@ -86,11 +89,25 @@ public struct AccessControl: Sendable {
 
     private func isValid(_ id: Id) -> Bool {
         switch id.scheme {
-        case "digest": id.id.split(separator: ":", omittingEmptySubsequences: false).count == 2
+        case "digest": AccessControl.javaSplitCount(id.id, ":") == 2
         case "ip": IPMatcher.isValid(expression: id.id)
-        case "super": true
         default: false
         }
+    }
+
+    /// Java's `String.split(sep).length`: trailing empty parts do not count
+    /// ("bob:" is one part, "a:b:" two), which decides digest id validity.
+    static func javaSplitCount(_ text: String, _ separator: Character) -> Int {
+        var parts = text.split(separator: separator, omittingEmptySubsequences: false)
+        while parts.count > 1, parts.last?.isEmpty == true { parts.removeLast() }
+        return parts.count
+    }
+
+    /// The user part of an id, as Apache's whoAmI reports it (digest ids
+    /// drop the hash).
+    public static func userName(of id: Id) -> String {
+        guard id.scheme == "digest", let colon = id.id.firstIndex(of: ":") else { return id.id }
+        return String(id.id[..<colon])
     }
 
     /// Apache hides digest hashes from readers that lack ADMIN on the node.
@@ -132,8 +149,10 @@ enum IPMatcher {
         return (address, maxBits)
     }
 
+    /// IPv4 only, as Apache's IPAuthenticationProvider (its IPv6 parsing is
+    /// a TODO): an IPv6 ACL is InvalidACL and an IPv6 client matches nothing.
     static func parseAddress(_ text: String) -> [UInt8]? {
-        if text.contains(":") { return parseIPv6(text) }
+        if text.contains(":") { return nil }
         let octets = text.split(separator: ".", omittingEmptySubsequences: false)
         guard octets.count == 4 else { return nil }
         var bytes: [UInt8] = []
@@ -142,43 +161,5 @@ enum IPMatcher {
             bytes.append(value)
         }
         return bytes
-    }
-
-    private static func parseIPv6(_ raw: String) -> [UInt8]? {
-        var text = raw
-        if text.hasPrefix("[") && text.hasSuffix("]") { text = String(text.dropFirst().dropLast()) }
-        if let percent = text.firstIndex(of: "%") { text = String(text[..<percent]) }
-        let halves = text.components(separatedBy: "::")
-        guard halves.count <= 2 else { return nil }
-        func groups(_ part: String) -> [UInt16]? {
-            if part.isEmpty { return [] }
-            var result: [UInt16] = []
-            for group in part.split(separator: ":", omittingEmptySubsequences: false) {
-                guard !group.isEmpty, group.count <= 4, let value = UInt16(group, radix: 16) else { return nil }
-                result.append(value)
-            }
-            return result
-        }
-        guard let head = groups(halves[0]) else { return nil }
-        var all = head
-        if halves.count == 2 {
-            guard let tail = groups(halves[1]), head.count + tail.count < 8 else { return nil }
-            all += [UInt16](repeating: 0, count: 8 - head.count - tail.count) + tail
-        }
-        guard all.count == 8 else { return nil }
-        return all.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xff)] }
-    }
-}
-
-extension String {
-    func components(separatedBy separator: String) -> [String] {
-        var parts: [String] = []
-        var rest = Substring(self)
-        while let range = rest.firstRange(of: separator) {
-            parts.append(String(rest[..<range.lowerBound]))
-            rest = rest[range.upperBound...]
-        }
-        parts.append(String(rest))
-        return parts
     }
 }

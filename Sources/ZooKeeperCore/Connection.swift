@@ -9,6 +9,8 @@ public struct ConnectionState: Sendable {
     enum Queued: Sendable {
         case awaitingTxn(zxid: Int64)
         case read(header: RequestHeader, request: ClientRequest, receivedAtMs: Int64)
+        /// A read whose body did not parse: answered MarshallingError in turn.
+        case undecodableRead(header: RequestHeader, receivedAtMs: Int64)
     }
 
     public let id: ConnectionID

@@ -19,7 +19,8 @@ public struct DataTree: Sendable {
     public private(set) var ephemerals: [Int64: Set<String>] = [:]
     public private(set) var containers: Set<String> = []
     public private(set) var ttlNodes: Set<String> = []
-    /// Sum of path and data lengths (Apache's `zk_approximate_data_size`).
+    /// Sum of path lengths (UTF-16 units, as Java's String.length) and data
+    /// bytes: Apache's `zk_approximate_data_size`.
     public private(set) var approximateDataSizeBytes: Int = 0
     public var lastProcessedZxid: Int64 = 0
 
@@ -35,7 +36,7 @@ public struct DataTree: Sendable {
         nodes[DataTree.zookeeperPath] = Znode(children: ["quota", "config"])
         nodes[DataTree.quotaPath] = Znode()
         nodes[DataTree.configPath] = Znode(acl: [ACL(perms: .read, id: .anyone)], aversion: -1)
-        approximateDataSizeBytes = nodes.reduce(0) { $0 + $1.key.utf8.count + $1.value.data.count }
+        approximateDataSizeBytes = nodes.reduce(0) { $0 + $1.key.utf16.count + $1.value.data.count }
     }
 
     public var nodeCount: Int { nodes.count }
@@ -70,7 +71,7 @@ public struct DataTree: Sendable {
             ephemeralOwner: ephemeralOwner, pzxid: zxid
         )
         nodes[path] = child
-        approximateDataSizeBytes += path.utf8.count + data.count
+        approximateDataSizeBytes += path.utf16.count + data.count
         track(path, owner: ephemeralOwner)
         return .success(child.stat)
     }
@@ -82,7 +83,7 @@ public struct DataTree: Sendable {
         if zxid > parent.pzxid { parent.pzxid = zxid }
         nodes[parentPath] = parent
         nodes[path] = nil
-        approximateDataSizeBytes -= path.utf8.count + node.data.count
+        approximateDataSizeBytes -= path.utf16.count + node.data.count
         untrack(path, owner: node.ephemeralOwner)
         return .ok
     }
@@ -169,7 +170,7 @@ public struct DataTree: Sendable {
             var stored = node
             stored.children = []
             nodes[path] = stored
-            approximateDataSizeBytes += path.utf8.count + node.data.count
+            approximateDataSizeBytes += path.utf16.count + node.data.count
             track(path, owner: node.ephemeralOwner)
         }
         for (path, _) in entries where path != "/" {

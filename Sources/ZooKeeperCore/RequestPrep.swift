@@ -200,10 +200,16 @@ public struct RequestPrep {
         _ create: CreateRequest, ttl: Int64?, op: OpCode, caller: Caller, zxid: Int64, time: Int64
     ) throws(ErrorCode) -> TxnBody {
         guard let mode = create.mode else { throw .badArguments }
-        if mode.isTTL || op == .createTTL {
-            if !ttlEnabled { throw .unimplemented }
-            guard let ttl, ttl > 0, ttl <= EphemeralKind.ttlMask, mode.isTTL else { throw .badArguments }
-        } else if ttl != nil {
+        // Apache's validateCreateRequest: a TTL mode needs extended types;
+        // then EphemeralType.validateTTL: a TTL mode needs 0 < ttl <= max,
+        // any other mode must not carry a ttl >= 0.
+        if mode.isTTL && !ttlEnabled { throw .unimplemented }
+        if mode.isTTL {
+            guard let ttl, ttl > 0, ttl <= EphemeralKind.ttlMask else { throw .badArguments }
+        } else if let ttl, ttl >= 0 {
+            throw .badArguments
+        } else if op == .createTTL {
+            // createTTL without a TTL mode and a negative ttl has no meaning here.
             throw .badArguments
         }
         try checkSession(caller)

@@ -44,6 +44,7 @@ extension ServerCore {
         switch request {
         case .exists(let exists):
             if exists.path.utf8.contains(0) { return .failure(.badArguments) }
+            if let node = tree.node(exists.path), !allowed(node, .read, connection) { return .failure(.noAuth) }
             // An exists watch is a data watch, set whether or not the node exists.
             if exists.watch { watches.addDataWatch(exists.path, id) }
             guard let node = tree.node(exists.path) else { return .failure(.noNode) }
@@ -88,7 +89,9 @@ extension ServerCore {
             watches.addPersistentWatch(add.path, id, recursive: mode == .persistentRecursive)
             return .success(ErrorResponse(err: 0))
         case .whoAmI:
-            return .success(WhoAmIResponse(clientInfo: connection.authIds.map { ClientInfo(authScheme: $0.scheme, user: $0.id) }))
+            return .success(WhoAmIResponse(clientInfo: connection.authIds.map {
+                ClientInfo(authScheme: $0.scheme, user: AccessControl.userName(of: $0))
+            }))
         case .multiRead(let multi):
             var results: [MultiOpResult] = []
             for op in multi.ops {

@@ -128,7 +128,7 @@ public struct ServerCore: Sendable {
             sessionConnections[request.sessionId] = nil
         }
         if valid {
-            sessions.touch(request.sessionId, nowMs: nowMs)
+            sessions.retime(request.sessionId, timeoutMs: timeoutMs, nowMs: nowMs)
             sessionConnections[request.sessionId] = id
             connections[id]?.sessionId = request.sessionId
             connections[id]?.isEstablished = true
@@ -199,6 +199,11 @@ public struct ServerCore: Sendable {
         }
         let writes: Set<OpCode> = [.create, .create2, .createContainer, .createTTL, .delete, .deleteContainer, .setData, .setACL, .multi, .reconfig, .check]
         guard writes.contains(opCode) else {
+            // Keep the connection's reply order: wait behind its pending writes.
+            if connection.outstandingRequests > 0 {
+                connections[id]?.enqueue(.undecodableRead(header: header, receivedAtMs: nowMs))
+                return []
+            }
             return [sendReply(id, ReplyHeader(xid: header.xid, zxid: tree.lastProcessedZxid, err: .marshallingError), body: nil, nowMs: nowMs)]
         }
         let zxid = lastPreppedZxid + 1
@@ -224,14 +229,15 @@ public struct ServerCore: Sendable {
     private mutating func handleAuth(_ id: ConnectionID, _ header: RequestHeader, _ packet: AuthPacket, nowMs: Int64) -> [CoreEffect] {
         guard let ids = access.authenticate(scheme: packet.scheme, auth: packet.auth, remoteAddress: connections[id]?.remoteAddress ?? "") else {
             return [
-                sendReply(id, ReplyHeader(xid: header.xid, zxid: tree.lastProcessedZxid, err: .authFailed), body: nil, nowMs: nowMs),
+                sendReply(id, ReplyHeader(xid: header.xid, zxid: 0, err: .authFailed), body: nil, nowMs: nowMs),
                 .close(id, reason: "authentication failed for scheme \(packet.scheme)"),
             ]
         }
         for newId in ids where connections[id]?.authIds.contains(newId) == false {
             connections[id]?.authIds.append(newId)
         }
-        return [sendReply(id, ReplyHeader(xid: header.xid, zxid: tree.lastProcessedZxid, err: .ok), body: nil, nowMs: nowMs)]
+        // Apache answers auth packets with zxid 0.
+        return [sendReply(id, ReplyHeader(xid: header.xid, zxid: 0, err: .ok), body: nil, nowMs: nowMs)]
     }
 
     // MARK: The write pipeline
@@ -278,7 +284,9 @@ public struct ServerCore: Sendable {
         txnsSinceSnapshot += 1
         // Watch events go out before the reply, so a client sees the event
         // before it can read the data that caused it.
-        for (watcher, event) in watches.fire(outcome.triggers) where connections[watcher] != nil {
+        for (watcher, event) in watches.fire(outcome.triggers) {
+            guard let connection = connections[watcher] else { continue }
+            if let acl = outcome.eventACLs[event.path], !access.isAllowed(.read, acl: acl, authIds: connection.authIds) { continue }
             effects.append(sendReply(watcher, ReplyHeader(xid: SpecialXid.notification, zxid: -1, err: .ok), body: event, nowMs: nowMs, counts: false))
         }
         switch txn.body {
@@ -344,9 +352,18 @@ public struct ServerCore: Sendable {
     /// Answers the reads that waited behind a write, up to the next write.
     private mutating func drainReads(_ id: ConnectionID, nowMs: Int64) -> [CoreEffect] {
         var effects: [CoreEffect] = []
-        while case .read(let header, let request, let receivedAtMs)? = connections[id]?.front {
-            connections[id]?.popFront()
-            effects += answerRead(id, header, request, receivedAtMs: receivedAtMs, nowMs: nowMs)
+        while let front = connections[id]?.front {
+            switch front {
+            case .awaitingTxn:
+                return effects
+            case .read(let header, let request, let receivedAtMs):
+                connections[id]?.popFront()
+                effects += answerRead(id, header, request, receivedAtMs: receivedAtMs, nowMs: nowMs)
+            case .undecodableRead(let header, let receivedAtMs):
+                connections[id]?.popFront()
+                recordLatency(id, op: OpCode(rawValue: header.type) ?? .error, cxid: header.xid, receivedAtMs: receivedAtMs, nowMs: nowMs)
+                effects.append(sendReply(id, ReplyHeader(xid: header.xid, zxid: tree.lastProcessedZxid, err: .marshallingError), body: nil, nowMs: nowMs))
+            }
         }
         return effects
     }

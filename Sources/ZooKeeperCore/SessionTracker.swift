@@ -50,6 +50,15 @@ public struct SessionTracker: Sendable {
         return true
     }
 
+    /// A reconnect negotiates a new timeout; the deadline follows it (Apache's
+    /// ExpiryQueue.update replaces the old deadline).
+    public mutating func retime(_ id: Int64, timeoutMs: Int, nowMs: Int64) {
+        guard var session = sessions[id], !session.isClosing else { return }
+        session.timeoutMs = timeoutMs
+        session.expiresAtMs = deadline(nowMs: nowMs, timeoutMs: timeoutMs)
+        sessions[id] = session
+    }
+
     public func isAlive(_ id: Int64) -> Bool {
         guard let session = sessions[id] else { return false }
         return !session.isClosing

@@ -7,6 +7,14 @@ public struct TxnOutcome: Sendable {
     public var stat: Stat?
     public var multiResults: [MultiOpResult]?
     public var triggers: [WatchTrigger] = []
+    /// ACL of each node an event names, as it was when the event happened:
+    /// since Apache 3.8.4 (CVE-2024-23944) a watcher only hears of nodes it
+    /// may READ.
+    public var eventACLs: [String: [ACL]] = [:]
+
+    mutating func noteACLs(_ tree: DataTree, _ paths: String...) {
+        for path in paths { if let node = tree.node(path) { eventACLs[path] = node.acl } }
+    }
 }
 
 extension DataTree {
@@ -34,6 +42,7 @@ extension DataTree {
             applyCreate(txn.path, txn.data, txn.acl, EphemeralKind.ttlOwner(txn.ttl), txn.parentCVersion, header, &outcome)
         case .delete(let txn):
             outcome.path = txn.path
+            outcome.noteACLs(self, txn.path, ZnodePath.split(txn.path).parent)
             outcome.err = delete(path: txn.path, zxid: header.zxid)
             if outcome.err == .ok { outcome.triggers = DataTree.deleteTriggers(txn.path) }
         case .setData(let txn):
@@ -42,6 +51,7 @@ extension DataTree {
             case .success(let stat):
                 outcome.stat = stat
                 outcome.triggers = DataTree.setDataTriggers(txn.path)
+                outcome.noteACLs(self, txn.path)
             case .failure(let code): outcome.err = code
             }
         case .setACL(let txn):
@@ -62,6 +72,7 @@ extension DataTree {
             let listed = Set(paths)
             paths += (ephemerals[header.clientId] ?? []).filter { !listed.contains($0) }.sorted()
             for path in paths where node(path)?.ephemeralOwner == header.clientId {
+                outcome.noteACLs(self, path, ZnodePath.split(path).parent)
                 if delete(path: path, zxid: header.zxid) == .ok {
                     outcome.triggers += DataTree.deleteTriggers(path)
                 }
@@ -82,6 +93,7 @@ extension DataTree {
         case .success(let stat):
             outcome.stat = stat
             outcome.triggers = DataTree.createTriggers(path)
+            outcome.noteACLs(self, path, ZnodePath.split(path).parent)
         case .failure(let code):
             outcome.err = code
         }
@@ -109,6 +121,7 @@ extension DataTree {
         for body in bodies {
             let sub = applyOne(header, body)
             outcome.triggers += sub.triggers
+            outcome.eventACLs.merge(sub.eventACLs) { first, _ in first }
             if sub.err != .ok {
                 results.append(.error(code: sub.err.rawValue))
                 continue

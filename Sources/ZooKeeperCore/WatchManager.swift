@@ -33,15 +33,12 @@ public struct WatchManager: Sendable {
         childWatches.add(path, watcher, .standard)
     }
 
-    /// addWatch: persistent watches are data and child watches; recursive ones
-    /// only data watches (Apache's DataTree.addWatch).
+    /// addWatch registers in both managers (Apache's DataTree.addWatch); a
+    /// recursive watch never receives NodeChildrenChanged (see `trigger`).
     public mutating func addPersistentWatch(_ path: String, _ watcher: WatcherID, recursive: Bool) {
-        if recursive {
-            dataWatches.add(path, watcher, .persistentRecursive)
-        } else {
-            dataWatches.add(path, watcher, .persistent)
-            childWatches.add(path, watcher, .persistent)
-        }
+        let mode: WatchMode = recursive ? .persistentRecursive : .persistent
+        dataWatches.add(path, watcher, mode)
+        childWatches.add(path, watcher, mode)
     }
 
     /// Fires the triggers of one txn, returning each watcher's events in order.
@@ -117,9 +114,9 @@ struct PathWatches: Sendable {
     var watchCount: Int { byWatcher.values.reduce(0) { $0 + $1.count } }
 
     mutating func add(_ path: String, _ watcher: WatcherID, _ mode: WatchMode) {
+        // The latest registration sets the mode, as Apache's
+        // WatcherModeManager: a one-time watch replaces a persistent one here.
         let existing = byPath[path]?[watcher]
-        // A one-time watch never downgrades a persistent one on the same path.
-        if let existing, existing.isPersistent, mode == .standard { return }
         if existing == .persistentRecursive { recursiveCount -= 1 }
         if mode == .persistentRecursive { recursiveCount += 1 }
         byPath[path, default: [:]][watcher] = mode

@@ -67,6 +67,10 @@ public enum EphemeralKind: Equatable, Sendable {
     case ttl(milliseconds: Int64)
 
     public static let containerOwner = Int64.min
+    /// Apache's `zookeeper.extendedTypesEnabled` (off by default): only then is
+    /// a 0xFF high byte a TTL marker rather than part of a session id (server
+    /// id 255 makes such session ids).
+    public static let extendedTypesEnabled = false
     public static let ttlMask: Int64 = 0x00FF_FFFF_FFFF_FFFF
 
     public init(owner: Int64) {
@@ -74,7 +78,7 @@ public enum EphemeralKind: Equatable, Sendable {
             self = .persistent
         } else if owner == EphemeralKind.containerOwner {
             self = .container
-        } else if UInt64(bitPattern: owner) >> 56 == 0xFF {
+        } else if EphemeralKind.extendedTypesEnabled && UInt64(bitPattern: owner) >> 56 == 0xFF {
             self = .ttl(milliseconds: owner & EphemeralKind.ttlMask)
         } else {
             self = .ephemeral(sessionId: owner)

@@ -192,30 +192,33 @@ struct TreeBuilder {
         #expect(builder.tree.ephemeralCount == 1)
     }
 
-    /// Containers and TTL nodes show ephemeralOwner 0 to clients
-    /// (DataNode.getClientEphemeralOwner).
-    @Test func containersAndTtlNodesReportNoOwner() {
+    /// Containers show ephemeralOwner 0 to clients
+    /// (DataNode.getClientEphemeralOwner). TTL markers mean nothing while
+    /// extended types are off (Apache's default and zkdash's only mode): a
+    /// 0xFF high byte is then an ordinary session id (server id 255).
+    @Test func containersReportNoOwnerAndTtlMarkersAreSessions() {
         var builder = TreeBuilder()
         let container = builder.create("/c", owner: EphemeralKind.containerOwner)
-        let ttl = builder.create("/t", owner: EphemeralKind.ttlOwner(5000))
+        let owner = EphemeralKind.ttlOwner(5000)
+        let ttl = builder.create("/t", owner: owner)
         #expect(container.ephemeralOwner == 0)
-        #expect(ttl.ephemeralOwner == 0)
+        #expect(ttl.ephemeralOwner == owner)
         #expect(builder.tree.node("/c")?.kind == .container)
-        #expect(builder.tree.node("/t")?.kind == .ttl(milliseconds: 5000))
+        #expect(builder.tree.node("/t")?.kind == .ephemeral(sessionId: owner))
         #expect(builder.tree.containers == ["/c"])
-        #expect(builder.tree.ttlNodes == ["/t"])
-        #expect(builder.tree.ephemerals.isEmpty)
+        #expect(builder.tree.ttlNodes.isEmpty)
+        #expect(builder.tree.ephemerals == [owner: ["/t"]])
         #expect(builder.delete("/c") == .ok)
         #expect(builder.delete("/t") == .ok)
         #expect(builder.tree.containers.isEmpty)
-        #expect(builder.tree.ttlNodes.isEmpty)
+        #expect(builder.tree.ephemerals.isEmpty)
     }
 
     @Test func ephemeralKindDecoding() {
         #expect(EphemeralKind(owner: 0) == .persistent)
         #expect(EphemeralKind(owner: 42) == .ephemeral(sessionId: 42))
         #expect(EphemeralKind(owner: Int64.min) == .container)
-        #expect(EphemeralKind(owner: EphemeralKind.ttlOwner(1)) == .ttl(milliseconds: 1))
+        #expect(EphemeralKind(owner: EphemeralKind.ttlOwner(1)) == .ephemeral(sessionId: EphemeralKind.ttlOwner(1)))
         #expect(EphemeralKind.ttlOwner(1) == Int64(bitPattern: 0xFF00_0000_0000_0001))
     }
 }
@@ -276,7 +279,7 @@ struct TreeBuilder {
     }
 
     /// Apache counts path.length(): UTF-16 code units, not UTF-8 bytes.
-    @Test(.disabled("BUG: approximateDataSizeBytes counts path UTF-8 bytes; Apache's getNodeSize uses String.length() (UTF-16 units)"))
+    @Test
     func approximateDataSizeCountsUtf16Units() {
         var builder = TreeBuilder()
         let base = builder.tree.approximateDataSizeBytes

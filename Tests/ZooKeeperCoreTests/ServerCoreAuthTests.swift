@@ -37,7 +37,7 @@ import ZooKeeperProtocol
     }
 
     /// Apache's processPacket answers auth with ReplyHeader(xid, 0, code).
-    @Test(.disabled("BUG: auth replies carry the last zxid; Apache's processPacket sends zxid 0"))
+    @Test
     func authReplyZxidIsZero() {
         var harness = CoreHarness()
         let c = harness.newSession().connection
@@ -56,7 +56,7 @@ import ZooKeeperProtocol
     }
 
     /// FinalRequestProcessor checks READ on an existing node for exists.
-    @Test(.disabled("BUG: exists ignores the node's ACL; Apache 3.8 answers NoAuth without READ"))
+    @Test
     func existsNeedsRead() {
         var harness = CoreHarness()
         let bob = harness.newSession().connection
@@ -160,7 +160,7 @@ import ZooKeeperProtocol
 
     /// AuthUtil.getClientInfos uses the provider's getUserName: for digest,
     /// the part before the colon.
-    @Test(.disabled("BUG: whoAmI reports the digest id with its hash; Apache reports only the user name"))
+    @Test
     func whoAmIReportsDigestUserNames() throws {
         var harness = CoreHarness()
         let c = harness.newSession(address: "10.0.0.5").connection
@@ -181,7 +181,7 @@ import ZooKeeperProtocol
     /// Since 3.8.4 (CVE-2024-23944) Apache's ServerCnxn.process(event, acl)
     /// checks READ on the znode (the parent for NodeChildrenChanged) before
     /// delivering a watch event.
-    @Test(.disabled("BUG: watch events are delivered without the READ check Apache 3.8.4+ does (CVE-2024-23944)"))
+    @Test
     func watchEventsAreFilteredByRead() {
         var harness = CoreHarness()
         let bob = harness.newSession().connection

@@ -178,7 +178,7 @@ import ZooKeeperProtocol
     /// Apache's DataTree.addWatch registers every persistent mode in both the
     /// data and the child WatchManager, so checkWatches(Children) finds a
     /// recursive watch.
-    @Test(.disabled("BUG: a recursive addWatch is not a child watch; Apache's DataTree.addWatch adds it to childWatches too"))
+    @Test
     func recursiveWatchIsVisibleAsAChildWatch() {
         var harness = CoreHarness()
         let c = harness.newSession().connection

@@ -40,7 +40,7 @@ import ZooKeeperProtocol
     /// With myid 255 every session id has 0xFF in its high byte. Apache
     /// (extended types off, the default) reads such an owner as a NORMAL
     /// ephemeral (EphemeralType.get); zkdash must not mistake it for a TTL.
-    @Test(.disabled("BUG: with serverId 255 ephemeral owners look like TTL owners: stat.ephemeralOwner 0 and the nodes outlive their session"))
+    @Test
     func ephemeralsWorkWithServerId255() throws {
         var harness = CoreHarness(settings: ServerSettings(tickTimeMs: 2000, serverId: 255))
         let client = harness.newSession()
@@ -120,7 +120,7 @@ import ZooKeeperProtocol
     /// Apache touches a session with its connection's negotiated timeout
     /// (ZooKeeperServer.touch uses cnxn.getSessionTimeout()), so after a
     /// reconnect that negotiated a longer timeout the session lives by it.
-    @Test(.disabled("BUG: after a reconnect with a longer timeout the ConnectResponse promises it but expiry still uses the original timeout"))
+    @Test
     func reconnectTimeoutGovernsExpiry() throws {
         var harness = CoreHarness()
         let start = harness.nowMs

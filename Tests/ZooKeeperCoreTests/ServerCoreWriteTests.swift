@@ -204,7 +204,7 @@ import ZooKeeperProtocol
     /// Apache's validateCreateRequest: only a TTL *mode* is Unimplemented when
     /// extended types are off; a createTTL op with a plain mode and ttl >= 0
     /// fails EphemeralType.validateTTL with BadArguments.
-    @Test(.disabled("BUG: createTTL with a non-TTL mode and ttl >= 0 answers Unimplemented; Apache answers BadArguments"))
+    @Test
     func createTTLWithPlainModeIsBadArguments() {
         var harness = CoreHarness()
         let c = harness.newSession().connection

@@ -178,16 +178,21 @@ private struct Fired: Equatable, CustomStringConvertible {
         #expect(events.contains(Fired(1, .nodeCreated, "/a/b")))
         #expect(events.contains(Fired(2, .nodeCreated, "/a/b")))
         #expect(events.contains(Fired(3, .nodeChildrenChanged, "/a")))
-        // Only the recursive watch remains.
-        #expect(manager.watchCount == 1)
+        // Only the recursive watch remains, held by both managers as in
+        // Apache (zk_watch_count counts it twice).
+        #expect(manager.watchCount == 2)
     }
 
-    @Test func oneTimeWatchDoesNotDowngradePersistent() {
+    /// Apache's WatcherModeManager keeps the latest mode per (watcher, path)
+    /// and manager: a one-time data watch replaces a persistent one there.
+    @Test func oneTimeWatchReplacesPersistentModeAsApache() {
         var manager = WatchManager()
         manager.addPersistentWatch("/a", 1, recursive: false)
         manager.addDataWatch("/a", 1)
-        _ = manager.fire(DataTree.setDataTriggers("/a"))
         #expect(fired(&manager, DataTree.setDataTriggers("/a")) == [Fired(1, .nodeDataChanged, "/a")])
+        #expect(fired(&manager, DataTree.setDataTriggers("/a")).isEmpty)
+        // The child-manager half of the persistent watch is untouched.
+        #expect(fired(&manager, DataTree.createTriggers("/a/b")) == [Fired(1, .nodeChildrenChanged, "/a")])
     }
 }
 
