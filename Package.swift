@@ -57,7 +57,10 @@ let package = Package(
         .testTarget(name: "ZooKeeperAdminTests", dependencies: ["ZooKeeperAdmin"]),
         .testTarget(
             name: "ZooKeeperServerTests",
-            dependencies: ["ZooKeeperServer", "ZooKeeperCore", "ZooKeeperProtocol"]
+            dependencies: [
+                "ZooKeeperServer", "ZooKeeperCore", "ZooKeeperProtocol",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]
