@@ -287,7 +287,7 @@ public struct ServerCore: Sendable {
         for (watcher, event) in watches.fire(outcome.triggers) {
             guard let connection = connections[watcher] else { continue }
             if let acl = outcome.eventACLs[event.path], !access.isAllowed(.read, acl: acl, authIds: connection.authIds) { continue }
-            effects.append(sendReply(watcher, ReplyHeader(xid: SpecialXid.notification, zxid: -1, err: .ok), body: event, nowMs: nowMs, counts: false))
+            effects.append(sendReply(watcher, ReplyHeader(xid: SpecialXid.notification, zxid: -1, err: .ok), body: event, nowMs: nowMs))
         }
         switch txn.body {
         case .closeSession:
@@ -368,10 +368,8 @@ public struct ServerCore: Sendable {
         return effects
     }
 
-    func recordLatencyValue(_ receivedAtMs: Int64, _ nowMs: Int64) -> Int64 { max(0, nowMs - receivedAtMs) }
-
     mutating func recordLatency(_ id: ConnectionID, op: OpCode, cxid: Int32, receivedAtMs: Int64, nowMs: Int64) {
-        let latencyMs = recordLatencyValue(receivedAtMs, nowMs)
+        let latencyMs = max(0, nowMs - receivedAtMs)
         counters.latency.record(latencyMs)
         connections[id]?.latency.record(latencyMs)
         connections[id]?.lastLatencyMs = latencyMs
@@ -426,7 +424,7 @@ public struct ServerCore: Sendable {
 
     // MARK: Framing
 
-    mutating func sendReply(_ id: ConnectionID, _ header: ReplyHeader, body: (any JuteEncodable)?, nowMs: Int64, counts: Bool = true) -> CoreEffect {
+    mutating func sendReply(_ id: ConnectionID, _ header: ReplyHeader, body: (any JuteEncodable)?, nowMs: Int64) -> CoreEffect {
         var writer = JuteWriter(capacity: 64)
         writer.writeInt(0)
         writer.write(header)

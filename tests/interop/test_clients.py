@@ -128,6 +128,27 @@ class ZkCliTests(DiffCase):
         t.record("ls_R", (rc, out))
 
 
+    def scenario_quota_commands(self, t):
+        c = t.client()
+        t.fresh_root(c)
+        r = t.root
+        c.create(r + "/q", b"12345")
+        c.create(r + "/q/a", b"abc")
+        rc, out = self.cli(t, "setquota", "-n", "5", r + "/q")
+        t.record("setquota_n", (rc, out))
+        rc, out = self.cli(t, "setquota", "-b", "100", r + "/q")
+        t.record("setquota_b_again", (rc, out))
+        c.create(r + "/q/b", b"bb")
+        rc, out = self.cli(t, "listquota", r + "/q")
+        t.record("listquota", (rc, out))
+        t.record("quota_tree", sorted(c.get_children("/zookeeper/quota" + r + "/q")) if
+                 c.exists("/zookeeper/quota" + r + "/q") else None)
+        rc, out = self.cli(t, "delquota", "-n", r + "/q")
+        t.record("delquota", (rc, out))
+        rc, out = self.cli(t, "listquota", r + "/q")
+        t.record("listquota_after", (rc, out))
+
+
 class CClientTests(DiffCase):
     """The C client's shell (cli_mt), fed commands one at a time on stdin."""
 

@@ -177,6 +177,25 @@ class KazooTests(DiffCase):
         t.record("exists", [c.exists(r + p) is not None for p in ("/ttl", "/ttl0", "/ttl2", "/bad")])
         t.record("still_connected", raw.exists("/")[0])
 
+    def scenario_null_data(self, t):
+        """data=None is a null jute buffer (length -1): Apache keeps null."""
+        c = t.client()
+        base = t.fresh_root(c).czxid
+        r = t.root
+        c.create(r + "/null", None)
+        data, st = c.get(r + "/null")
+        t.record("kazoo_create_none", (data, t.rel_stat(st, base)))
+        c.create(r + "/empty", b"")
+        t.record("kazoo_create_empty", c.get(r + "/empty")[0])
+        c.set(r + "/empty", None)
+        t.record("kazoo_set_none", c.get(r + "/empty")[0])
+        raw = t.raw()
+        raw.create(r + "/rawnull", None)
+        err, res = raw.get_data(r + "/rawnull")
+        t.record("raw_get_null", (err, res[0], res[1]["dataLength"]))
+        kids, st = c.get_children(r, include_data=True)
+        t.record("children", sorted(kids))
+
     # ---------------------------------------------------------- delete / exists / get / set
 
     def scenario_delete(self, t):
@@ -381,6 +400,30 @@ class KazooTests(DiffCase):
         t.record("world_auth", raw3.add_auth("world", b"anyone"))
         raw4 = t.raw()
         t.record("ip_auth", raw4.add_auth("ip", b"127.0.0.1"))
+
+    def scenario_get_acls_redaction(self, t):
+        """getACL with READ but without ADMIN shows digest ids with the hash
+        replaced (ZOOKEEPER-1392); with neither it is NoAuth."""
+        owner = t.client()
+        t.fresh_root(owner)
+        r = t.root
+        owner.add_auth("digest", "alice:pw")
+        owner.create(r + "/n", b"", acl=[make_digest_acl("alice", "pw", all=True),
+                                         make_acl("world", "anyone", read=True)])
+        anon = t.client()
+        acls, st = anon.get_acls(r + "/n")
+        t.record("anon_read_only", [acl_tuple(a) for a in acls])
+        acls, _ = owner.get_acls(r + "/n")
+        t.record("owner_admin", [acl_tuple(a) for a in acls])
+        owner.create(r + "/w", b"", acl=[make_digest_acl("alice", "pw", all=True),
+                                         make_acl("world", "anyone", write=True)])
+        t.record("anon_write_only", err_name(anon.get_acls, r + "/w"))
+
+    def scenario_reconfig_disabled(self, t):
+        c = t.client()
+        t.record("reconfig", err_name(c.reconfig, joining="server.9=127.0.0.1:24998:24997;24996",
+                                      leaving=None, new_members=None))
+        t.record("config_node", c.get("/zookeeper/config")[0])
 
     # ---------------------------------------------------------- sync / transactions / multiRead
 
@@ -765,6 +808,50 @@ class KazooTests(DiffCase):
         self.assertTrue(ok, "client did not observe LOST then reconnect: %r" % states)
         self.assertNotEqual(owner.client_id[0], sid)
         t.record("new_session_works", err_name(owner.create, r + "/after", b""))
+
+    def scenario_idle_session_kept_alive(self, t):
+        """A 4 s session idle for 7 s stays alive on pings alone."""
+        c = t.client(timeout=4.0)
+        t.fresh_root(c)
+        sid = c.client_id[0]
+        c.create(t.root + "/e", b"", ephemeral=True)
+        states = []
+        c.add_listener(lambda s: states.append(str(s)))
+        time.sleep(7)
+        t.record("states_while_idle", states)
+        t.record("same_session", c.client_id[0] == sid)
+        t.record("ephemeral_present", c.exists(t.root + "/e") is not None)
+
+    def scenario_read_only_handshake(self, t):
+        raw = t.raw(connect=False)
+        raw.open_socket()
+        resp = raw.connect(read_only=True)
+        t.record("response", (resp["timeOut"] > 0, resp["readOnly"]))
+        t.record("write_ok", raw.create("/it_ro_probe", b"", flags=zkwire.EPHEMERAL)[0])
+        raw2 = t.raw(connect=False)
+        raw2.open_socket()
+        raw2.send_raw(zkwire.frame(zkwire.enc_int(0) + zkwire.enc_long(0) + zkwire.enc_int(10000)
+                                   + zkwire.enc_long(0) + zkwire.enc_buffer(b"\x00" * 16)))
+        r = zkwire.Reader(raw2.read_frame())
+        t.record("pre_3_4_handshake_without_readonly_byte",
+                 (r.int(), r.int() > 0, r.long() != 0, len(r.buffer() or b""), r.remaining()))
+
+    def scenario_reply_header_zxids(self, t):
+        """Reply headers carry the server's last committed zxid, also for reads,
+        errors and failed writes (which consume a zxid in Apache)."""
+        c = t.client()
+        t.fresh_root(c)
+        r = t.root
+        raw = t.raw()
+        err, z_create, _ = raw.call(zkwire.OP["create"], zkwire.body_create(r + "/z"))
+        err, z_read, _ = raw.call(zkwire.OP["getData"], zkwire.body_path_watch(r + "/z", False))
+        err2, z_err, _ = raw.call(zkwire.OP["getData"], zkwire.body_path_watch(r + "/none", False))
+        err3, z_failed_write, _ = raw.call(zkwire.OP["create"], zkwire.body_create(r + "/z"))
+        err4, z_next, _ = raw.call(zkwire.OP["create"], zkwire.body_create(r + "/z2"))
+        st = c.exists(r + "/z2")
+        t.record("deltas", (z_read - z_create, z_err - z_create, zkwire.ERR.get(err3),
+                            z_failed_write - z_create, z_next - z_create, st.czxid - z_create))
+        self.assertEqual(z_read, z_create)
 
     def scenario_session_timeout_negotiation(self, t):
         out = []
