@@ -740,6 +740,28 @@ class DiffCase(unittest.TestCase):
         return [k for k in selected_kinds() if k in self.KINDS]
 
 
+class ScenarioTimeout(Exception):
+    pass
+
+
+def _arm_watchdog(seconds, label):
+    """SIGALRM in the main thread bounds every scenario, even one stuck in a
+    client call whose connection thread died."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+
+    def fire(signum, frame):
+        raise ScenarioTimeout("scenario %s exceeded %.0fs" % (label, seconds))
+
+    signal.signal(signal.SIGALRM, fire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+
+
+def _disarm_watchdog():
+    if threading.current_thread() is threading.main_thread():
+        signal.setitimer(signal.ITIMER_REAL, 0)
+
+
 def _make_test(scenario_name, fn):
     short = scenario_name[len("scenario_"):]
 
@@ -756,7 +778,9 @@ def _make_test(scenario_name, fn):
                 continue
             t = Target(self, kind, server, short)
             t0 = time.monotonic()
+            limit = float(os.environ.get("ZK_TEST_TIMEOUT", "240"))
             try:
+                _arm_watchdog(limit, "%s[%s]" % (short, kind))
                 fn(self, t)
                 results[kind] = t.records
                 if os.environ.get("ZK_TEST_DUMP"):
@@ -770,6 +794,7 @@ def _make_test(scenario_name, fn):
                     kind, " (REFERENCE FAILED - test or environment is wrong)" if kind == "apache" else "",
                     type(e).__name__, str(e)[:2000], tb[-2500:]))
             finally:
+                _disarm_watchdog()
                 t.close()
             if not server.alive():
                 failures.append("[%s] SERVER PROCESS EXITED (rc=%s) during %s; log tail:\n%s"

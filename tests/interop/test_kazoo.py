@@ -420,9 +420,15 @@ class KazooTests(DiffCase):
         t.record("anon_write_only", err_name(anon.get_acls, r + "/w"))
 
     def scenario_reconfig_disabled(self, t):
+        """reconfig (opcode 16) on a standalone server without reconfigEnabled.
+        Sent raw: kazoo 2.8 does not know error -123 and its connection thread dies."""
         c = t.client()
-        t.record("reconfig", err_name(c.reconfig, joining="server.9=127.0.0.1:24998:24997;24996",
-                                      leaving=None, new_members=None))
+        raw = t.raw()
+        body = (zkwire.enc_string("server.9=127.0.0.1:24998:24997;24996") + zkwire.enc_string(None)
+                + zkwire.enc_string(None) + zkwire.enc_long(-1))
+        err, _, _ = raw.call(zkwire.OP["reconfig"], body)
+        t.record("reconfig", zkwire.ERR.get(err, err))
+        t.record("connection_usable", raw.exists("/")[0])
         t.record("config_node", c.get("/zookeeper/config")[0])
 
     # ---------------------------------------------------------- sync / transactions / multiRead
