@@ -261,6 +261,21 @@ class ZkServer:
 
     # -- lifecycle
     def start(self, timeout=None):
+        """Starts and waits until ready.  If the port was taken meanwhile (another
+        test run on this machine), moves to a fresh port, at most twice."""
+        for attempt in range(3):
+            try:
+                return self._start_once(timeout)
+            except ServerStartError as e:
+                text = str(e).lower()
+                if attempt < 2 and ("address already in use" in text or "bindexception" in text
+                                    or "eaddrinuse" in text):
+                    self.port = free_port()
+                    self.cfg["clientPort"] = str(self.port)
+                    continue
+                raise
+
+    def _start_once(self, timeout=None):
         if self.alive():
             return self
         if timeout is None:
