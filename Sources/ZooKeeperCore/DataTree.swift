@@ -36,7 +36,7 @@ public struct DataTree: Sendable {
         nodes[DataTree.zookeeperPath] = Znode(children: ["quota", "config"])
         nodes[DataTree.quotaPath] = Znode()
         nodes[DataTree.configPath] = Znode(acl: [ACL(perms: .read, id: .anyone)], aversion: -1)
-        approximateDataSizeBytes = nodes.reduce(0) { $0 + $1.key.utf16.count + $1.value.data.count }
+        approximateDataSizeBytes = nodes.reduce(0) { $0 + $1.key.utf16.count + ($1.value.data?.count ?? 0) }
     }
 
     public var nodeCount: Int { nodes.count }
@@ -50,7 +50,7 @@ public struct DataTree: Sendable {
     /// Applies a create. Fails only when the txn does not fit the tree
     /// (replay of an already-applied txn, or a bug).
     public mutating func create(
-        path: String, data: [UInt8], acl: [ACL], ephemeralOwner: Int64,
+        path: String, data: [UInt8]?, acl: [ACL], ephemeralOwner: Int64,
         parentCVersion: Int32, zxid: Int64, time: Int64
     ) -> Result<Stat, ErrorCode> {
         let (parentPath, name) = ZnodePath.split(path)
@@ -71,7 +71,7 @@ public struct DataTree: Sendable {
             ephemeralOwner: ephemeralOwner, pzxid: zxid
         )
         nodes[path] = child
-        approximateDataSizeBytes += path.utf16.count + data.count
+        approximateDataSizeBytes += path.utf16.count + (data?.count ?? 0)
         track(path, owner: ephemeralOwner)
         return .success(child.stat)
     }
@@ -83,14 +83,14 @@ public struct DataTree: Sendable {
         if zxid > parent.pzxid { parent.pzxid = zxid }
         nodes[parentPath] = parent
         nodes[path] = nil
-        approximateDataSizeBytes -= path.utf16.count + node.data.count
+        approximateDataSizeBytes -= path.utf16.count + (node.data?.count ?? 0)
         untrack(path, owner: node.ephemeralOwner)
         return .ok
     }
 
-    public mutating func setData(path: String, data: [UInt8], version: Int32, zxid: Int64, time: Int64) -> Result<Stat, ErrorCode> {
+    public mutating func setData(path: String, data: [UInt8]?, version: Int32, zxid: Int64, time: Int64) -> Result<Stat, ErrorCode> {
         guard var node = nodes[path] else { return .failure(.noNode) }
-        approximateDataSizeBytes += data.count - node.data.count
+        approximateDataSizeBytes += (data?.count ?? 0) - (node.data?.count ?? 0)
         node.data = data
         node.version = version
         node.mzxid = zxid
@@ -170,7 +170,7 @@ public struct DataTree: Sendable {
             var stored = node
             stored.children = []
             nodes[path] = stored
-            approximateDataSizeBytes += path.utf16.count + node.data.count
+            approximateDataSizeBytes += path.utf16.count + (node.data?.count ?? 0)
             track(path, owner: node.ephemeralOwner)
         }
         for (path, _) in entries where path != "/" {

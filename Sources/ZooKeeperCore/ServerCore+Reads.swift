@@ -118,7 +118,7 @@ extension ServerCore {
         }
     }
 
-    private mutating func getData(_ get: GetDataRequest, _ connection: ConnectionState) -> Result<([UInt8], Stat), ErrorCode> {
+    private mutating func getData(_ get: GetDataRequest, _ connection: ConnectionState) -> Result<([UInt8]?, Stat), ErrorCode> {
         guard let node = tree.node(get.path) else { return .failure(.noNode) }
         guard allowed(node, .read, connection) else { return .failure(.noAuth) }
         if get.watch { watches.addDataWatch(get.path, connection.id) }

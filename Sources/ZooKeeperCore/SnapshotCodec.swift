@@ -76,7 +76,7 @@ public enum SnapshotCodec {
             var record = JuteReader(try read(Int(length)), maxBufferBytes: Int(length))
             let path = try record.readNonNullString()
             var node = Znode()
-            node.data = try record.readBuffer() ?? []
+            node.data = try record.readBuffer()
             node.acl = try record.readRecords(ACL.self) ?? []
             node.czxid = try record.readLong()
             node.mzxid = try record.readLong()

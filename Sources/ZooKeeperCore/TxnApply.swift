@@ -84,7 +84,7 @@ extension DataTree {
     }
 
     private mutating func applyCreate(
-        _ path: String, _ data: [UInt8], _ acl: [ACL], _ owner: Int64, _ parentCVersion: Int32,
+        _ path: String, _ data: [UInt8]?, _ acl: [ACL], _ owner: Int64, _ parentCVersion: Int32,
         _ header: TxnHeader, _ outcome: inout TxnOutcome
     ) {
         outcome.path = path

@@ -4,7 +4,9 @@ import ZooKeeperProtocol
 /// One node of the tree. Children are a persistent set so that a snapshot copy
 /// shares them with the live tree until either side changes.
 public struct Znode: Sendable, Equatable {
-    public var data: [UInt8]
+    /// Nil when a client wrote a null buffer: Apache keeps null and returns
+    /// it (zkCli prints "null"), distinct from empty data.
+    public var data: [UInt8]?
     public var acl: [ACL]
     public var czxid: Int64
     public var mzxid: Int64
@@ -18,7 +20,7 @@ public struct Znode: Sendable, Equatable {
     public var children: TreeSet<String>
 
     public init(
-        data: [UInt8] = [], acl: [ACL] = ACL.openUnsafe, czxid: Int64 = 0, mzxid: Int64 = 0,
+        data: [UInt8]? = [], acl: [ACL] = ACL.openUnsafe, czxid: Int64 = 0, mzxid: Int64 = 0,
         ctime: Int64 = 0, mtime: Int64 = 0, version: Int32 = 0, cversion: Int32 = 0, aversion: Int32 = 0,
         ephemeralOwner: Int64 = 0, pzxid: Int64 = 0, children: TreeSet<String> = []
     ) {
@@ -49,7 +51,7 @@ public struct Znode: Sendable, Equatable {
         stat.aversion = aversion
         // Containers and TTL nodes report no owner, as Apache's getClientEphemeralOwner.
         if case .ephemeral = kind { stat.ephemeralOwner = ephemeralOwner }
-        stat.dataLength = Int32(data.count)
+        stat.dataLength = Int32(data?.count ?? 0)
         stat.numChildren = Int32(children.count)
         stat.pzxid = pzxid
         return stat

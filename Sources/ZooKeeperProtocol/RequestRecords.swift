@@ -37,23 +37,23 @@ public enum WatcherType: Int32, Sendable, CaseIterable {
 /// create, create2 and createContainer bodies.
 public struct CreateRequest: JuteRecord, Hashable {
     public var path: String
-    public var data: [UInt8]
+    public var data: [UInt8]?
     public var acl: [ACL]
     public var flags: Int32
-    public init(path: String = "", data: [UInt8] = [], acl: [ACL] = ACL.openUnsafe, flags: Int32 = 0) {
+    public init(path: String = "", data: [UInt8]? = [], acl: [ACL] = ACL.openUnsafe, flags: Int32 = 0) {
         self.path = path
         self.data = data
         self.acl = acl
         self.flags = flags
     }
-    public init(path: String, data: [UInt8] = [], acl: [ACL] = ACL.openUnsafe, mode: CreateMode) {
+    public init(path: String, data: [UInt8]? = [], acl: [ACL] = ACL.openUnsafe, mode: CreateMode) {
         self.init(path: path, data: data, acl: acl, flags: mode.rawValue)
     }
     /// nil when the flags are not a known CreateMode (Apache answers badArguments).
     public var mode: CreateMode? { CreateMode(rawValue: flags) }
     public init(from reader: inout JuteReader) throws {
         path = try reader.readNonNullString()
-        data = try reader.readBuffer() ?? []
+        data = try reader.readBuffer()
         acl = try reader.readRecords() ?? []
         flags = try reader.readInt()
     }
@@ -68,11 +68,11 @@ public struct CreateRequest: JuteRecord, Hashable {
 /// createTTL body: CreateRequest plus a ttl in milliseconds.
 public struct CreateTTLRequest: JuteRecord, Hashable {
     public var path: String
-    public var data: [UInt8]
+    public var data: [UInt8]?
     public var acl: [ACL]
     public var flags: Int32
     public var ttl: Int64
-    public init(path: String = "", data: [UInt8] = [], acl: [ACL] = ACL.openUnsafe, flags: Int32 = CreateMode.persistentWithTTL.rawValue, ttl: Int64 = 0) {
+    public init(path: String = "", data: [UInt8]? = [], acl: [ACL] = ACL.openUnsafe, flags: Int32 = CreateMode.persistentWithTTL.rawValue, ttl: Int64 = 0) {
         self.path = path
         self.data = data
         self.acl = acl
@@ -82,7 +82,7 @@ public struct CreateTTLRequest: JuteRecord, Hashable {
     public var mode: CreateMode? { CreateMode(rawValue: flags) }
     public init(from reader: inout JuteReader) throws {
         path = try reader.readNonNullString()
-        data = try reader.readBuffer() ?? []
+        data = try reader.readBuffer()
         acl = try reader.readRecords() ?? []
         flags = try reader.readInt()
         ttl = try reader.readLong()
@@ -142,16 +142,16 @@ public struct GetDataRequest: JuteRecord, Hashable {
 /// setData body; version -1 matches any version.
 public struct SetDataRequest: JuteRecord, Hashable {
     public var path: String
-    public var data: [UInt8]
+    public var data: [UInt8]?
     public var version: Int32
-    public init(path: String = "", data: [UInt8] = [], version: Int32 = -1) {
+    public init(path: String = "", data: [UInt8]? = [], version: Int32 = -1) {
         self.path = path
         self.data = data
         self.version = version
     }
     public init(from reader: inout JuteReader) throws {
         path = try reader.readNonNullString()
-        data = try reader.readBuffer() ?? []
+        data = try reader.readBuffer()
         version = try reader.readInt()
     }
     public func encode(to writer: inout JuteWriter) {

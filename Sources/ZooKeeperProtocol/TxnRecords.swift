@@ -55,11 +55,11 @@ public struct TxnDigest: JuteRecord, Hashable {
 /// -1 (from a pre-3.3 CreateTxnV0 without it) means "recompute on replay".
 public struct CreateTxn: JuteRecord, Hashable {
     public var path: String
-    public var data: [UInt8]
+    public var data: [UInt8]?
     public var acl: [ACL]
     public var ephemeral: Bool
     public var parentCVersion: Int32
-    public init(path: String = "", data: [UInt8] = [], acl: [ACL] = ACL.openUnsafe, ephemeral: Bool = false, parentCVersion: Int32 = 0) {
+    public init(path: String = "", data: [UInt8]? = [], acl: [ACL] = ACL.openUnsafe, ephemeral: Bool = false, parentCVersion: Int32 = 0) {
         self.path = path
         self.data = data
         self.acl = acl
@@ -68,7 +68,7 @@ public struct CreateTxn: JuteRecord, Hashable {
     }
     public init(from reader: inout JuteReader) throws {
         path = try reader.readNonNullString()
-        data = try reader.readBuffer() ?? []
+        data = try reader.readBuffer()
         acl = try reader.readRecords() ?? []
         ephemeral = try reader.readBool()
         parentCVersion = try reader.readInt()
@@ -85,10 +85,10 @@ public struct CreateTxn: JuteRecord, Hashable {
 /// The pre-3.3 create txn; only ever read from old logs.
 public struct CreateTxnV0: JuteRecord, Hashable {
     public var path: String
-    public var data: [UInt8]
+    public var data: [UInt8]?
     public var acl: [ACL]
     public var ephemeral: Bool
-    public init(path: String = "", data: [UInt8] = [], acl: [ACL] = ACL.openUnsafe, ephemeral: Bool = false) {
+    public init(path: String = "", data: [UInt8]? = [], acl: [ACL] = ACL.openUnsafe, ephemeral: Bool = false) {
         self.path = path
         self.data = data
         self.acl = acl
@@ -96,7 +96,7 @@ public struct CreateTxnV0: JuteRecord, Hashable {
     }
     public init(from reader: inout JuteReader) throws {
         path = try reader.readNonNullString()
-        data = try reader.readBuffer() ?? []
+        data = try reader.readBuffer()
         acl = try reader.readRecords() ?? []
         ephemeral = try reader.readBool()
     }
@@ -110,10 +110,10 @@ public struct CreateTxnV0: JuteRecord, Hashable {
 
 public struct CreateContainerTxn: JuteRecord, Hashable {
     public var path: String
-    public var data: [UInt8]
+    public var data: [UInt8]?
     public var acl: [ACL]
     public var parentCVersion: Int32
-    public init(path: String = "", data: [UInt8] = [], acl: [ACL] = ACL.openUnsafe, parentCVersion: Int32 = 0) {
+    public init(path: String = "", data: [UInt8]? = [], acl: [ACL] = ACL.openUnsafe, parentCVersion: Int32 = 0) {
         self.path = path
         self.data = data
         self.acl = acl
@@ -121,7 +121,7 @@ public struct CreateContainerTxn: JuteRecord, Hashable {
     }
     public init(from reader: inout JuteReader) throws {
         path = try reader.readNonNullString()
-        data = try reader.readBuffer() ?? []
+        data = try reader.readBuffer()
         acl = try reader.readRecords() ?? []
         parentCVersion = try reader.readInt()
     }
@@ -135,11 +135,11 @@ public struct CreateContainerTxn: JuteRecord, Hashable {
 
 public struct CreateTTLTxn: JuteRecord, Hashable {
     public var path: String
-    public var data: [UInt8]
+    public var data: [UInt8]?
     public var acl: [ACL]
     public var parentCVersion: Int32
     public var ttl: Int64
-    public init(path: String = "", data: [UInt8] = [], acl: [ACL] = ACL.openUnsafe, parentCVersion: Int32 = 0, ttl: Int64 = 0) {
+    public init(path: String = "", data: [UInt8]? = [], acl: [ACL] = ACL.openUnsafe, parentCVersion: Int32 = 0, ttl: Int64 = 0) {
         self.path = path
         self.data = data
         self.acl = acl
@@ -148,7 +148,7 @@ public struct CreateTTLTxn: JuteRecord, Hashable {
     }
     public init(from reader: inout JuteReader) throws {
         path = try reader.readNonNullString()
-        data = try reader.readBuffer() ?? []
+        data = try reader.readBuffer()
         acl = try reader.readRecords() ?? []
         parentCVersion = try reader.readInt()
         ttl = try reader.readLong()
@@ -174,16 +174,16 @@ public struct DeleteTxn: JuteRecord, Hashable {
 /// node's new version.
 public struct SetDataTxn: JuteRecord, Hashable {
     public var path: String
-    public var data: [UInt8]
+    public var data: [UInt8]?
     public var version: Int32
-    public init(path: String = "", data: [UInt8] = [], version: Int32 = 0) {
+    public init(path: String = "", data: [UInt8]? = [], version: Int32 = 0) {
         self.path = path
         self.data = data
         self.version = version
     }
     public init(from reader: inout JuteReader) throws {
         path = try reader.readNonNullString()
-        data = try reader.readBuffer() ?? []
+        data = try reader.readBuffer()
         version = try reader.readInt()
     }
     public func encode(to writer: inout JuteWriter) {

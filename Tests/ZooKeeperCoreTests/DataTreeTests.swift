@@ -54,7 +54,7 @@ struct TreeBuilder {
         let config = try #require(tree.node("/zookeeper/config"))
         #expect(config.acl == [ACL(perms: .read, id: .anyone)])
         #expect(config.stat.aversion == -1)
-        #expect(config.data.isEmpty)
+        #expect(config.data == [])
         #expect(tree.node("/zookeeper")?.acl == ACL.openUnsafe)
         #expect(tree.node("/zookeeper/quota")?.acl == ACL.openUnsafe)
         #expect(tree.node("/")?.acl == ACL.openUnsafe)

@@ -20,7 +20,7 @@ import ZooKeeperProtocol
     /// zkCli's `create /a` sends null data (buffer length -1); Apache stores
     /// null and getData answers null, which `get /a` prints as "null". An
     /// empty buffer stays empty.
-    @Test(.disabled("BUG: null znode data (length -1) is stored and returned as empty data; Apache returns null"))
+    @Test
     func nullDataStaysNull() throws {
         var harness = CoreHarness()
         let c = harness.newSession().connection

@@ -124,16 +124,16 @@ import Testing
         #expect(try roundTrip(ConnectResponse(readOnly: true)))
     }
 
-    @Test func nullValuesDecodeAsEmpty() throws {
-        // Strings, buffers and vectors of -1 (null) decode as empty values; the
-        // optional ones (GetDataResponse.data, ReconfigRequest lists) keep nil.
+    @Test func nullValuesDecodeAsEmptyExceptData() throws {
+        // Strings and vectors of -1 (null) decode as empty values; data
+        // buffers keep nil, because Apache stores and returns null data.
         var writer = JuteWriter()
         writer.writeString(nil)
         writer.writeBuffer(nil)
         writer.writeVector(nil as [ACL]?) { $0.write($1) }
         writer.writeInt(0)
         let create = try CreateRequest(juteBytes: writer.bytes)
-        #expect(create == CreateRequest(path: "", data: [], acl: [], flags: 0))
+        #expect(create == CreateRequest(path: "", data: nil, acl: [], flags: 0))
         let data = try GetDataResponse(juteBytes: [0xff, 0xff, 0xff, 0xff] + Stat().juteBytes())
         #expect(data.data == nil)
     }
