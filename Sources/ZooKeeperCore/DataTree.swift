@@ -14,7 +14,7 @@ public struct WatchTrigger: Equatable, Sendable {
 /// DataTree, held in a persistent hash trie so a snapshot is an O(1) copy.
 /// Mutations are txn applications only; validation happened in prep.
 public struct DataTree: Sendable {
-    public private(set) var nodes: TreeDictionary<String, Znode>
+    public internal(set) var nodes: TreeDictionary<String, Znode>
     /// Session id → paths of its ephemeral nodes.
     public private(set) var ephemerals: [Int64: Set<String>] = [:]
     public private(set) var containers: Set<String> = []
@@ -23,6 +23,8 @@ public struct DataTree: Sendable {
     /// bytes: Apache's `zk_approximate_data_size`.
     public private(set) var approximateDataSizeBytes: Int = 0
     public var lastProcessedZxid: Int64 = 0
+    /// Paths with a quota (a zookeeper_limits node), for the stats updates.
+    var quotas = QuotaPaths()
 
     public static let zookeeperPath = "/zookeeper"
     public static let quotaPath = "/zookeeper/quota"
@@ -73,7 +75,8 @@ public struct DataTree: Sendable {
         nodes[path] = child
         approximateDataSizeBytes += path.utf16.count + (data?.count ?? 0)
         track(path, owner: ephemeralOwner)
-        return .success(child.stat)
+        quotaAfterCreate(path, data: data)
+        return .success(nodes[path]?.stat ?? child.stat)
     }
 
     public mutating func delete(path: String, zxid: Int64) -> ErrorCode {
@@ -85,18 +88,21 @@ public struct DataTree: Sendable {
         nodes[path] = nil
         approximateDataSizeBytes -= path.utf16.count + (node.data?.count ?? 0)
         untrack(path, owner: node.ephemeralOwner)
+        quotaAfterDelete(path, oldData: node.data)
         return .ok
     }
 
     public mutating func setData(path: String, data: [UInt8]?, version: Int32, zxid: Int64, time: Int64) -> Result<Stat, ErrorCode> {
         guard var node = nodes[path] else { return .failure(.noNode) }
         approximateDataSizeBytes += (data?.count ?? 0) - (node.data?.count ?? 0)
+        let oldData = node.data
         node.data = data
         node.version = version
         node.mzxid = zxid
         node.mtime = time
         nodes[path] = node
-        return .success(node.stat)
+        quotaAfterSetData(path, oldData: oldData, newData: data)
+        return .success(nodes[path]?.stat ?? node.stat)
     }
 
     public mutating func setACL(path: String, acl: [ACL], version: Int32) -> Result<Stat, ErrorCode> {
@@ -178,5 +184,6 @@ public struct DataTree: Sendable {
             nodes[parent]?.children.insert(name)
         }
         self.lastProcessedZxid = lastProcessedZxid
+        setUpQuotas()
     }
 }

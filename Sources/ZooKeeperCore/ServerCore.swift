@@ -431,6 +431,7 @@ public struct ServerCore: Sendable {
         if let body { body.encode(to: &writer) }
         writer.patchInt(Int32(writer.bytes.count - 4), at: 0)
         counters.packetsSent += 1
+        counters.recordResponse(sizeBytes: writer.bytes.count - 4)
         connections[id]?.packetsSent += 1
         return .send(id, writer.bytes)
     }
@@ -441,6 +442,7 @@ public struct ServerCore: Sendable {
         record.encode(to: &writer)
         writer.patchInt(Int32(writer.bytes.count - 4), at: 0)
         counters.packetsSent += 1
+        counters.recordResponse(sizeBytes: writer.bytes.count - 4)
         connections[id]?.packetsSent += 1
         return .send(id, writer.bytes)
     }

@@ -55,5 +55,35 @@ public struct ServerCounters: Sendable, Equatable {
     public var packetsReceived: Int64 = 0
     public var packetsSent: Int64 = 0
     public var latency = LatencyStats()
+    /// Sizes of reply frames without their length prefix; -1 before the first.
+    public var lastResponseSizeBytes: Int64 = -1
+    public var minResponseSizeBytes: Int64 = -1
+    public var maxResponseSizeBytes: Int64 = -1
     public init() {}
+
+    mutating func recordResponse(sizeBytes: Int) {
+        let size = Int64(sizeBytes)
+        lastResponseSizeBytes = size
+        minResponseSizeBytes = minResponseSizeBytes < 0 ? size : min(minResponseSizeBytes, size)
+        maxResponseSizeBytes = max(maxResponseSizeBytes, size)
+    }
+}
+
+/// Apache's summary metrics (mntr prints avg/min/max/cnt/sum of each).
+public struct SummaryMetric: Sendable, Equatable {
+    public private(set) var count: Int64 = 0
+    public private(set) var sum: Int64 = 0
+    public private(set) var min: Int64 = 0
+    public private(set) var max: Int64 = 0
+
+    public init() {}
+
+    public mutating func record(_ value: Int64) {
+        min = count == 0 ? value : Swift.min(min, value)
+        max = count == 0 ? value : Swift.max(max, value)
+        sum += value
+        count += 1
+    }
+
+    public var average: Double { count == 0 ? 0 : Double(sum) / Double(count) }
 }

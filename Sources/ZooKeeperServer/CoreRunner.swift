@@ -31,8 +31,9 @@ final class CoreRunner: @unchecked Sendable {
     let snapshotDirectory: String
     let logger: Logger
     private var tickTask: RepeatedTask?
-    /// Apache's `zk_max_latency`-style figure for the log: the slowest fsync batch.
-    private(set) var maxFsyncMs: Int64 = 0
+    /// mntr's `fsynctime` (ms per batch) and `snapshottime` (ms per snapshot).
+    private(set) var fsyncTimes = SummaryMetric()
+    private(set) var snapshotTimes = SummaryMetric()
     private(set) var lastSnapshotZxid: Int64 = 0
 
     init(loop: any EventLoop, core: ServerCore, logWriter: TxnLogWriter, snapshotDirectory: String, logger: Logger) {
@@ -86,7 +87,8 @@ final class CoreRunner: @unchecked Sendable {
 
     func resetServerCounters() {
         core.resetCounters()
-        maxFsyncMs = 0
+        fsyncTimes = SummaryMetric()
+        snapshotTimes = SummaryMetric()
     }
 
     func resetConnectionCounters() {
@@ -148,7 +150,7 @@ final class CoreRunner: @unchecked Sendable {
             }
             let fsyncMs = Clock.nowMs() - started
             loop.execute { [self] in
-                maxFsyncMs = max(maxFsyncMs, fsyncMs)
+                fsyncTimes.record(fsyncMs)
                 syncInFlight = false
                 run(core.synced(upTo: lastZxid, nowMs: Clock.nowMs()))
             }
@@ -182,8 +184,10 @@ final class CoreRunner: @unchecked Sendable {
                 logger.info("snapshot \(info.path): \(tree.nodeCount) znodes, \(info.sizeBytes) bytes in \(Clock.nowMs() - started) ms")
             }
             let finishedZxid = info?.zxid
+            let snapshotMs = Clock.nowMs() - started
             loop.execute { [self] in
                 snapshotInFlight = false
+                if finishedZxid != nil { snapshotTimes.record(snapshotMs) }
                 if let finishedZxid { lastSnapshotZxid = finishedZxid }
             }
         }

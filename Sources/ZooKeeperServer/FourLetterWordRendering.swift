@@ -47,10 +47,29 @@ struct LiveFourLetterWordSource: FourLetterWordSource {
             approximateDataSizeBytes: Int64(core.tree.approximateDataSizeBytes),
             openFileDescriptorCount: openFds, maxFileDescriptorCount: maxFds,
             uptimeMs: Clock.nowMs() - context.startedAtMs,
-            additionalMetrics: [
-                MonitorMetric(key: "zk_max_fsync_time_ms", value: .integer(runner.maxFsyncMs)),
-                MonitorMetric(key: "zk_last_snapshot_zxid", value: .integer(runner.lastSnapshotZxid)),
-            ])
+            lastClientResponseSizeBytes: core.counters.lastResponseSizeBytes,
+            minClientResponseSizeBytes: core.counters.minResponseSizeBytes,
+            maxClientResponseSizeBytes: core.counters.maxResponseSizeBytes,
+            additionalMetrics: Self.summary("fsynctime", runner.fsyncTimes)
+                + Self.summary("snapshottime", runner.snapshotTimes)
+                + Self.summary("startup_snap_load_time", single(context.startupSnapshotLoadMs))
+                + Self.summary("startup_txns_load_time", single(context.startupTxnsLoadMs))
+                + Self.summary("startup_txns_loaded", single(context.startupTxnsLoaded)))
+    }
+
+    private func single(_ value: Int64) -> SummaryMetric {
+        var metric = SummaryMetric()
+        metric.record(value)
+        return metric
+    }
+
+    /// Apache prints a summary as avg_ (double), min_, max_, cnt_, sum_.
+    private static func summary(_ name: String, _ metric: SummaryMetric) -> [MonitorMetric] {
+        [MonitorMetric(key: "avg_" + name, value: .double(metric.average)),
+         MonitorMetric(key: "min_" + name, value: .integer(metric.min)),
+         MonitorMetric(key: "max_" + name, value: .integer(metric.max)),
+         MonitorMetric(key: "cnt_" + name, value: .integer(metric.count)),
+         MonitorMetric(key: "sum_" + name, value: .integer(metric.sum))]
     }
 
     func conf() -> ConfSnapshot {

@@ -8,6 +8,9 @@ enum DiskRecovery {
         var state: RecoveredState
         var snapshotZxid: Int64
         var elapsedMs: Int64
+        /// Apache's startup_snap_load_time / startup_txns_load_time (ms) and startup_txns_loaded.
+        var snapshotLoadMs: Int64
+        var txnsLoadMs: Int64
     }
 
     /// Streams a snapshot of `tree` to `directory`; an unfinished one is removed.
@@ -36,11 +39,14 @@ enum DiskRecovery {
             snapshotZxid = snapshot.zxid
             logger.info("loaded snapshot \(snapshot.path): \(restored.tree.nodeCount) znodes at zxid 0x\(String(snapshot.zxid, radix: 16))")
         }
+        let snapshotLoadMs = Clock.nowMs() - started
+        let txnsStarted = Clock.nowMs()
         let log = try TxnLogReader.recover(directory: logDirectory, afterZxid: state.tree.lastProcessedZxid)
         for line in log.repairs { logger.warning("\(line)") }
         for entry in log.entries {
             try state.replay(zxid: entry.zxid, payload: entry.payload)
         }
+        let txnsLoadMs = Clock.nowMs() - txnsStarted
         // Like Apache's loadData, start from a snapshot of what was recovered,
         // so the next start does not replay the same log again.
         if snapshot == nil || state.replayedTxnCount > 0 {
@@ -49,6 +55,8 @@ enum DiskRecovery {
         }
         let elapsedMs = Clock.nowMs() - started
         logger.info("recovered to zxid 0x\(String(state.tree.lastProcessedZxid, radix: 16)): \(state.replayedTxnCount) txns replayed, \(state.tree.nodeCount) znodes, \(state.sessions.count) sessions in \(elapsedMs) ms")
-        return Result(state: state, snapshotZxid: snapshotZxid, elapsedMs: elapsedMs)
+        return Result(
+            state: state, snapshotZxid: snapshotZxid, elapsedMs: elapsedMs,
+            snapshotLoadMs: snapshotLoadMs, txnsLoadMs: txnsLoadMs)
     }
 }

@@ -9,4 +9,7 @@ struct ServerContext: Sendable {
     var clientBindAddress: String
     var snapshotDirectory: String
     var logDirectory: String
+    var startupSnapshotLoadMs: Int64
+    var startupTxnsLoadMs: Int64
+    var startupTxnsLoaded: Int64
 }

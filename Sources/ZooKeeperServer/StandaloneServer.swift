@@ -92,7 +92,9 @@ public final class StandaloneServer: Sendable {
         let host = config.clientPortAddress ?? "0.0.0.0"
         let context = ServerContext(
             config: config, configPath: configPath, startedAtMs: Clock.nowMs(), clientPort: port, clientBindAddress: host,
-            snapshotDirectory: snapshotDirectory, logDirectory: logDirectory)
+            snapshotDirectory: snapshotDirectory, logDirectory: logDirectory,
+            startupSnapshotLoadMs: recovered.snapshotLoadMs, startupTxnsLoadMs: recovered.txnsLoadMs,
+            startupTxnsLoaded: Int64(recovered.state.replayedTxnCount))
         let words = FourLetterWordService(whitelist: config.fourLetterWordWhitelist, context: context)
         let admission = ConnectionAdmission(maxPerAddress: config.maxClientCnxns)
         let nextId = NIOLockedValueBox<Int64>(1)
