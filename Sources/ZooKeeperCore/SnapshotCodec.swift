@@ -50,30 +50,34 @@ public enum SnapshotCodec {
         public var sessions: [Int64: Int]
     }
 
-    /// Rebuilds a tree from a snapshot; `read(n)` must return exactly n bytes or throw.
-    public static func decode(read: (Int) throws -> [UInt8]) throws -> Restored {
-        var header = JuteReader(try read(4 + 8 + 4))
+    /// Rebuilds a tree from a snapshot of `totalBytes` bytes; `read(n)` must
+    /// return exactly n bytes or throw. The file is consumed in chunks of
+    /// `chunkBytes` and records are parsed in place, so a million nodes cost a
+    /// few hundred reads, not three allocations each.
+    public static func decode(totalBytes: Int, read: (Int) throws -> [UInt8]) throws -> Restored {
+        var source = ChunkedSource(remaining: totalBytes)
+        var header = try source.take(read, 4 + 8 + 4)
         let version = try header.readInt()
         guard version == formatVersion else { throw JuteError.invalidValue("snapshot format version \(version)") }
         let zxid = try header.readLong()
         let sessionCount = try header.readInt()
         guard sessionCount >= 0 else { throw JuteError.negativeLength(sessionCount) }
         var sessions: [Int64: Int] = [:]
-        var sessionBytes = JuteReader(try read(Int(sessionCount) * 12))
         for _ in 0..<sessionCount {
-            let id = try sessionBytes.readLong()
-            sessions[id] = Int(try sessionBytes.readInt())
+            var session = try source.take(read, 12)
+            let id = try session.readLong()
+            sessions[id] = Int(try session.readInt())
         }
-        var countReader = JuteReader(try read(8))
+        var countReader = try source.take(read, 8)
         let nodeCount = try countReader.readLong()
         guard nodeCount >= 0 else { throw JuteError.invalidValue("node count \(nodeCount)") }
         var entries: [(String, Znode)] = []
         entries.reserveCapacity(Int(min(nodeCount, 1 << 24)))
         for _ in 0..<nodeCount {
-            var lengthReader = JuteReader(try read(4))
+            var lengthReader = try source.take(read, 4)
             let length = try lengthReader.readInt()
             guard length > 0, Int(length) <= 64 * 1024 * 1024 else { throw JuteError.invalidValue("node record length \(length)") }
-            var record = JuteReader(try read(Int(length)), maxBufferBytes: Int(length))
+            var record = try source.take(read, Int(length))
             let path = try record.readNonNullString()
             var node = Znode()
             node.data = try record.readBuffer()
@@ -90,5 +94,29 @@ public enum SnapshotCodec {
             entries.append((path, node))
         }
         return Restored(tree: DataTree(restoring: entries, lastProcessedZxid: zxid), sessions: sessions)
+    }
+
+    /// Hands out readers over consecutive byte ranges of a stream, refilling a
+    /// large buffer only when a range runs past it.
+    private struct ChunkedSource {
+        var remaining: Int
+        var buffer: [UInt8] = []
+        var position = 0
+
+        mutating func take(_ read: (Int) throws -> [UInt8], _ count: Int) throws -> JuteReader {
+            if buffer.count - position < count {
+                let carried = Array(buffer[position...])
+                let wanted = min(remaining, max(chunkBytes * 4, count - carried.count))
+                guard carried.count + wanted >= count else {
+                    throw JuteError.truncated(needed: count, available: carried.count + wanted)
+                }
+                buffer = carried + (try read(wanted))
+                remaining -= wanted
+                position = 0
+            }
+            let reader = JuteReader(window: buffer, start: position, count: count)
+            position += count
+            return reader
+        }
     }
 }

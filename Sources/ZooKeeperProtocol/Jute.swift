@@ -120,6 +120,15 @@ public struct JuteReader: Sendable {
         self.init(Array(slice), maxBufferBytes: maxBufferBytes)
     }
 
+    /// Reads `count` bytes of `bytes` from `start` without copying them (the
+    /// array is shared); lengths inside may be as large as the window.
+    public init(window bytes: [UInt8], start: Int, count: Int) {
+        self.bytes = bytes
+        self.position = start
+        self.end = start + count
+        self.maxBufferBytes = count
+    }
+
     public var remaining: Int { end - position }
     public var isAtEnd: Bool { position >= end }
 

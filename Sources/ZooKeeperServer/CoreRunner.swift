@@ -157,7 +157,7 @@ final class CoreRunner: @unchecked Sendable {
 
     /// Snapshots copy the tree in O(1) (persistent trie) and serialise it on
     /// another queue while writes go on: no stop-the-world pause.
-    private func startSnapshot() {
+    func startSnapshot() {
         guard !snapshotInFlight else { return }
         snapshotInFlight = true
         let tree = core.tree

@@ -11,6 +11,11 @@ enum DiskRecovery {
         /// Apache's startup_snap_load_time / startup_txns_load_time (ms) and startup_txns_loaded.
         var snapshotLoadMs: Int64
         var txnsLoadMs: Int64
+
+        /// Like Apache's loadData, take a snapshot of what was recovered so the
+        /// next start does not replay the same log again. (The server takes it
+        /// in the background: the tree copy is O(1).)
+        var needsSnapshot: Bool { snapshotZxid != state.tree.lastProcessedZxid || snapshotZxid == 0 }
     }
 
     /// Streams a snapshot of `tree` to `directory`; an unfinished one is removed.
@@ -34,7 +39,7 @@ enum DiskRecovery {
         if let snapshot {
             let reader = try SnapshotStore.open(snapshot)
             defer { reader.close() }
-            let restored = try SnapshotCodec.decode { try reader.read($0) }
+            let restored = try SnapshotCodec.decode(totalBytes: reader.remainingBytes) { try reader.read($0) }
             state = RecoveredState(tree: restored.tree, sessions: restored.sessions)
             snapshotZxid = snapshot.zxid
             logger.info("loaded snapshot \(snapshot.path): \(restored.tree.nodeCount) znodes at zxid 0x\(String(snapshot.zxid, radix: 16))")
@@ -47,12 +52,6 @@ enum DiskRecovery {
             try state.replay(zxid: entry.zxid, payload: entry.payload)
         }
         let txnsLoadMs = Clock.nowMs() - txnsStarted
-        // Like Apache's loadData, start from a snapshot of what was recovered,
-        // so the next start does not replay the same log again.
-        if snapshot == nil || state.replayedTxnCount > 0 {
-            let info = try writeSnapshot(tree: state.tree, sessions: state.sessions, directory: snapshotDirectory)
-            snapshotZxid = info.zxid
-        }
         let elapsedMs = Clock.nowMs() - started
         logger.info("recovered to zxid 0x\(String(state.tree.lastProcessedZxid, radix: 16)): \(state.replayedTxnCount) txns replayed, \(state.tree.nodeCount) znodes, \(state.sessions.count) sessions in \(elapsedMs) ms")
         return Result(

@@ -124,7 +124,10 @@ public final class StandaloneServer: Sendable {
             throw ServerStartError("cannot listen on \(host):\(port): \(error)")
         }
         let server = StandaloneServer(config: config, group: group, runner: runner, channel: channel, logger: logger)
-        runner.loop.execute { runner.startTicking() }
+        runner.loop.execute {
+            runner.startTicking()
+            if recovered.needsSnapshot { runner.startSnapshot() }
+        }
         server.schedulePurge(snapshotDirectory: snapshotDirectory, logDirectory: logDirectory)
         logger.info("zkdash server listening on \(host):\(port) (standalone, dataDir \(config.dataDir), recovered in \(recovered.elapsedMs) ms)")
         return server

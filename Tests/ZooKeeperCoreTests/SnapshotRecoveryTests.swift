@@ -26,7 +26,7 @@ private func encodeChunks(_ tree: DataTree, sessions: [Int64: Int]) -> [[UInt8]]
 
 private func decode(_ bytes: [UInt8]) throws -> (SnapshotCodec.Restored, consumed: Int) {
     var source = ByteSource(bytes)
-    let restored = try SnapshotCodec.decode { try source.read($0) }
+    let restored = try SnapshotCodec.decode(totalBytes: bytes.count) { try source.read($0) }
     return (restored, source.position)
 }
 

@@ -30,12 +30,19 @@ def free_port():
         return s.getsockname()[1]
 
 
-def ruok(port, timeout=1.0):
+def serving(port, timeout=1.0):
+    """True once `srvr` reports a mode: `ruok` answers before the data is loaded."""
     try:
         with socket.create_connection((HOST, port), timeout=timeout) as s:
-            s.sendall(b"ruok")
+            s.sendall(b"srvr")
             s.shutdown(socket.SHUT_WR)
-            return s.recv(16) == b"imok"
+            answer = b""
+            while True:
+                chunk = s.recv(4096)
+                if not chunk:
+                    break
+                answer += chunk
+            return b"Mode:" in answer
     except OSError:
         return False
 
@@ -65,11 +72,11 @@ class Server:
     def command(self):
         if self.kind == "zkdash":
             return [ZKDASH, "server", "--config", self.cfg, "--log-level", "warning"]
-        return ["java", "-Xmx6g", "-Dzookeeper.admin.enableServer=false", "-cp", APACHE_CP,
+        return ["java", "-Xmx3g", "-Dzookeeper.admin.enableServer=false", "-cp", APACHE_CP,
                 "org.apache.zookeeper.server.ZooKeeperServerMain", self.cfg]
 
     def start(self):
-        """Starts and returns seconds until `ruok` answers."""
+        """Starts and returns seconds until the server serves (srvr shows a mode)."""
         started = time.monotonic()
         log = open(os.path.join(self.workdir, "server.log"), "ab")
         self.proc = subprocess.Popen(self.command(), stdout=log, stderr=log)
@@ -77,10 +84,10 @@ class Server:
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError("%s exited during start; see %s" % (self.kind, log.name))
-            if ruok(self.port):
+            if serving(self.port):
                 return time.monotonic() - started
             time.sleep(0.01)
-        raise RuntimeError("%s did not answer ruok in 300 s" % self.kind)
+        raise RuntimeError("%s did not start serving in 300 s" % self.kind)
 
     def stop(self, sig=signal.SIGTERM):
         if self.proc and self.proc.poll() is None:
