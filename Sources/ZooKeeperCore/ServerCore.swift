@@ -215,7 +215,9 @@ public struct ServerCore: Sendable {
 
     private mutating func throttle(_ id: ConnectionID) -> [CoreEffect] {
         guard let connection = connections[id] else { return [] }
-        if !connection.isReadingPaused && connection.outstandingRequests >= settings.maxOutstandingPerConnection {
+        // Repeated while over the limit: the shell may have resumed reading
+        // for its own reason (a drained send buffer) in the meantime.
+        if connection.outstandingRequests >= settings.maxOutstandingPerConnection {
             connections[id]?.isReadingPaused = true
             return [.setReading(id, false)]
         }

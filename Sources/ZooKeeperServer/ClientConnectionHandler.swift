@@ -20,6 +20,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, @unchecked Sendable 
     private let maxBufferBytes: Int
     private var sawConnectRequest = false
     private var checkedForWord = false
+    private var coreAllowsReading = true
     private var prefix: [UInt8] = []
     private var admittedAddress: String?
     private var closing = false
@@ -128,9 +129,30 @@ final class ClientConnectionHandler: ChannelInboundHandler, @unchecked Sendable 
         channel.eventLoop.scheduleTask(in: .seconds(2)) { channel.close(promise: nil) }
     }
 
+    /// A client that sends requests but does not read replies fills our send
+    /// buffer; stop reading from it until the buffer drains, so its replies
+    /// cannot pile up in memory without bound.
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        updateReading(context: context)
+        context.fireChannelWritabilityChanged()
+    }
+
+    /// Reads only while the core has room for more requests from this client
+    /// and its replies are draining.
+    private func updateReading(context: ChannelHandlerContext) {
+        let reading = coreAllowsReading && context.channel.isWritable
+        context.channel.setOption(ChannelOptions.autoRead, value: reading).whenFailure { _ in }
+        if reading { context.read() }
+    }
+
     /// The peer finished sending. A four-letter word still gets its answer
     /// (the responder closes); any other connection is over.
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let gate = event as? CoreReadingGate {
+            coreAllowsReading = gate.allowed
+            updateReading(context: context)
+            return
+        }
         if let event = event as? ChannelEvent, event == .inputClosed {
             if !closing { context.close(promise: nil) }
             return
@@ -142,6 +164,11 @@ final class ClientConnectionHandler: ChannelInboundHandler, @unchecked Sendable 
         logger.debug("connection \(id) error: \(error)")
         context.close(promise: nil)
     }
+}
+
+/// The core's verdict on reading from a connection (too many queued requests).
+struct CoreReadingGate: Sendable {
+    var allowed: Bool
 }
 
 /// `maxClientCnxns`: connections per client address, counted across loops.

@@ -111,7 +111,7 @@ final class CoreRunner: @unchecked Sendable {
             case .append(let zxid, let payload):
                 unsynced.append(LogEntry(zxid: zxid, payload: payload))
             case .setReading(let id, let readable):
-                _ = channels[id]?.setOption(ChannelOptions.autoRead, value: readable)
+                channels[id]?.pipeline.fireUserInboundEventTriggered(CoreReadingGate(allowed: readable))
             case .snapshotDue:
                 startSnapshot()
             case .log(let message):

@@ -106,6 +106,8 @@ public final class StandaloneServer: Sendable {
             // A four-letter-word client may shut down its sending side right
             // after the word (`nc -q`), and still expects the answer.
             .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
+            // Stop reading from a client whose unread replies pass 1 MiB.
+            .childChannelOption(ChannelOptions.writeBufferWaterMark, value: .init(low: 256 * 1024, high: 1024 * 1024))
             .childChannelInitializer { channel in
                 let id = nextId.withLockedValue { value in
                     defer { value += 1 }

@@ -41,6 +41,14 @@ def connect(port):
     return s
 
 
+def rss_mb(server):
+    with open("/proc/%d/status" % server.proc.pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024.0
+    return 0.0
+
+
 def send_quiet(sock, data):
     try:
         sock.sendall(data)
@@ -102,6 +110,41 @@ class HostileTests(DiffCase):
         r = self.handshake(t)
         send_quiet(r.sock, b"\x00\x00\x00\x10" + b"\xff" * 16)
         t.record("garbage_after_handshake", outcome(r.sock, 3.0))
+        self.assert_healthy(t)
+
+    def scenario_client_that_never_reads(self, t):
+        """Pipelined reads of a large node from a client that never reads its
+        socket: the server must stop reading from it (backpressure) instead of
+        buffering every reply. Memory is checked on zkdash (the JVM's RSS says
+        little); both servers must stay healthy."""
+        c = harness.kazoo_client(t.hosts, timeout=10.0)
+        try:
+            if not c.exists("/it_big"):
+                c.create("/it_big", b"b" * (512 * 1024))
+        finally:
+            harness.stop_kazoo(c)
+        r = self.handshake(t)
+        rss_before = rss_mb(t.server) if t.kind == "zkdash" else 0
+        request = zkwire.enc_int(1) + zkwire.enc_int(4) + zkwire.enc_string("/it_big") + b"\x00"
+        frame = struct.pack(">i", len(request)) + request
+        r.sock.setblocking(False)
+        sent = 0
+        deadline = time.monotonic() + 5.0
+        for _ in range(4000):  # 4000 replies of 512 KB would be 2 GB if buffered
+            if time.monotonic() > deadline:
+                break
+            try:
+                r.sock.send(frame)
+                sent += 1
+            except (BlockingIOError, InterruptedError):
+                time.sleep(0.01)
+            except OSError:
+                break
+        time.sleep(1.0)
+        if t.kind == "zkdash":
+            grown = rss_mb(t.server) - rss_before
+            self.assertLess(grown, 200, "server buffered %d MB of replies for a client that never reads" % grown)
+        r.sock.close()
         self.assert_healthy(t)
 
     def scenario_negative_length(self, t):
