@@ -179,7 +179,7 @@ public struct ServerCore: Sendable {
         } else {
             connections[id]?.enqueue(.read(header: header, request: request, receivedAtMs: nowMs))
         }
-        effects += throttle(id)
+        effects += throttle(id, onReceive: true)
         return effects
     }
 
@@ -213,11 +213,13 @@ public struct ServerCore: Sendable {
             body: body, connection: id, xid: header.xid, opCode: .error, receivedAtMs: nowMs, touchedPaths: []))
     }
 
-    private mutating func throttle(_ id: ConnectionID) -> [CoreEffect] {
+    /// Reading pauses when a connection has too many requests queued and
+    /// resumes at half. The pause is repeated for every request that still
+    /// arrives over the limit, since the shell may have resumed reading for
+    /// its own reason (a drained send buffer) meanwhile.
+    private mutating func throttle(_ id: ConnectionID, onReceive: Bool = false) -> [CoreEffect] {
         guard let connection = connections[id] else { return [] }
-        // Repeated while over the limit: the shell may have resumed reading
-        // for its own reason (a drained send buffer) in the meantime.
-        if connection.outstandingRequests >= settings.maxOutstandingPerConnection {
+        if onReceive && connection.outstandingRequests >= settings.maxOutstandingPerConnection {
             connections[id]?.isReadingPaused = true
             return [.setReading(id, false)]
         }
