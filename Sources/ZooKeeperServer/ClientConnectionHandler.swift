@@ -21,6 +21,8 @@ final class ClientConnectionHandler: ChannelInboundHandler, @unchecked Sendable 
     private var sawConnectRequest = false
     private var checkedForWord = false
     private var coreAllowsReading = true
+    private var hopInFlight = false
+    private var readingEnabled = true
     private var prefix: [UInt8] = []
     private var admittedAddress: String?
     private var closing = false
@@ -83,22 +85,50 @@ final class ClientConnectionHandler: ChannelInboundHandler, @unchecked Sendable 
             prefix = []
         }
         decoder.append(bytes)
+        pump(context: context)
+    }
+
+    /// Hands the next frames to the core: at most `framesPerHop` at a time,
+    /// one hop in flight, and only while the client drains its replies. A
+    /// small read can hold thousands of requests for a large node; without
+    /// this, their replies would all be built and buffered at once.
+    private func pump(context: ChannelHandlerContext) {
+        defer { updateReading(context: context) }
+        guard !closing, !hopInFlight, context.channel.isWritable else { return }
         var batch: [InboundFrame] = []
         do {
-            while let frame = try decoder.nextFrame() {
+            while batch.count < Self.framesPerHop, let frame = try decoder.nextFrame() {
                 try batch.append(decode(frame))
             }
         } catch {
             logger.warning("closing connection \(id) from \(admittedAddress ?? "?"): \(error)")
             closeGracefully(context: context)
         }
-        // One hop to the core's loop per read, not per frame: pipelined
-        // clients then get their replies in one write and one flush.
-        if !batch.isEmpty {
-            let (runner, id, frames) = (self.runner, self.id, batch)
-            runner.loop.execute { runner.process(id, frames) }
+        guard !batch.isEmpty else { return }
+        // One hop to the core's loop per batch, not per frame: pipelined
+        // clients get their replies in one write and one flush. The promise
+        // completes on this channel's loop after the replies' writes (tasks
+        // run in order), so writability is current when the next batch goes.
+        hopInFlight = true
+        let done = context.eventLoop.makePromise(of: Void.self)
+        let (runner, id, frames) = (self.runner, self.id, batch)
+        runner.loop.execute {
+            runner.process(id, frames)
+            done.succeed(())
+        }
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        done.futureResult.whenComplete { _ in
+            let (handler, context) = bound.value
+            handler.hopInFlight = false
+            handler.pump(context: context)
         }
     }
+
+    /// Frames handed to the core per hop: enough to keep pipelining cheap,
+    /// few enough that their replies stay bounded (32 × 1 MB at worst).
+    static let framesPerHop = 32
+    /// Undecoded request bytes held per connection before reading pauses.
+    static let maxBufferedRequestBytes = 1 << 20
 
     private func decode(_ frame: [UInt8]) throws -> InboundFrame {
         if !sawConnectRequest {
@@ -133,7 +163,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, @unchecked Sendable 
     /// buffer; stop reading from it until the buffer drains, so its replies
     /// cannot pile up in memory without bound.
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        updateReading(context: context)
+        pump(context: context)
         context.fireChannelWritabilityChanged()
     }
 
@@ -141,6 +171,9 @@ final class ClientConnectionHandler: ChannelInboundHandler, @unchecked Sendable 
     /// and its replies are draining.
     private func updateReading(context: ChannelHandlerContext) {
         let reading = coreAllowsReading && context.channel.isWritable
+            && decoder.bufferedByteCount < Self.maxBufferedRequestBytes
+        guard reading != readingEnabled else { return }
+        readingEnabled = reading
         context.channel.setOption(ChannelOptions.autoRead, value: reading).whenFailure { _ in }
         if reading { context.read() }
     }
