@@ -8,7 +8,6 @@ import Testing
         Id(scheme: "digest", id: "bob:x"),
         ACL(perms: [.read, .admin], id: .anyone),
         Stat.sample,
-        StatPersisted(),
         ClientInfo(authScheme: "ip", user: "127.0.0.1"),
         ConnectRequest(protocolVersion: 0, lastZxidSeen: 77, timeOut: 4000, sessionId: 0x1234, passwd: Array(0..<16), readOnly: true),
         ConnectResponse(protocolVersion: 0, timeOut: 4000, sessionId: 0x1234, passwd: Array(0..<16), readOnly: false),
