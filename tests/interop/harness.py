@@ -683,7 +683,10 @@ class Target:
             "version": d["version"], "cversion": d["cversion"], "aversion": d["aversion"],
             "ephemeralOwner": self.owner(d["ephemeralOwner"]),
             "dataLength": d["dataLength"], "numChildren": d["numChildren"],
-            "mtime==ctime": d["mtime"] == d["ctime"],
+            # A node never modified has mtime == ctime; after a set the two
+            # may still be equal when it lands in the same millisecond, so
+            # that case is only checked for order (above), not recorded.
+            "mtime==ctime": d["mtime"] == d["ctime"] if d["mzxid"] == d["czxid"] else "modified",
         }
 
     def close(self):
