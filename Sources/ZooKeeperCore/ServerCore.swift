@@ -65,6 +65,13 @@ public struct ServerCore: Sendable {
     public var outstandingRequests: Int { connections.values.reduce(0) { $0 + $1.outstandingRequests } }
     public var inFlightCount: Int { inFlight.count - inFlightHead }
 
+    /// A four-letter word counts as one received packet, as in Apache
+    /// (`packetReceived(4)` before the command runs).
+    public mutating func countFourLetterWord(_ id: ConnectionID) {
+        counters.packetsReceived += 1
+        connections[id]?.packetsReceived += 1
+    }
+
     public mutating func resetCounters() {
         counters = ServerCounters()
     }

@@ -76,7 +76,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, @unchecked Sendable 
             if FourLetterWordService.isKnownWord(text) {
                 closing = true
                 let channel = context.channel
-                fourLetterWords.respond(to: text, runner: runner) { reply in
+                fourLetterWords.respond(to: text, connection: id, runner: runner) { reply in
                     channel.writeAndFlush(ByteBuffer(string: reply)).whenComplete { _ in channel.close(promise: nil) }
                 }
                 return

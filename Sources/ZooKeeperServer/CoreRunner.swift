@@ -83,6 +83,10 @@ final class CoreRunner: @unchecked Sendable {
         run(effects)
     }
 
+    func countFourLetterWord(_ id: ConnectionID) {
+        core.countFourLetterWord(id)
+    }
+
     func resetServerCounters() {
         core.resetCounters()
         fsyncTimes = SummaryMetric()

@@ -16,7 +16,7 @@ final class FourLetterWordService: Sendable {
         FourLetterWord(rawValue: text) != nil
     }
 
-    func respond(to text: String, runner: CoreRunner, reply: @escaping @Sendable (String) -> Void) {
+    func respond(to text: String, connection: ConnectionID, runner: CoreRunner, reply: @escaping @Sendable (String) -> Void) {
         guard let word = FourLetterWord(rawValue: text) else { return }
         guard whitelist.allows(word) else {
             reply(FourLetterWords.notInWhitelist(word))
@@ -24,6 +24,7 @@ final class FourLetterWordService: Sendable {
         }
         let (context, whitelist) = (self.context, self.whitelist)
         runner.loop.execute {
+            runner.countFourLetterWord(connection)
             let source = LiveFourLetterWordSource(runner: runner, context: context)
             let answer = FourLetterWords.respond(to: word, whitelist: whitelist, source: source)
             switch answer.effect {
