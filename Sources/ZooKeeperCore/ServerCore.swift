@@ -171,16 +171,8 @@ public struct ServerCore: Sendable {
         var effects: [CoreEffect] = []
         if request.isWrite {
             let caller = Caller(sessionId: connection.sessionId, authIds: connection.authIds)
-            var prep = RequestPrep(tree: tree, pending: pending, access: access, sessions: sessions)
-            let zxid = lastPreppedZxid + 1
-            let body = prep.prep(request, caller: caller, zxid: zxid, time: nowMs)
-            pending = prep.pending
+            effects += prepAndSubmit(request, caller: caller, connection: id, xid: header.xid, nowMs: nowMs)
             if case .closeSession = request { sessions.markClosing(connection.sessionId) }
-            effects += submit(
-                InFlightTxn(
-                    header: TxnHeader(clientId: connection.sessionId, cxid: header.xid, zxid: zxid, time: nowMs, type: body.opCode.rawValue),
-                    body: body, connection: id, xid: header.xid, opCode: request.opCode, receivedAtMs: nowMs,
-                    touchedPaths: prep.touchedPaths))
         } else if connection.outstandingRequests == 0 {
             effects += answerRead(id, header, request, receivedAtMs: nowMs, nowMs: nowMs)
         } else {
@@ -261,6 +253,24 @@ public struct ServerCore: Sendable {
             header: TxnHeader(clientId: sessionId, cxid: header.xid, zxid: zxid, time: nowMs, type: body.opCode.rawValue),
             body: body, connection: id, xid: header.xid, opCode: OpCode(rawValue: header.type) ?? .error,
             receivedAtMs: nowMs, touchedPaths: [], connectRequest: connectRequest))
+    }
+
+    /// Prep a write against the tree plus pending changes, then hand its txn
+    /// to the log. `accept` may refuse the prepped txn (nothing is recorded).
+    private mutating func prepAndSubmit(
+        _ request: ClientRequest, caller: Caller, connection: ConnectionID? = nil, xid: Int32 = 0,
+        txnType: OpCode? = nil, nowMs: Int64, accept: (TxnBody) -> Bool = { _ in true }
+    ) -> [CoreEffect] {
+        var prep = RequestPrep(tree: tree, pending: pending, access: access, sessions: sessions)
+        let zxid = lastPreppedZxid + 1
+        let body = prep.prep(request, caller: caller, zxid: zxid, time: nowMs)
+        guard accept(body) else { return [] }
+        pending = prep.pending
+        let type = txnType ?? body.opCode
+        return submit(InFlightTxn(
+            header: TxnHeader(clientId: caller.sessionId, cxid: xid, zxid: zxid, time: nowMs, type: type.rawValue),
+            body: body, connection: connection, xid: xid, opCode: txnType ?? request.opCode, receivedAtMs: nowMs,
+            touchedPaths: prep.touchedPaths))
     }
 
     private mutating func submit(_ txn: InFlightTxn) -> [CoreEffect] {
@@ -397,15 +407,7 @@ public struct ServerCore: Sendable {
         var effects: [CoreEffect] = []
         for session in sessions.expire(nowMs: nowMs) {
             effects.append(.log("expiring session 0x\(hex(session.id)), timeout of \(session.timeoutMs)ms exceeded"))
-            let caller = Caller(sessionId: session.id, authIds: [])
-            var prep = RequestPrep(tree: tree, pending: pending, access: access, sessions: sessions)
-            let zxid = lastPreppedZxid + 1
-            let body = prep.prep(.closeSession, caller: caller, zxid: zxid, time: nowMs)
-            pending = prep.pending
-            effects += submit(InFlightTxn(
-                header: TxnHeader(clientId: session.id, cxid: 0, zxid: zxid, time: nowMs, type: body.opCode.rawValue),
-                body: body, connection: nil, xid: 0, opCode: .closeSession, receivedAtMs: nowMs,
-                touchedPaths: prep.touchedPaths))
+            effects += prepAndSubmit(.closeSession, caller: Caller(sessionId: session.id, authIds: []), nowMs: nowMs)
         }
         if nowMs - lastContainerCheckMs >= Int64(settings.containerCheckIntervalMs) {
             lastContainerCheckMs = nowMs
@@ -420,15 +422,10 @@ public struct ServerCore: Sendable {
         var effects: [CoreEffect] = []
         for path in tree.containers.sorted() {
             guard let node = tree.node(path), node.children.isEmpty, node.cversion > 0 else { continue }
-            var prep = RequestPrep(tree: tree, pending: pending, access: access, sessions: sessions)
-            let zxid = lastPreppedZxid + 1
-            let body = prep.prep(.deleteContainer(path: path), caller: Caller(sessionId: 0, authIds: []), zxid: zxid, time: nowMs)
-            guard case .delete = body else { continue }
-            pending = prep.pending
-            effects += submit(InFlightTxn(
-                header: TxnHeader(clientId: 0, cxid: 0, zxid: zxid, time: nowMs, type: OpCode.deleteContainer.rawValue),
-                body: body, connection: nil, xid: 0, opCode: .deleteContainer, receivedAtMs: nowMs,
-                touchedPaths: prep.touchedPaths))
+            // A container that gained a child meanwhile is left alone: no txn.
+            effects += prepAndSubmit(
+                .deleteContainer(path: path), caller: Caller(sessionId: 0, authIds: []), txnType: .deleteContainer,
+                nowMs: nowMs, accept: { if case .delete = $0 { true } else { false } })
         }
         return effects
     }
@@ -436,21 +433,21 @@ public struct ServerCore: Sendable {
     // MARK: Framing
 
     mutating func sendReply(_ id: ConnectionID, _ header: ReplyHeader, body: (any JuteEncodable)?, nowMs: Int64) -> CoreEffect {
-        var writer = JuteWriter(capacity: 64)
-        writer.writeInt(0)
-        writer.write(header)
-        if let body { body.encode(to: &writer) }
-        writer.patchInt(Int32(writer.bytes.count - 4), at: 0)
-        counters.packetsSent += 1
-        counters.recordResponse(sizeBytes: writer.bytes.count - 4)
-        connections[id]?.packetsSent += 1
-        return .send(id, writer.bytes)
+        send(id) { writer in
+            writer.write(header)
+            body?.encode(to: &writer)
+        }
     }
 
     mutating func sendFrame(_ id: ConnectionID, record: some JuteEncodable, nowMs: Int64) -> CoreEffect {
+        send(id) { record.encode(to: &$0) }
+    }
+
+    /// One length-prefixed frame to a connection, counted for the reports.
+    private mutating func send(_ id: ConnectionID, _ fill: (inout JuteWriter) -> Void) -> CoreEffect {
         var writer = JuteWriter(capacity: 64)
         writer.writeInt(0)
-        record.encode(to: &writer)
+        fill(&writer)
         writer.patchInt(Int32(writer.bytes.count - 4), at: 0)
         counters.packetsSent += 1
         counters.recordResponse(sizeBytes: writer.bytes.count - 4)

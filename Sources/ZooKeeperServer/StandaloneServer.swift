@@ -27,7 +27,7 @@ public final class StandaloneServer: Sendable {
     /// and binds the client port. Every failure names what is wrong.
     public static func start(configPath: String, logger: Logger) throws -> StandaloneServer {
         let config = try loadConfig(configPath, logger: logger)
-        return try start(config: config, configPath: configPath, logger: logger)
+        return try start(config: config, logger: logger)
     }
 
     public static func loadConfig(_ path: String, logger: Logger) throws -> ServerConfig {
@@ -58,7 +58,7 @@ public final class StandaloneServer: Sendable {
         return config
     }
 
-    static func start(config: ServerConfig, configPath: String, logger: Logger) throws -> StandaloneServer {
+    static func start(config: ServerConfig, logger: Logger) throws -> StandaloneServer {
         let snapshotDirectory = config.dataDir + "/version-2"
         let logDirectory = (config.dataLogDir.isEmpty ? config.dataDir : config.dataLogDir) + "/version-2"
         for directory in [snapshotDirectory, logDirectory] {
@@ -91,7 +91,7 @@ public final class StandaloneServer: Sendable {
         let port = config.clientPort ?? 2181
         let host = config.clientPortAddress ?? "0.0.0.0"
         let context = ServerContext(
-            config: config, configPath: configPath, startedAtMs: Clock.nowMs(), clientPort: port, clientBindAddress: host,
+            config: config, startedAtMs: Clock.nowMs(), clientPort: port,
             snapshotDirectory: snapshotDirectory, logDirectory: logDirectory,
             startupSnapshotLoadMs: recovered.snapshotLoadMs, startupTxnsLoadMs: recovered.txnsLoadMs,
             startupTxnsLoaded: Int64(recovered.state.replayedTxnCount))
@@ -170,10 +170,5 @@ public final class StandaloneServer: Sendable {
         try? runner.loop.submit { runner.stopTicking() }.wait()
         runner.flushLog()
         try? group.syncShutdownGracefully()
-    }
-
-    /// Blocks until the listening channel closes.
-    public func waitUntilClosed() throws {
-        try channel.closeFuture.wait()
     }
 }
