@@ -43,10 +43,32 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // async/await client: host list, session, reconnect, watches as async sequences.
+        .target(
+            name: "ZooKeeperClient",
+            dependencies: [
+                "ZooKeeperProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Pollers (I/O edge) plus pure parsers and the pure cluster model.
+        .target(
+            name: "EnsembleMonitor",
+            dependencies: [
+                "ZooKeeperAdmin",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "zkdash",
             dependencies: [
                 "ZooKeeperServer",
+                "ZooKeeperClient",
+                "EnsembleMonitor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -55,6 +77,14 @@ let package = Package(
         .testTarget(name: "ZooKeeperCoreTests", dependencies: ["ZooKeeperCore", "ZooKeeperProtocol"]),
         .testTarget(name: "ZooKeeperStorageTests", dependencies: ["ZooKeeperStorage"]),
         .testTarget(name: "ZooKeeperAdminTests", dependencies: ["ZooKeeperAdmin"]),
+        .testTarget(
+            name: "ZooKeeperClientTests",
+            dependencies: [
+                "ZooKeeperClient", "ZooKeeperServer", "ZooKeeperProtocol",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "EnsembleMonitorTests", dependencies: ["EnsembleMonitor"]),
         .testTarget(
             name: "ZooKeeperServerTests",
             dependencies: [

@@ -1,0 +1,1 @@
+// Ensemble monitor: pollers, parsers, cluster model; see docs/monitoring.md.

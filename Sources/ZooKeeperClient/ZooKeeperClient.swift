@@ -1,0 +1,1 @@
+// The ZooKeeper client library; see docs/client.md.
