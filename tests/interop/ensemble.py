@@ -1,0 +1,552 @@
+"""Real Apache ZooKeeper 3.8 ensembles (Debian jars) on loopback, for the
+`status` suite, the fixture capture script and the monitor benchmark.
+
+    ens = ApacheEnsemble(voters=3, observers=1, whitelist="*", admin=True)
+    ens.start()                      # all nodes, then wait_for_leader()
+    ens.leader().srvr()              # 4lw text
+    ens.nodes[0].admin("leader")     # (http status, body bytes)
+    ens.leader().kill()              # SIGKILL
+    ens.stop_all()
+
+Every node: its own temp dir (zoo.cfg, data/myid, datalog, server.log),
+clientPort / quorum port / election port / AdminServer port from
+harness.free_port() (24000-24999, checked free), everything bound to
+127.0.0.1.  `whitelist=None` omits the 4lw.commands.whitelist line (Apache's
+default: srvr only).  `standalone=True` runs one ZooKeeperServerMain without
+server.N lines.  Children get PR_SET_PDEATHSIG and every node is registered
+with harness's cleanup (atexit, SIGTERM/SIGHUP handlers) as well as its own
+atexit hook, so nothing outlives the Python process.
+"""
+
+import atexit
+import http.client
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+
+import harness
+from harness import LOOPBACK, four_letter, free_port, wait_until
+
+APACHE_QUORUM_MAIN = "org.apache.zookeeper.server.quorum.QuorumPeerMain"
+APACHE_STANDALONE_MAIN = "org.apache.zookeeper.server.ZooKeeperServerMain"
+# servlet-api.jar: zookeeper.jar's manifest pulls jetty9 but not javax.servlet,
+# without which the AdminServer does not start ("Unable to load jetty").
+APACHE_CLASSPATH = harness.APACHE_CLASSPATH + ":/usr/share/java/servlet-api.jar"
+APACHE_JVM_FLAGS = ["-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                    "-Djava.net.preferIPv4Stack=true"]
+
+NOT_SERVING = "This ZooKeeper instance is not currently serving requests"
+
+_live = []
+_live_lock = threading.Lock()
+
+
+def parse_srvr(text):
+    """{'Mode': 'leader', 'Zxid': '0x...', 'Node count': '5', ...} from srvr/stat text."""
+    out = {}
+    for line in (text or "").splitlines():
+        if ":" in line and not line.startswith(" "):
+            k, v = line.split(":", 1)
+            out[k.strip()] = v.strip()
+    return out
+
+
+def parse_mntr(text):
+    out = {}
+    for line in (text or "").splitlines():
+        if "\t" in line:
+            k, v = line.split("\t", 1)
+            out[k.strip()] = v.strip()
+    return out
+
+
+def http_get(port, path, timeout=5.0, host=LOOPBACK):
+    """(status, body bytes, content-type) of GET http://host:port/path; (None, error text, None)
+    if nothing answered."""
+    conn = http.client.HTTPConnection(host, port, timeout=timeout)
+    try:
+        conn.request("GET", path)
+        r = conn.getresponse()
+        return r.status, r.read(), r.getheader("Content-Type")
+    except (OSError, http.client.HTTPException) as e:
+        return None, ("%s: %s" % (type(e).__name__, e)).encode(), None
+    finally:
+        conn.close()
+
+
+class ApacheNode:
+    """One Apache server process (quorum peer or standalone)."""
+
+    def __init__(self, ensemble, sid, observer=False):
+        self.ensemble = ensemble
+        self.sid = sid
+        self.observer = observer
+        self.client_port = free_port()
+        self.quorum_port = free_port()
+        self.election_port = free_port()
+        self.admin_port = free_port()
+        self.workdir = tempfile.mkdtemp(prefix="zkens-%d-" % sid)
+        self.data_dir = os.path.join(self.workdir, "data")
+        self.log_dir = os.path.join(self.workdir, "datalog")
+        os.makedirs(self.data_dir, exist_ok=True)
+        os.makedirs(self.log_dir, exist_ok=True)
+        with open(os.path.join(self.data_dir, "myid"), "w") as f:
+            f.write("%d\n" % sid)
+        self.cfg_path = os.path.join(self.workdir, "zoo.cfg")
+        self.log_path = os.path.join(self.workdir, "server.log")
+        self.proc = None
+        self._log_fh = None
+        self.starts = 0
+        self.name = ("observer" if observer else "voter") + "-%d" % sid
+
+    # -- addresses
+    @property
+    def port(self):
+        return self.client_port
+
+    @property
+    def client_address(self):
+        return "%s:%d" % (LOOPBACK, self.client_port)
+
+    hosts = client_address
+
+    @property
+    def admin_address(self):
+        """host:port@admin for zkdash --servers (plain host:port if AdminServer is off)."""
+        if self.ensemble.admin:
+            return "%s@%d" % (self.client_address, self.admin_port)
+        return self.client_address
+
+    def server_line(self):
+        kind = ":observer" if self.observer else ""
+        s = "server.%d=%s:%d:%d%s" % (self.sid, LOOPBACK, self.quorum_port, self.election_port, kind)
+        if self.ensemble.client_in_server_line:
+            s += ";%s:%d" % (LOOPBACK, self.client_port)
+        return s
+
+    def cfg_lines(self):
+        e = self.ensemble
+        lines = [
+            "tickTime=%d" % e.tick_ms,
+            "initLimit=%d" % e.init_limit,
+            "syncLimit=%d" % e.sync_limit,
+            "dataDir=%s" % self.data_dir,
+            "dataLogDir=%s" % self.log_dir,
+            "clientPort=%d" % self.client_port,
+            "clientPortAddress=%s" % LOOPBACK,
+            "maxClientCnxns=200",
+            "admin.enableServer=%s" % ("true" if e.admin else "false"),
+            "admin.serverAddress=%s" % LOOPBACK,
+            "admin.serverPort=%d" % self.admin_port,
+        ]
+        if e.whitelist is not None:
+            lines.append("4lw.commands.whitelist=%s" % e.whitelist)
+        if not e.standalone:
+            if self.observer:
+                lines.append("peerType=observer")
+            lines.append("cnxTimeout=2000")
+            for n in e.nodes:
+                lines.append(n.server_line())
+        for k, v in e.extra_cfg.items():
+            lines.append("%s=%s" % (k, v))
+        return lines
+
+    def write_cfg(self):
+        with open(self.cfg_path, "w") as f:
+            f.write("\n".join(self.cfg_lines()) + "\n")
+
+    def command(self):
+        main = APACHE_STANDALONE_MAIN if self.ensemble.standalone else APACHE_QUORUM_MAIN
+        return ([harness.JAVA] + APACHE_JVM_FLAGS + ["-cp", APACHE_CLASSPATH, main, self.cfg_path])
+
+    # -- lifecycle
+    def alive(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def returncode(self):
+        return None if self.proc is None else self.proc.poll()
+
+    def start(self):
+        """Starts the process (does not wait; see ApacheEnsemble.wait_for_leader / wait_serving)."""
+        if self.alive():
+            return self
+        self.write_cfg()
+        self._log_fh = open(self.log_path, "ab")
+        self._log_fh.write(("\n===== start %d: %s\n" % (self.starts + 1, " ".join(self.command()))).encode())
+        self._log_fh.flush()
+        self.proc = subprocess.Popen(self.command(), stdin=subprocess.DEVNULL, stdout=self._log_fh,
+                                     stderr=subprocess.STDOUT, cwd=self.workdir,
+                                     preexec_fn=harness._pdeathsig)
+        self.starts += 1
+        with _live_lock:
+            if self not in _live:
+                _live.append(self)
+        with harness._live_lock:
+            if self not in harness._live_servers:
+                harness._live_servers.append(self)
+        return self
+
+    def stop(self, timeout=10.0):
+        """SIGTERM, SIGKILL after timeout; returns the exit code."""
+        rc = None
+        if self.proc is not None:
+            if self.proc.poll() is None:
+                try:
+                    self.proc.send_signal(signal.SIGTERM)
+                    rc = self.proc.wait(timeout)
+                except subprocess.TimeoutExpired:
+                    self.proc.kill()
+                    rc = self.proc.wait(10)
+            else:
+                rc = self.proc.returncode
+        self._close_log()
+        return rc
+
+    def kill(self):
+        """SIGKILL (kill -9) and reap."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(10)
+        self._close_log()
+
+    kill9 = kill
+
+    def _close_log(self):
+        if self._log_fh is not None:
+            try:
+                self._log_fh.close()
+            except OSError:
+                pass
+            self._log_fh = None
+
+    def destroy(self):
+        try:
+            self.stop()
+        finally:
+            with _live_lock:
+                if self in _live:
+                    _live.remove(self)
+            with harness._live_lock:
+                if self in harness._live_servers:
+                    harness._live_servers.remove(self)
+            if not os.environ.get("ZK_KEEP_TMP"):
+                shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def log_tail(self, n=40):
+        try:
+            with open(self.log_path, "rb") as f:
+                lines = f.read().decode("utf-8", "replace").splitlines()
+            return "\n".join(lines[-n:])
+        except OSError:
+            return "(no log)"
+
+    # -- probes
+    def four(self, word, timeout=5.0):
+        return four_letter(self.client_port, word, timeout)
+
+    def four_bytes(self, word, timeout=5.0):
+        """Raw bytes of a 4lw answer (None if refused)."""
+        try:
+            s = socket.create_connection((LOOPBACK, self.client_port), timeout=timeout)
+        except OSError:
+            return None
+        chunks = []
+        deadline = time.monotonic() + timeout
+        try:
+            s.sendall(word.encode() if isinstance(word, str) else word)
+            try:
+                s.shutdown(socket.SHUT_WR)
+            except OSError:
+                pass
+            for _ in range(100000):
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    break
+                s.settimeout(left)
+                try:
+                    b = s.recv(65536)
+                except (socket.timeout, ConnectionResetError):
+                    break
+                if not b:
+                    break
+                chunks.append(b)
+        except OSError:
+            pass
+        finally:
+            s.close()
+        return b"".join(chunks)
+
+    def srvr(self, timeout=2.0):
+        return self.four("srvr", timeout)
+
+    def mode(self, timeout=2.0):
+        """'leader' | 'follower' | 'observer' | 'standalone' | 'not serving' | None (no answer)."""
+        r = self.srvr(timeout)
+        if r is None or r == "":
+            return None
+        if NOT_SERVING in r:
+            return "not serving"
+        return parse_srvr(r).get("Mode")
+
+    def admin(self, command, timeout=5.0):
+        """(status, body bytes, content type) of the AdminServer command."""
+        return http_get(self.admin_port, "/commands/%s" % command, timeout)
+
+    def __repr__(self):
+        return "<ApacheNode sid=%d %s client=%d admin=%d>" % (self.sid, "observer" if self.observer else "voter",
+                                                              self.client_port, self.admin_port)
+
+
+class ApacheEnsemble:
+    """voters + observers Apache 3.8 quorum peers on loopback (or one standalone server)."""
+
+    def __init__(self, voters=3, observers=0, whitelist="*", admin=True, tick_ms=500, init_limit=10,
+                 sync_limit=5, client_in_server_line=False, standalone=False, extra_cfg=None):
+        if standalone:
+            assert voters == 1 and observers == 0, "standalone is one server"
+        self.whitelist = whitelist
+        self.admin = admin
+        self.tick_ms = tick_ms
+        self.init_limit = init_limit
+        self.sync_limit = sync_limit
+        self.client_in_server_line = client_in_server_line
+        self.standalone = standalone
+        self.extra_cfg = dict(extra_cfg or {})
+        self.nodes = []
+        for sid in range(1, voters + 1):
+            self.nodes.append(ApacheNode(self, sid))
+        for sid in range(voters + 1, voters + observers + 1):
+            self.nodes.append(ApacheNode(self, sid, observer=True))
+
+    # -- views
+    @property
+    def voters(self):
+        return [n for n in self.nodes if not n.observer]
+
+    @property
+    def observers(self):
+        return [n for n in self.nodes if n.observer]
+
+    def node(self, sid):
+        return next(n for n in self.nodes if n.sid == sid)
+
+    def by_mode(self, mode):
+        return [n for n in self.nodes if n.alive() and n.mode() == mode]
+
+    def leader(self):
+        ls = self.by_mode("leader")
+        return ls[0] if len(ls) == 1 else None
+
+    def followers(self):
+        return self.by_mode("follower")
+
+    def servers_arg(self, with_admin=None, nodes=None):
+        """Comma list for `zkdash status --servers`."""
+        with_admin = self.admin if with_admin is None else with_admin
+        return ",".join(n.admin_address if with_admin else n.client_address for n in (nodes or self.nodes))
+
+    def write_cfg_copy(self, path, client_in_server_line=True):
+        """A zoo.cfg listing the members (for `zkdash status --config`)."""
+        saved = self.client_in_server_line
+        self.client_in_server_line = client_in_server_line
+        try:
+            lines = [l for l in self.nodes[0].cfg_lines() if not l.startswith("peerType")]
+        finally:
+            self.client_in_server_line = saved
+        with open(path, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        return path
+
+    # -- lifecycle
+    def start(self, timeout=None):
+        """Starts every node and waits for a leader with every live node serving."""
+        for n in self.nodes:
+            n.start()
+        if self.standalone:
+            self.wait_serving(self.nodes, timeout)
+        else:
+            self.wait_for_leader(timeout)
+        return self
+
+    def _timeout(self, timeout):
+        return timeout if timeout is not None else float(os.environ.get("ZK_START_TIMEOUT", "60"))
+
+    def _check_alive(self):
+        for n in self.nodes:
+            if n.proc is not None and n.proc.poll() is not None and n._log_fh is not None:
+                raise harness.ServerStartError("%s exited with %s; log tail:\n%s"
+                                               % (n.name, n.proc.returncode, n.log_tail()))
+
+    def wait_serving(self, nodes=None, timeout=None):
+        """Waits until every given (default: every live) node answers srvr with a Mode line."""
+        timeout = self._timeout(timeout)
+        nodes = nodes or [n for n in self.nodes if n.alive()]
+
+        def ok():
+            self._check_alive()
+            return all(n.mode() not in (None, "not serving") for n in nodes)
+        if not wait_until(ok, timeout=timeout, interval=0.2):
+            raise harness.ServerStartError("not serving within %.0fs: %s\n%s" % (
+                timeout, {n.sid: n.mode() for n in nodes},
+                "\n".join("--- %s\n%s" % (n.name, n.log_tail(15)) for n in nodes)))
+        return True
+
+    def wait_for_leader(self, timeout=None, exclude=()):
+        """Waits until exactly one live node says Mode: leader and every other
+        live node (not in exclude) says follower/observer; returns the leader."""
+        timeout = self._timeout(timeout)
+        live = lambda: [n for n in self.nodes if n.alive() and n not in exclude]  # noqa: E731
+
+        def ok():
+            self._check_alive()
+            modes = {n: n.mode() for n in live()}
+            leaders = [n for n, m in modes.items() if m == "leader"]
+            if len(leaders) != 1:
+                return None
+            for n, m in modes.items():
+                if n is leaders[0]:
+                    continue
+                if m != ("observer" if n.observer else "follower"):
+                    return None
+            return leaders[0]
+        leader = wait_until(ok, timeout=timeout, interval=0.2)
+        if not leader:
+            raise harness.ServerStartError("no leader within %.0fs: %s\n%s" % (
+                timeout, {n.sid: n.mode() for n in live()},
+                "\n".join("--- %s\n%s" % (n.name, n.log_tail(15)) for n in live())))
+        return leader
+
+    def stop_all(self):
+        for n in self.nodes:
+            try:
+                n.stop()
+            except Exception:
+                pass
+
+    def destroy(self):
+        for n in self.nodes:
+            try:
+                n.destroy()
+            except Exception:
+                pass
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.destroy()
+
+
+def destroy_all():
+    with _live_lock:
+        nodes = list(_live)
+    for n in nodes:
+        try:
+            n.destroy()
+        except Exception:
+            pass
+
+
+atexit.register(destroy_all)
+
+
+# ---------------------------------------------------------------- fake servers
+
+class FakeListener:
+    """A loopback TCP listener that either never replies (silent=True: accepts,
+    reads and holds the connection open) or answers `reply` bytes and closes."""
+
+    def __init__(self, reply=None, port=None):
+        self.reply = reply
+        self.port = port or free_port()
+        self._ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._ls.bind((LOOPBACK, self.port))
+        self._ls.listen(64)
+        self._stop = threading.Event()
+        self._conns = []
+        self.accepted = 0
+        self._thread = threading.Thread(target=self._loop, daemon=True, name="fake-%d" % self.port)
+        self._thread.start()
+        _fakes.append(self)
+
+    @property
+    def address(self):
+        return "%s:%d" % (LOOPBACK, self.port)
+
+    def _loop(self):
+        self._ls.settimeout(0.1)
+        while not self._stop.is_set():
+            try:
+                c, _ = self._ls.accept()
+            except socket.timeout:
+                continue
+            except OSError:
+                break
+            self.accepted += 1
+            if self.reply is None:
+                self._conns.append(c)     # silent: hold it open, never answer
+                continue
+            try:
+                c.settimeout(0.5)
+                try:
+                    c.recv(64)
+                except OSError:
+                    pass
+                c.sendall(self.reply)
+            except OSError:
+                pass
+            finally:
+                c.close()
+
+    def close(self):
+        self._stop.set()
+        try:
+            self._ls.close()
+        except OSError:
+            pass
+        for c in self._conns:
+            try:
+                c.close()
+            except OSError:
+                pass
+        self._thread.join(2)
+        if self in _fakes:
+            _fakes.remove(self)
+
+
+_fakes = []
+
+
+def _close_fakes():
+    for f in list(_fakes):
+        try:
+            f.close()
+        except Exception:
+            pass
+
+
+atexit.register(_close_fakes)
+
+
+if __name__ == "__main__":
+    # Smoke check: /usr/bin/python3 tests/interop/ensemble.py [voters] [observers]
+    import sys
+    harness.install_signal_handlers()
+    v = int(sys.argv[1]) if len(sys.argv) > 1 else 3
+    o = int(sys.argv[2]) if len(sys.argv) > 2 else 0
+    t0 = time.monotonic()
+    ens = ApacheEnsemble(voters=v, observers=o)
+    try:
+        ens.start()
+        print("ready in %.1fs" % (time.monotonic() - t0))
+        for n in ens.nodes:
+            print(n, n.mode(), parse_srvr(n.srvr()).get("Zxid"))
+        print(ens.nodes[0].admin("leader"))
+    finally:
+        ens.destroy()
