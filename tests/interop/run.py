@@ -3,7 +3,8 @@
 
 usage: /usr/bin/python3 tests/interop/run.py [SUITE|SUITE.Class.test ...] [-k PATTERN] [-v]
 
-SUITE is one of: kazoo clients four_letter_words hostile restart (default: all).
+SUITE is one of: kazoo clients four_letter_words hostile restart status (default: all).
+`status` runs `zkdash status` against Apache 3.8 ensembles; ZK_TARGET does not apply to it.
 ZK_TARGET=zkdash|apache|both (default both) selects the server(s) under test.
 Prints one line per test and ends with one line `N passed, N failed, N skipped`.
 Exit status is non-zero if any test failed or errored.
@@ -21,7 +22,7 @@ sys.path.insert(0, HERE)
 
 import harness  # noqa: E402
 
-SUITES = ["kazoo", "clients", "four_letter_words", "hostile", "restart"]
+SUITES = ["kazoo", "clients", "four_letter_words", "hostile", "restart", "status"]
 
 
 class LineResult(unittest.TestResult):
