@@ -61,6 +61,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
         .executableTarget(
@@ -84,7 +85,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "EnsembleMonitorTests", dependencies: ["EnsembleMonitor"]),
+        .testTarget(
+            name: "EnsembleMonitorTests",
+            dependencies: ["EnsembleMonitor", "ZooKeeperAdmin"],
+            // Raw answers captured from real Apache 3.8 nodes (scripts/capture_apache_answers.py).
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(
             name: "ZooKeeperServerTests",
             dependencies: [

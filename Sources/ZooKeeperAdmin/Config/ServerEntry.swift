@@ -157,3 +157,19 @@ enum JavaNumbers {
         return value == .min ? nil : -value
     }
 }
+
+/// Why a `server.N` value could not be read.
+public struct ServerEntryFormatError: Error, Equatable, Sendable {
+    public var reason: String
+}
+
+extension ServerEntry {
+    /// Reads a `server.N` value as zoo.cfg or a `conf` answer spells it, with
+    /// Apache's rules (used by the monitor to learn an ensemble's membership).
+    public static func parse(sid: Int, value: String) throws(ServerEntryFormatError) -> ServerEntry {
+        switch ServerEntryParser.parse(sid: sid, value: value) {
+        case .success(let entry): return entry
+        case .failure(let reason): throw ServerEntryFormatError(reason: reason.text)
+        }
+    }
+}

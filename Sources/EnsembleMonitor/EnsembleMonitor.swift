@@ -1,1 +1,0 @@
-// Ensemble monitor: pollers, parsers, cluster model; see docs/monitoring.md.

@@ -1,0 +1,435 @@
+import ZooKeeperAdmin
+
+/// Settings of the pure model (the poller has its own: timeouts, ports).
+public struct MonitorSettings: Sendable {
+    /// Add members found in a polled node's `conf` membership.
+    public var discoverMembers: Bool
+    public var askAdmin: Bool
+    public var historyCapacity: Int
+    public var eventCapacity: Int
+    /// Lag (transactions) at which an event is logged.
+    public var lagEventThresholdTxns: Int64
+    /// A refused word is asked again after this many rounds (whitelists change on restart).
+    public var reprobeRefusedAfterRounds: Int
+
+    public init(
+        discoverMembers: Bool = false, askAdmin: Bool = true, historyCapacity: Int = 300, eventCapacity: Int = 1000,
+        lagEventThresholdTxns: Int64 = 1000, reprobeRefusedAfterRounds: Int = 30
+    ) {
+        self.discoverMembers = discoverMembers
+        self.askAdmin = askAdmin
+        self.historyCapacity = historyCapacity
+        self.eventCapacity = eventCapacity
+        self.lagEventThresholdTxns = lagEventThresholdTxns
+        self.reprobeRefusedAfterRounds = reprobeRefusedAfterRounds
+    }
+}
+
+/// The monitor's model of an ensemble: members, each node's status, the
+/// ensemble summary, per-node history and the event log. Pure: poll rounds in,
+/// state (and events) out; no clock, no socket.
+public struct ClusterModel: Sendable {
+    public let settings: MonitorSettings
+    public private(set) var members: [Member]
+    public private(set) var nodes: [NodeStatus]
+    public private(set) var histories: [MetricHistory]
+    public private(set) var summary = ClusterSummary()
+    public private(set) var eventLog: EventLog
+    public private(set) var roundsApplied = 0
+    /// The ensemble membership as the nodes report it (latest `conf`).
+    public private(set) var membership: [ServerEntry] = []
+    /// Members were added (discovery) and have not been polled yet.
+    public private(set) var hasUnpolledMembers = false
+
+    private var bookkeeping: [NodeBookkeeping]
+    private var leaderKey: String?
+    private var leaderlessSinceMs: Int64?
+    private var lastTimeMs: Int64?
+
+    /// What the model remembers about a node between rounds.
+    struct NodeBookkeeping: Sendable {
+        var refusedAtRound: [MonitorWord: Int] = [:]
+        var packetsReceived: Int64?
+        var packetsSent: Int64?
+        var zxid: Zxid?
+        var electionCount: Int64?
+        var electionSumMs: Double?
+        var lagAlarm = false
+        var isZkdash = false
+        var polled = false
+    }
+
+    public init(members: [Member], settings: MonitorSettings = MonitorSettings()) {
+        self.settings = settings
+        self.members = []
+        nodes = []
+        histories = []
+        bookkeeping = []
+        eventLog = EventLog(capacity: settings.eventCapacity)
+        for member in members { add(member) }
+        hasUnpolledMembers = !members.isEmpty
+    }
+
+    private mutating func add(_ member: Member) {
+        var member = member
+        if let original = members.firstIndex(where: { $0.duplicateOf == nil && $0.address.normalizedKey == member.address.normalizedKey }) {
+            member.duplicateOf = original
+        }
+        members.append(member)
+        var status = NodeStatus(address: member.address, state: .unknown)
+        status.reason = "not polled yet"
+        status.sid = member.configuredSid
+        status.role = member.configuredRole
+        nodes.append(status)
+        histories.append(MetricHistory(capacity: settings.historyCapacity))
+        bookkeeping.append(NodeBookkeeping())
+    }
+
+    // MARK: - what to ask
+
+    /// One request per member that is not a duplicate.
+    public func pollRequests() -> [PollRequest] {
+        members.indices.compactMap { index in
+            guard members[index].duplicateOf == nil else { return nil }
+            let book = bookkeeping[index]
+            var words: [MonitorWord] = [.srvr]
+            for word in [MonitorWord.mntr, .conf, .cons, .wchs] {
+                if let refused = book.refusedAtRound[word], roundsApplied - refused < settings.reprobeRefusedAfterRounds { continue }
+                words.append(word)
+            }
+            if book.isZkdash, !(book.refusedAtRound[.vote].map { roundsApplied - $0 < settings.reprobeRefusedAfterRounds } ?? false) {
+                words.append(.vote)
+            }
+            return PollRequest(memberIndex: index, address: members[index].address, words: words, askAdmin: settings.askAdmin)
+        }
+    }
+
+    // MARK: - applying a round
+
+    @discardableResult
+    public mutating func apply(_ round: PollRound) -> [MonitorEvent] {
+        let eventsBefore = eventLog.appendedCount
+        let previous = nodes
+        let previousSummary = summary
+        let firstRound = roundsApplied == 0
+        let elapsedSeconds = lastTimeMs.map { Double(round.timeMs - $0) / 1000 }
+
+        for index in members.indices where members[index].duplicateOf == nil {
+            guard index < round.samples.count, let sample = round.samples[index] else { continue }
+            var status = NodeStatusReader.read(sample, member: members[index])
+            remember(sample: sample, status: status, at: index)
+            if let mntr = status.monitor { _ = mntr }
+            status.packetsReceivedPerSecond = rate(status.packetsReceived, bookkeeping[index].packetsReceived, elapsedSeconds)
+            status.packetsSentPerSecond = rate(status.packetsSent, bookkeeping[index].packetsSent, elapsedSeconds)
+            if let zxid = status.zxid, let before = bookkeeping[index].zxid, zxid.epoch == before.epoch {
+                status.txnsPerSecond = rate(Int64(zxid.counter), Int64(before.counter), elapsedSeconds)
+            }
+            nodes[index] = status
+        }
+        markResolvedDuplicates(round)
+        copyDuplicates()
+        updateMembership()
+        if settings.discoverMembers { discoverMembers(at: round.timeMs) }
+
+        var next = ClusterSummary()
+        let leaderIndex = chooseLeader(&next)
+        computeLag(leader: leaderIndex)
+        computeVotes(leader: leaderIndex, into: &next)
+        computeQuorum(leader: leaderIndex, into: &next)
+        summary = next
+
+        if !firstRound {
+            logStateChanges(from: previous, at: round.timeMs)
+            logLeaderChange(previousSummary: previousSummary, at: round.timeMs)
+            if previousSummary.hasQuorum != summary.hasQuorum { logQuorumChange(at: round.timeMs) }
+        }
+        logLag(at: round.timeMs)
+        updateLeaderTracking(at: round.timeMs)
+
+        for index in members.indices {
+            histories[index].record(nodes[index], atMs: round.timeMs)
+            let status = nodes[index]
+            bookkeeping[index].packetsReceived = status.packetsReceived ?? bookkeeping[index].packetsReceived
+            bookkeeping[index].packetsSent = status.packetsSent ?? bookkeeping[index].packetsSent
+            bookkeeping[index].zxid = status.zxid ?? bookkeeping[index].zxid
+            if let mntr = status.monitor {
+                bookkeeping[index].electionCount = mntr.electionTimeCount
+                bookkeeping[index].electionSumMs = mntr.electionTimeSumMs
+            }
+        }
+        lastTimeMs = round.timeMs
+        roundsApplied += 1
+        hasUnpolledMembers = members.indices.contains { members[$0].duplicateOf == nil && !bookkeeping[$0].polled }
+        return eventLog.events(after: eventsBefore)
+    }
+
+    private mutating func remember(sample: NodeSample, status: NodeStatus, at index: Int) {
+        bookkeeping[index].polled = true
+        for word in sample.answers.keys {
+            if status.refusedWords.contains(word) {
+                if bookkeeping[index].refusedAtRound[word] == nil { bookkeeping[index].refusedAtRound[word] = roundsApplied }
+            } else if case .success = sample.answers[word] {
+                bookkeeping[index].refusedAtRound[word] = nil
+            }
+        }
+        if let version = status.version { bookkeeping[index].isZkdash = version.contains("zkdash") }
+        if case .success(let text)? = sample.answers[.vote], status.telemetry == nil {
+            // The word exists only on zkdash builds with an ensemble; an older
+            // build answers something else: ask again later, not every round.
+            _ = text
+            bookkeeping[index].refusedAtRound[.vote] = roundsApplied
+        }
+    }
+
+    private func rate(_ now: Int64?, _ before: Int64?, _ elapsedSeconds: Double?) -> Double? {
+        guard let now, let before, let elapsedSeconds, elapsedSeconds > 0, now >= before else { return nil }
+        return Double(now - before) / elapsedSeconds
+    }
+
+    /// Two names for one node (localhost and 127.0.0.1): the later one is a duplicate.
+    private mutating func markResolvedDuplicates(_ round: PollRound) {
+        var firstByKey: [String: Int] = [:]
+        for index in members.indices where members[index].duplicateOf == nil {
+            guard index < round.samples.count, let key = round.samples[index]?.resolvedKey else { continue }
+            if let original = firstByKey[key] {
+                members[index].duplicateOf = original
+            } else {
+                firstByKey[key] = index
+            }
+        }
+    }
+
+    private mutating func copyDuplicates() {
+        for index in members.indices {
+            guard let original = members[index].duplicateOf else { continue }
+            var copy = nodes[original]
+            copy.address = members[index].address
+            copy.duplicateOf = members[original].address
+            copy.reason = "same node as \(members[original].address); polled and counted once"
+            nodes[index] = copy
+        }
+    }
+
+    /// The leader's membership wins; otherwise the largest one any node reports.
+    private mutating func updateMembership() {
+        let candidates = members.indices.filter { members[$0].duplicateOf == nil }.compactMap { index -> (Bool, [ServerEntry])? in
+            guard let conf = nodes[index].confMembers else { return nil }
+            return (nodes[index].state == .leading, conf)
+        }
+        if let best = candidates.max(by: { ($0.0 ? 1 : 0, $0.1.count) < ($1.0 ? 1 : 0, $1.1.count) }) {
+            membership = best.1
+        }
+        for index in members.indices {
+            guard let sid = nodes[index].sid, let entry = membership.first(where: { $0.sid == sid }) else { continue }
+            nodes[index].role = entry.role
+        }
+    }
+
+    private mutating func discoverMembers(at timeMs: Int64) {
+        let knownSids = Set(members.indices.compactMap { nodes[$0].sid ?? members[$0].configuredSid })
+        let knownAddresses = Set(members.map { $0.address.normalizedKey })
+        for entry in membership where !knownSids.contains(entry.sid) {
+            guard let port = entry.clientPort else { continue }
+            let address = NodeAddress(
+                host: Member.clientHost(entry.clientHost, serverHost: entry.host), clientPort: port,
+                adminPort: nil)
+            guard !knownAddresses.contains(address.normalizedKey) else { continue }
+            let source = members.indices.first { nodes[$0].confMembers != nil }.map { nodes[$0].label } ?? "a node"
+            add(Member(address: address, origin: .discovered, configuredSid: entry.sid, configuredRole: entry.role))
+            eventLog.append(MonitorEvent(
+                timeMs: timeMs, kind: .membership, memberIndex: members.count - 1,
+                text: "discovered s\(entry.sid) at \(address) (\(entry.role.rawValue)) in \(source)'s conf"))
+        }
+    }
+
+    // MARK: - leader, lag, votes, quorum
+
+    private var countedIndices: [Int] { members.indices.filter { members[$0].duplicateOf == nil } }
+
+    private func chooseLeader(_ summary: inout ClusterSummary) -> Int? {
+        let counted = countedIndices
+        let leading = counted.filter { nodes[$0].state == .leading }
+        summary.leaderCount = leading.count
+        if let leader = leading.max(by: { (nodes[$0].zxid ?? Zxid(rawValue: 0)) < (nodes[$1].zxid ?? Zxid(rawValue: 0)) }) {
+            summary.leaderIndex = leader
+            summary.epoch = nodes[leader].zxid?.epoch
+            return leader
+        }
+        // A lone standalone server is its own leader and quorum.
+        if counted.count == 1, nodes[counted[0]].state == .standalone {
+            summary.leaderIndex = counted[0]
+            summary.leaderCount = 1
+            summary.epoch = nodes[counted[0]].zxid?.epoch
+            return counted[0]
+        }
+        return nil
+    }
+
+    private mutating func computeLag(leader: Int?) {
+        let leaderZxid = leader.flatMap { nodes[$0].zxid }
+        for index in members.indices {
+            nodes[index].lagTxns = nil
+            nodes[index].epochsBehind = nil
+            guard let leaderZxid, let zxid = nodes[index].zxid, nodes[index].state.isUp else { continue }
+            if zxid.epoch == leaderZxid.epoch {
+                // Polls of two nodes are not simultaneous: a follower can look ahead.
+                nodes[index].lagTxns = max(0, Int64(leaderZxid.counter) - Int64(zxid.counter))
+                nodes[index].epochsBehind = 0
+            } else {
+                nodes[index].epochsBehind = Int64(leaderZxid.epoch) - Int64(zxid.epoch)
+            }
+        }
+    }
+
+    /// A node counts as a voter unless membership or its mode says observer.
+    private func isVoter(_ index: Int) -> Bool {
+        if let role = nodes[index].role { return role == .participant }
+        return nodes[index].state != .observing
+    }
+
+    private mutating func computeVotes(leader: Int?, into summary: inout ClusterSummary) {
+        let leaderLabel = leader.map { nodes[$0].label }
+        var counts: [String: Int] = [:]
+        var order: [String] = []
+        for index in countedIndices {
+            if let vote = nodes[index].vote {
+                nodes[index].supports = "s\(vote)"
+            } else if let leaderLabel, [.leading, .following, .observing].contains(nodes[index].state) {
+                nodes[index].vote = leader.flatMap { nodes[$0].sid }
+                nodes[index].supports = leaderLabel
+                nodes[index].voteSource = .modes
+            }
+            guard isVoter(index), let candidate = nodes[index].supports else { continue }
+            if counts[candidate] == nil { order.append(candidate) }
+            counts[candidate, default: 0] += 1
+            summary.voteSource = max(summary.voteSource, nodes[index].voteSource)
+        }
+        summary.tally = order.map { ClusterSummary.VoteCount(candidate: $0, votes: counts[$0]!) }
+            .sorted { $0.votes > $1.votes }
+        for index in members.indices where members[index].duplicateOf != nil {
+            let original = members[index].duplicateOf!
+            nodes[index].vote = nodes[original].vote
+            nodes[index].supports = nodes[original].supports
+            nodes[index].voteSource = nodes[original].voteSource
+            nodes[index].lagTxns = nodes[original].lagTxns
+            nodes[index].epochsBehind = nodes[original].epochsBehind
+        }
+    }
+
+    private func computeQuorum(leader: Int?, into summary: inout ClusterSummary) {
+        let counted = countedIndices
+        let voterIndices = counted.filter(isVoter)
+        if counted.count == 1, nodes[counted[0]].state == .standalone {
+            summary.membershipSource = .servers
+            summary.votersTotal = 1
+            summary.votersUp = 1
+        } else {
+            let participants = membership.filter { $0.role == .participant }
+            if !participants.isEmpty {
+                summary.membershipSource = .conf
+                summary.votersTotal = participants.count
+            } else if counted.contains(where: { members[$0].origin == .config }) {
+                summary.membershipSource = .config
+                summary.votersTotal = voterIndices.count
+            } else {
+                summary.membershipSource = .servers
+                summary.votersTotal = voterIndices.count
+            }
+            summary.votersUp = voterIndices.filter { nodes[$0].state.isServingInQuorum }.count
+        }
+        summary.majority = summary.votersTotal / 2 + 1
+        summary.hasQuorum = summary.leaderCount == 1 && summary.votersUp >= summary.majority
+        summary.problem = quorumProblem(summary, counted: counted)
+    }
+
+    private func quorumProblem(_ summary: ClusterSummary, counted: [Int]) -> String? {
+        if summary.hasQuorum { return nil }
+        let standalone = counted.filter { nodes[$0].state == .standalone }.count
+        if standalone > 1 { return "\(standalone) standalone servers are not one ensemble" }
+        if summary.leaderCount > 1 { return "\(summary.leaderCount) nodes say LEADING" }
+        if counted.allSatisfy({ !nodes[$0].state.isUp }) { return "no node answers" }
+        if summary.leaderCount == 0 { return "no leader (\(summary.votersUp) of \(summary.votersTotal) voters serving)" }
+        return "\(summary.votersUp) of \(summary.votersTotal) voters serving, \(summary.majority) needed"
+    }
+
+    // MARK: - events
+
+    private mutating func logStateChanges(from previous: [NodeStatus], at timeMs: Int64) {
+        for index in members.indices where members[index].duplicateOf == nil && index < previous.count {
+            let before = previous[index].state
+            let after = nodes[index].state
+            guard before != after, previous[index].reason != "not polled yet" else { continue }
+            var text = "\(nodes[index].label) \(before.rawValue) → \(after.rawValue)"
+            if !after.isUp, let reason = nodes[index].reason { text += " (\(reason))" }
+            eventLog.append(MonitorEvent(timeMs: timeMs, kind: .state, memberIndex: index, text: text))
+        }
+    }
+
+    private func leaderIdentity(_ index: Int) -> String {
+        nodes[index].sid.map { "sid \($0)" } ?? members[index].address.normalizedKey
+    }
+
+    private mutating func logLeaderChange(previousSummary: ClusterSummary, at timeMs: Int64) {
+        guard let leader = summary.leaderIndex, nodes[leader].state == .leading else { return }
+        let key = leaderIdentity(leader)
+        let sameLeader = key == leaderKey && summary.epoch == previousSummary.epoch
+        guard !sameLeader else { return }
+        var text = "\(nodes[leader].label) elected"
+        if let epoch = summary.epoch { text += " (epoch \(epoch))" }
+        if let duration = electionDurationMs(leader: leader) {
+            text += " after \(NumberText.grouped(duration.ms)) ms\(duration.note)"
+        } else if let since = leaderlessSinceMs {
+            text += " — no leader seen for \(NumberText.grouped(timeMs - since)) ms"
+        }
+        eventLog.append(MonitorEvent(timeMs: timeMs, kind: .election, memberIndex: leader, text: text))
+    }
+
+    /// The most precise election time known: the embedded server's own record,
+    /// else Apache's election-time summary when exactly one election was added.
+    private func electionDurationMs(leader: Int) -> (ms: Int64, note: String)? {
+        let node = nodes[leader]
+        if let record = node.telemetry?.elections.last, record.winner == node.sid {
+            return (record.durationMs, "")
+        }
+        if let mntr = node.monitor, let count = mntr.electionTimeCount, let sum = mntr.electionTimeSumMs,
+           let countBefore = bookkeeping[leader].electionCount, let sumBefore = bookkeeping[leader].electionSumMs,
+           count - countBefore == 1 {
+            return (Int64((sum - sumBefore).rounded()), " (zk_election_time)")
+        }
+        return nil
+    }
+
+    private mutating func updateLeaderTracking(at timeMs: Int64) {
+        if let leader = summary.leaderIndex, nodes[leader].state == .leading {
+            leaderKey = leaderIdentity(leader)
+            leaderlessSinceMs = nil
+        } else if summary.leaderIndex == nil, leaderlessSinceMs == nil, roundsApplied > 0 || leaderKey != nil {
+            leaderlessSinceMs = timeMs
+        }
+    }
+
+    private mutating func logQuorumChange(at timeMs: Int64) {
+        let text = summary.hasQuorum
+            ? "quorum regained: \(summary.votersUp) of \(summary.votersTotal) voters serving"
+            : "quorum lost: \(summary.problem ?? "no quorum")"
+        eventLog.append(MonitorEvent(timeMs: timeMs, kind: .quorum, text: text))
+    }
+
+    private mutating func logLag(at timeMs: Int64) {
+        let threshold = settings.lagEventThresholdTxns
+        for index in countedIndices {
+            guard let lag = nodes[index].lagTxns else { continue }
+            if !bookkeeping[index].lagAlarm, lag >= threshold {
+                bookkeeping[index].lagAlarm = true
+                eventLog.append(MonitorEvent(
+                    timeMs: timeMs, kind: .lag, memberIndex: index,
+                    text: "\(nodes[index].label) lag \(NumberText.grouped(lag)) txns"))
+            } else if bookkeeping[index].lagAlarm, lag < threshold / 2 {
+                bookkeeping[index].lagAlarm = false
+                eventLog.append(MonitorEvent(
+                    timeMs: timeMs, kind: .lag, memberIndex: index,
+                    text: "\(nodes[index].label) caught up (lag \(NumberText.grouped(lag)) txns)"))
+            }
+        }
+    }
+}

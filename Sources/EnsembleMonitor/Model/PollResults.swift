@@ -1,0 +1,98 @@
+/// Why one request to a node produced no answer. `reason` is what the user reads.
+public enum PollFailure: Error, Sendable, Equatable {
+    case unresolvable(host: String, detail: String)
+    case connectionRefused
+    case timedOut(afterMs: Int)
+    /// Connected, then the node closed without a byte.
+    case closedWithoutAnswer
+    case answerTooLarge(limitBytes: Int)
+    case io(String)
+
+    public var reason: String {
+        switch self {
+        case .unresolvable(let host, let detail): "name \(host) does not resolve (\(detail))"
+        case .connectionRefused: "connection refused"
+        case .timedOut(let ms): "no answer within \(Self.seconds(ms))"
+        case .closedWithoutAnswer: "closed the connection without answering"
+        case .answerTooLarge(let limit): "answer larger than \(limit / 1024) KiB"
+        case .io(let detail): detail
+        }
+    }
+
+    /// The node is not reachable at all (as opposed to answering badly).
+    public var meansDown: Bool {
+        switch self {
+        case .unresolvable, .connectionRefused, .timedOut, .io: true
+        case .closedWithoutAnswer, .answerTooLarge: false
+        }
+    }
+
+    static func seconds(_ ms: Int) -> String {
+        ms % 1000 == 0 ? "\(ms / 1000) s" : "\(Double(ms) / 1000) s"
+    }
+}
+
+/// The four-letter words the monitor asks for.
+public enum MonitorWord: String, Sendable, CaseIterable, Comparable {
+    case srvr, mntr, conf, cons, wchs
+    /// zkdash's election telemetry (the embedded server only).
+    case vote
+
+    public static func < (a: MonitorWord, b: MonitorWord) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    }
+}
+
+/// What the AdminServer of one node said this round (after the poller checked
+/// that the AdminServer at that port belongs to this node).
+public struct AdminSample: Sendable, Equatable {
+    public var leader: AdminServerReports.Leader?
+    public var zabState: AdminServerReports.ZabState?
+    /// Set when neither answer could be used.
+    public var problem: String?
+
+    public init(leader: AdminServerReports.Leader? = nil, zabState: AdminServerReports.ZabState? = nil, problem: String? = nil) {
+        self.leader = leader
+        self.zabState = zabState
+        self.problem = problem
+    }
+}
+
+/// Everything one node answered in one poll round.
+public struct NodeSample: Sendable, Equatable {
+    public var answers: [MonitorWord: Result<String, PollFailure>]
+    public var admin: AdminSample?
+    /// `address|port` after name resolution, to spot one node listed twice
+    /// under different names.
+    public var resolvedKey: String?
+    /// Wall time this node took to answer everything it was asked.
+    public var durationMs: Double
+
+    public init(answers: [MonitorWord: Result<String, PollFailure>], admin: AdminSample? = nil, resolvedKey: String? = nil, durationMs: Double = 0) {
+        self.answers = answers
+        self.admin = admin
+        self.resolvedKey = resolvedKey
+        self.durationMs = durationMs
+    }
+}
+
+/// One poll round: a sample per member that was asked (nil for members that
+/// were not, e.g. duplicates).
+public struct PollRound: Sendable {
+    /// Wall-clock time of the round's start, ms since 1970.
+    public var timeMs: Int64
+    public var samples: [NodeSample?]
+
+    public init(timeMs: Int64, samples: [NodeSample?]) {
+        self.timeMs = timeMs
+        self.samples = samples
+    }
+}
+
+/// What to ask one member this round.
+public struct PollRequest: Sendable, Equatable {
+    public var memberIndex: Int
+    public var address: NodeAddress
+    public var words: [MonitorWord]
+    public var askAdmin: Bool
+}

@@ -1,0 +1,53 @@
+/// The answers every four-letter word can give instead of its report.
+public enum FourLetterReply {
+    /// Apache's text for a node in election or without a quorum.
+    public static let notServingText = "This ZooKeeper instance is not currently serving requests"
+
+    /// The word named by Apache's refusal
+    /// "`mntr` is not executed because it is not in the whitelist.", else nil.
+    public static func refusedWord(in text: some StringProtocol) -> String? {
+        let trimmed = text.trimmingWhitespace()
+        let marker = " is not executed because it is not in the whitelist."
+        guard trimmed.hasSuffix(marker) else { return nil }
+        let word = trimmed.dropLast(marker.count)
+        guard !word.isEmpty, word.count <= 8, !word.contains(" ") else { return nil }
+        return String(word)
+    }
+
+    public static func isNotServing(_ text: some StringProtocol) -> Bool {
+        text.trimmingWhitespace().hasPrefix(notServingText)
+    }
+
+    /// `key<separator>value` lines; lines without the separator are skipped.
+    static func pairs(_ text: String, separator: Character) -> [(key: Substring, value: Substring)] {
+        var result: [(Substring, Substring)] = []
+        for line in text.split(whereSeparator: \.isNewline) {
+            guard let index = line.firstIndex(of: separator) else { continue }
+            result.append((line[..<index].trimmingWhitespace(), line[line.index(after: index)...].trimmingWhitespace()))
+        }
+        return result
+    }
+}
+
+/// What a word's answer turned out to be, before word-specific parsing.
+public enum ReplyClass<Report: Sendable & Equatable>: Sendable, Equatable {
+    case report(Report)
+    /// The word is not in `4lw.commands.whitelist`.
+    case refused(word: String)
+    case notServing
+    /// Not an answer this word gives; the raw text is kept for the user.
+    case unreadable(raw: String)
+
+    public var report: Report? {
+        if case .report(let report) = self { return report }
+        return nil
+    }
+
+    /// Common classification; `parse` reads the word's own format.
+    static func classify(_ text: String, parse: (String) -> Report?) -> ReplyClass {
+        if let word = FourLetterReply.refusedWord(in: text) { return .refused(word: word) }
+        if FourLetterReply.isNotServing(text) { return .notServing }
+        if let report = parse(text) { return .report(report) }
+        return .unreadable(raw: text)
+    }
+}
