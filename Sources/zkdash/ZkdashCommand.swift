@@ -1,10 +1,10 @@
 import ArgumentParser
 
 @main
-struct Zkdash: ParsableCommand {
+struct Zkdash: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "zkdash",
         abstract: "A terminal dashboard for ZooKeeper ensembles, with a ZooKeeper-compatible server built in.",
-        subcommands: [ServerCommand.self]
+        subcommands: [ServerCommand.self, StatusCommand.self]
     )
 }

@@ -57,6 +57,9 @@ public struct ClusterModel: Sendable {
         var lagAlarm = false
         var isZkdash = false
         var polled = false
+        /// Identity learned from earlier answers, kept while the node is down.
+        var knownSid: Int?
+        var knownRole: PeerType?
     }
 
     public init(members: [Member], settings: MonitorSettings = MonitorSettings()) {
@@ -118,7 +121,10 @@ public struct ClusterModel: Sendable {
             guard index < round.samples.count, let sample = round.samples[index] else { continue }
             var status = NodeStatusReader.read(sample, member: members[index])
             remember(sample: sample, status: status, at: index)
-            if let mntr = status.monitor { _ = mntr }
+            status.sid = status.sid ?? bookkeeping[index].knownSid
+            status.role = status.role ?? bookkeeping[index].knownRole
+            bookkeeping[index].knownSid = status.sid
+            bookkeeping[index].knownRole = status.role
             status.packetsReceivedPerSecond = rate(status.packetsReceived, bookkeeping[index].packetsReceived, elapsedSeconds)
             status.packetsSentPerSecond = rate(status.packetsSent, bookkeeping[index].packetsSent, elapsedSeconds)
             if let zxid = status.zxid, let before = bookkeeping[index].zxid, zxid.epoch == before.epoch {
@@ -173,10 +179,9 @@ public struct ClusterModel: Sendable {
             }
         }
         if let version = status.version { bookkeeping[index].isZkdash = version.contains("zkdash") }
-        if case .success(let text)? = sample.answers[.vote], status.telemetry == nil {
+        if case .success? = sample.answers[.vote], status.telemetry == nil {
             // The word exists only on zkdash builds with an ensemble; an older
             // build answers something else: ask again later, not every round.
-            _ = text
             bookkeeping[index].refusedAtRound[.vote] = roundsApplied
         }
     }
@@ -346,6 +351,7 @@ public struct ClusterModel: Sendable {
         if summary.hasQuorum { return nil }
         let standalone = counted.filter { nodes[$0].state == .standalone }.count
         if standalone > 1 { return "\(standalone) standalone servers are not one ensemble" }
+        if standalone == 1 { return "a standalone server is not part of an ensemble with the other \(counted.count - 1) node(s)" }
         if summary.leaderCount > 1 { return "\(summary.leaderCount) nodes say LEADING" }
         if counted.allSatisfy({ !nodes[$0].state.isUp }) { return "no node answers" }
         if summary.leaderCount == 0 { return "no leader (\(summary.votersUp) of \(summary.votersTotal) voters serving)" }

@@ -46,7 +46,7 @@ public struct Member: Sendable, Equatable {
     }
 
     /// A wildcard bind address names no host to connect to; the quorum host does.
-    static func clientHost(_ clientHost: String?, serverHost: String) -> String {
+    public static func clientHost(_ clientHost: String?, serverHost: String) -> String {
         guard let clientHost, !["0.0.0.0", "::", "0:0:0:0:0:0:0:0", ""].contains(clientHost) else { return serverHost }
         return clientHost
     }

@@ -1,0 +1,134 @@
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+
+/// Asks one node one four-letter word: connect, send the word, read until the
+/// node closes. Bounded by a deadline and an answer size, so a silent or
+/// chatty node costs at most `timeout` and `maxAnswerBytes`.
+struct FourLetterWordFetcher: Sendable {
+    let group: any EventLoopGroup
+    let maxAnswerBytes: Int
+
+    func fetch(_ word: String, from address: SocketAddress, deadline: NIODeadline, timeoutMs: Int) async -> Result<String, PollFailure> {
+        let bytes = await exchange(group: group, address: address, deadline: deadline, timeoutMs: timeoutMs, maxAnswerBytes: maxAnswerBytes) { channel in
+            channel.writeAndFlush(ByteBuffer(string: word))
+        } makeCollector: { once, limit in
+            RawAnswerCollector(once: once, limitBytes: limit)
+        }
+        return bytes.map { String(decoding: $0, as: UTF8.self) }
+    }
+}
+
+/// Connect, send, collect, with one deadline covering all three. Shared by the
+/// four-letter-word and AdminServer fetchers; `makeCollector` builds the
+/// handlers that complete `once`.
+func exchange<Answer: Sendable>(
+    group: any EventLoopGroup,
+    address: SocketAddress, deadline: NIODeadline, timeoutMs: Int, maxAnswerBytes: Int,
+    configure: @escaping @Sendable (any Channel) throws -> Void = { _ in },
+    send: @escaping @Sendable (any Channel) -> EventLoopFuture<Void>,
+    makeCollector: @escaping @Sendable (OnceResult<Answer>, Int) -> any ChannelHandler
+) async -> Result<Answer, PollFailure> {
+    let eventLoop = group.next()
+    let once = OnceResult<Answer>(on: eventLoop)
+    let channelBox = NIOLockedValueBox<(any Channel)?>(nil)
+    let timeout = eventLoop.scheduleTask(deadline: deadline) {
+        // Runs on the channel's loop: the collector may still succeed with
+        // what it has; otherwise this is a timeout.
+        let channel = channelBox.withLockedValue { $0 }
+        channel?.pipeline.fireUserInboundEventTriggered(DeadlineReached())
+        once.fail(PollFailure.timedOut(afterMs: timeoutMs))
+        channel?.close(promise: nil)
+    }
+    ClientBootstrap(group: eventLoop)
+        .connectTimeout(max(deadline - .now(), .milliseconds(1)))
+        .channelInitializer { channel in
+            do {
+                try configure(channel)
+                try channel.pipeline.syncOperations.addHandler(makeCollector(once, maxAnswerBytes))
+                return channel.eventLoop.makeSucceededVoidFuture()
+            } catch {
+                return channel.eventLoop.makeFailedFuture(error)
+            }
+        }
+        .connect(to: address)
+        .whenComplete { result in
+            switch result {
+            case .success(let channel):
+                channelBox.withLockedValue { $0 = channel }
+                send(channel).whenFailure { error in once.fail(PollFailure.from(error, timeoutMs: timeoutMs)) }
+            case .failure(let error):
+                once.fail(PollFailure.from(error, timeoutMs: timeoutMs))
+            }
+        }
+    let result: Result<Answer, PollFailure>
+    do {
+        result = .success(try await once.futureResult.get())
+    } catch {
+        result = .failure(PollFailure.from(error, timeoutMs: timeoutMs))
+    }
+    timeout.cancel()
+    channelBox.withLockedValue { $0 }?.close(promise: nil)
+    return result
+}
+
+/// Sent through the pipeline when the deadline passes.
+struct DeadlineReached: Sendable {}
+
+/// Collects every byte until the peer closes. A peer that answers and then
+/// keeps the connection open still has its answer read: at the deadline the
+/// bytes so far are used.
+final class RawAnswerCollector: ChannelInboundHandler, Sendable {
+    typealias InboundIn = ByteBuffer
+
+    private let once: OnceResult<[UInt8]>
+    private let limitBytes: Int
+    private let received = NIOLockedValueBox<[UInt8]>([])
+
+    init(once: OnceResult<[UInt8]>, limitBytes: Int) {
+        self.once = once
+        self.limitBytes = limitBytes
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var buffer = unwrapInboundIn(data)
+        let tooLarge = received.withLockedValue { bytes -> Bool in
+            bytes.append(contentsOf: buffer.readBytes(length: buffer.readableBytes) ?? [])
+            return bytes.count > limitBytes
+        }
+        if tooLarge {
+            once.fail(PollFailure.answerTooLarge(limitBytes: limitBytes))
+            context.close(promise: nil)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        let bytes = received.withLockedValue { $0 }
+        if bytes.isEmpty {
+            once.fail(PollFailure.closedWithoutAnswer)
+        } else {
+            once.succeed(bytes)
+        }
+        context.fireChannelInactive()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is DeadlineReached {
+            let bytes = received.withLockedValue { $0 }
+            if !bytes.isEmpty { once.succeed(bytes) }
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // A reset after a full answer (the node closed with unread input) still
+        // leaves a usable answer.
+        let bytes = received.withLockedValue { $0 }
+        if bytes.isEmpty {
+            once.fail(PollFailure.from(error, timeoutMs: 0))
+        } else {
+            once.succeed(bytes)
+        }
+        context.close(promise: nil)
+    }
+}

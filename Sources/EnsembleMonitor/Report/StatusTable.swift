@@ -1,0 +1,86 @@
+/// The human `zkdash status` table: one row a node, then a summary line.
+public enum StatusTable {
+    static let headers = ["SID", "SERVER", "STATE", "ZXID", "LAG", "LATENCY min/avg/max", "CONNS", "OUTST", "ZNODES", "WATCHES", "NOTE"]
+
+    public static func render(_ model: ClusterModel) -> String {
+        var rows = [headers]
+        for status in model.nodes {
+            rows.append([
+                status.sid.map(String.init) ?? "-",
+                status.address.description,
+                status.state.rawValue,
+                status.zxid?.hex ?? "-",
+                lagText(status),
+                latencyText(status),
+                status.connections.map(String.init) ?? "-",
+                status.outstanding.map(String.init) ?? "-",
+                status.znodes.map(String.init) ?? "-",
+                status.watches.map(String.init) ?? "-",
+                note(status),
+            ])
+        }
+        var widths = [Int](repeating: 0, count: headers.count)
+        for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+        let rightAligned: Set<Int> = [0, 4, 6, 7, 8, 9]
+        var out = ""
+        for row in rows {
+            var line = ""
+            for (i, cell) in row.enumerated() {
+                let pad = String(repeating: " ", count: widths[i] - cell.count)
+                let isLast = i == row.count - 1
+                line += rightAligned.contains(i) ? pad + cell : (isLast ? cell : cell + pad)
+                if !isLast { line += "  " }
+            }
+            while line.last == " " { line.removeLast() }
+            out += line + "\n"
+        }
+        out += summaryLine(model) + "\n"
+        return out
+    }
+
+    static func lagText(_ status: NodeStatus) -> String {
+        if let behind = status.epochsBehind, behind > 0 { return "\(behind) epoch\(behind == 1 ? "" : "s") behind" }
+        return status.lagTxns.map { NumberText.grouped($0) } ?? "-"
+    }
+
+    static func latencyText(_ status: NodeStatus) -> String {
+        guard let avg = status.latencyAvgMs else { return "-" }
+        func f(_ v: Double?) -> String {
+            guard let v else { return "?" }
+            return v == v.rounded() ? String(Int(v)) : String((v * 10).rounded() / 10)
+        }
+        return "\(f(status.latencyMinMs))/\(f(avg))/\(f(status.latencyMaxMs))"
+    }
+
+    static func note(_ status: NodeStatus) -> String {
+        var parts: [String] = []
+        if let reason = status.reason { parts.append(reason) }
+        if status.role == .observer, status.state != .observing { parts.append("observer") }
+        if !status.refusedWords.isEmpty, status.state != .refused {
+            parts.append("refused: " + status.refusedWords.map(\.rawValue).joined(separator: ","))
+        }
+        if let raw = status.raw, !raw.isEmpty {
+            let oneLine = raw.split(whereSeparator: \.isNewline).joined(separator: " ⏎ ")
+            parts.append("answer: \"\(oneLine.prefix(60))\"")
+        }
+        return parts.joined(separator: "; ")
+    }
+
+    public static func summaryLine(_ model: ClusterModel) -> String {
+        let summary = model.summary
+        var parts: [String] = []
+        if let index = summary.leaderIndex {
+            parts.append("leader \(model.nodes[index].label) (\(model.nodes[index].address))")
+        } else {
+            parts.append("no leader")
+        }
+        if let epoch = summary.epoch { parts.append("epoch \(epoch)") }
+        parts.append("voters \(summary.votersUp)/\(summary.votersTotal) serving, quorum needs \(summary.majority) (membership from \(summary.membershipSource.rawValue))")
+        if !summary.tally.isEmpty {
+            let tally = summary.tally.map { "\($0.candidate)×\($0.votes)" }.joined(separator: " ")
+            parts.append("votes (\(summary.voteSource.rawValue)): \(tally)")
+        }
+        parts.append(summary.hasQuorum ? "QUORUM OK" : "NO QUORUM: \(summary.problem ?? "unknown")")
+        return parts.joined(separator: " · ")
+    }
+}
