@@ -36,8 +36,8 @@ struct StatusCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Seconds each node has to answer a round (default: 2, at most --interval with --watch).")
     var timeout: Double?
 
-    @Option(name: .long, help: "AdminServer port for nodes without @port (Apache's default is 8080).")
-    var adminPort: Int = 8080
+    @Option(name: .long, help: "AdminServer port for nodes without @port (default 8080, Apache's).")
+    var adminPort: Int?
 
     @Flag(name: .long, help: "Do not ask AdminServers.")
     var noAdmin = false
@@ -58,7 +58,10 @@ struct StatusCommand: AsyncParsableCommand {
             throw ValidationError("--timeout must be between 0.05 and 60 seconds")
         } }
         if let count { guard count >= 1 else { throw ValidationError("--count must be at least 1") } }
-        guard (1...65535).contains(adminPort) else { throw ValidationError("--admin-port must be a port number (1-65535)") }
+        if let adminPort {
+            guard (1...65535).contains(adminPort) else { throw ValidationError("--admin-port must be a port number (1-65535)") }
+            guard !noAdmin else { throw ValidationError("give either --admin-port or --no-admin, not both") }
+        }
         if let servers {
             do { _ = try ServerListParser.parse(servers) } catch { throw ValidationError("--servers: \(error)") }
         }
@@ -71,7 +74,7 @@ struct StatusCommand: AsyncParsableCommand {
         let monitor = EnsembleMonitor(
             members: members,
             settings: MonitorSettings(discoverMembers: discover, askAdmin: !noAdmin),
-            pollerSettings: PollerSettings(timeoutMs: Int(timeoutSeconds * 1000), defaultAdminPort: noAdmin ? nil : adminPort))
+            pollerSettings: PollerSettings(timeoutMs: Int(timeoutSeconds * 1000), defaultAdminPort: noAdmin ? nil : adminPort ?? 8080))
         let rounds = watch ? (count ?? Int.max) : 1
         var cost = RoundCost()
         var healthy = false

@@ -11,8 +11,16 @@ public struct ClusterSummary: Sendable, Equatable {
     }
 
     public struct VoteCount: Sendable, Equatable {
+        /// "s3", or the candidate's address when its sid is unknown.
         public var candidate: String
         public var votes: Int
+        public var candidateSid: Int?
+
+        public init(candidate: String, votes: Int, candidateSid: Int? = nil) {
+            self.candidate = candidate
+            self.votes = votes
+            self.candidateSid = candidateSid ?? (candidate.hasPrefix("s") ? Int(candidate.dropFirst()) : nil)
+        }
     }
 
     public var leaderIndex: Int?

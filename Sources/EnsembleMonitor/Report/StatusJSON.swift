@@ -7,7 +7,8 @@ public enum StatusJSON {
         let summary = model.summary
         let leader = summary.leaderIndex.map { model.nodes[$0] }
         var tally: [String: Any] = [:]
-        for count in summary.tally { tally[count.candidate] = count.votes }
+        // Keyed by sid ("3") as scripts compare it with `sid`; by address when unknown.
+        for count in summary.tally { tally[count.candidateSid.map(String.init) ?? count.candidate] = count.votes }
         return [
             "time": isoTime(timeMs),
             "leader": json(leader?.address.description),
