@@ -11,7 +11,8 @@
 Every node: its own temp dir (zoo.cfg, data/myid, datalog, server.log),
 clientPort / quorum port / election port / AdminServer port from
 harness.free_port() (24000-24999, checked free), everything bound to
-127.0.0.1.  `whitelist=None` omits the 4lw.commands.whitelist line (Apache's
+127.0.0.1 (with `distinct_hosts=True` node N binds 127.0.0.N instead and all
+nodes share one clientPort and one AdminServer port).  `whitelist=None` omits the 4lw.commands.whitelist line (Apache's
 default: srvr only).  `standalone=True` runs one ZooKeeperServerMain without
 server.N lines.  Children get PR_SET_PDEATHSIG and every node is registered
 with harness's cleanup (atexit, SIGTERM/SIGHUP handlers) as well as its own
@@ -86,10 +87,13 @@ class ApacheNode:
         self.ensemble = ensemble
         self.sid = sid
         self.observer = observer
-        self.client_port = free_port()
+        # distinct_hosts: node N binds 127.0.0.N and every node shares one
+        # clientPort and one AdminServer port (the one-node-per-host layout).
+        self.host = "127.0.0.%d" % sid if ensemble.distinct_hosts else LOOPBACK
+        self.client_port = ensemble.shared_client_port or free_port()
         self.quorum_port = free_port()
         self.election_port = free_port()
-        self.admin_port = free_port()
+        self.admin_port = ensemble.shared_admin_port or free_port()
         self.workdir = tempfile.mkdtemp(prefix="zkens-%d-" % sid)
         self.data_dir = os.path.join(self.workdir, "data")
         self.log_dir = os.path.join(self.workdir, "datalog")
@@ -111,7 +115,7 @@ class ApacheNode:
 
     @property
     def client_address(self):
-        return "%s:%d" % (LOOPBACK, self.client_port)
+        return "%s:%d" % (self.host, self.client_port)
 
     hosts = client_address
 
@@ -124,9 +128,9 @@ class ApacheNode:
 
     def server_line(self):
         kind = ":observer" if self.observer else ""
-        s = "server.%d=%s:%d:%d%s" % (self.sid, LOOPBACK, self.quorum_port, self.election_port, kind)
+        s = "server.%d=%s:%d:%d%s" % (self.sid, self.host, self.quorum_port, self.election_port, kind)
         if self.ensemble.client_in_server_line:
-            s += ";%s:%d" % (LOOPBACK, self.client_port)
+            s += ";%s:%d" % (self.host, self.client_port)
         return s
 
     def cfg_lines(self):
@@ -138,10 +142,10 @@ class ApacheNode:
             "dataDir=%s" % self.data_dir,
             "dataLogDir=%s" % self.log_dir,
             "clientPort=%d" % self.client_port,
-            "clientPortAddress=%s" % LOOPBACK,
+            "clientPortAddress=%s" % self.host,
             "maxClientCnxns=200",
             "admin.enableServer=%s" % ("true" if e.admin else "false"),
-            "admin.serverAddress=%s" % LOOPBACK,
+            "admin.serverAddress=%s" % self.host,
             "admin.serverPort=%d" % self.admin_port,
         ]
         if e.whitelist is not None:
@@ -247,12 +251,12 @@ class ApacheNode:
 
     # -- probes
     def four(self, word, timeout=5.0):
-        return four_letter(self.client_port, word, timeout)
+        return four_letter(self.client_port, word, timeout, host=self.host)
 
     def four_bytes(self, word, timeout=5.0):
         """Raw bytes of a 4lw answer (None if refused)."""
         try:
-            s = socket.create_connection((LOOPBACK, self.client_port), timeout=timeout)
+            s = socket.create_connection((self.host, self.client_port), timeout=timeout)
         except OSError:
             return None
         chunks = []
@@ -295,7 +299,7 @@ class ApacheNode:
 
     def admin(self, command, timeout=5.0):
         """(status, body bytes, content type) of the AdminServer command."""
-        return http_get(self.admin_port, "/commands/%s" % command, timeout)
+        return http_get(self.admin_port, "/commands/%s" % command, timeout, host=self.host)
 
     def __repr__(self):
         return "<ApacheNode sid=%d %s client=%d admin=%d>" % (self.sid, "observer" if self.observer else "voter",
@@ -306,9 +310,13 @@ class ApacheEnsemble:
     """voters + observers Apache 3.8 quorum peers on loopback (or one standalone server)."""
 
     def __init__(self, voters=3, observers=0, whitelist="*", admin=True, tick_ms=500, init_limit=10,
-                 sync_limit=5, client_in_server_line=False, standalone=False, extra_cfg=None):
+                 sync_limit=5, client_in_server_line=False, standalone=False, extra_cfg=None,
+                 distinct_hosts=False):
         if standalone:
             assert voters == 1 and observers == 0, "standalone is one server"
+        self.distinct_hosts = distinct_hosts
+        self.shared_client_port = free_port() if distinct_hosts else None
+        self.shared_admin_port = free_port() if distinct_hosts else None
         self.whitelist = whitelist
         self.admin = admin
         self.tick_ms = tick_ms

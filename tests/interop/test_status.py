@@ -355,6 +355,29 @@ class HealthyEnsembleTests(StatusCase):
         self.assertEqual(len(set(times)), 3, "each round has its own time\n" + run.describe())
 
 
+    def test_count_without_watch_is_one_round(self):
+        run = status_json(self.ens.servers_arg(with_admin=True), "--count", "3")
+        self.json_round(run, rc=0)
+
+    def test_admin_port_of_another_node_is_not_trusted(self):
+        """n1@<n2's AdminServer>: n2's answers must not be taken as n1's."""
+        ens = self.ens
+        n1, n2, n3 = ens.nodes
+        servers = "%s@%d,%s,%s" % (n1.client_address, n2.admin_port, n2.admin_address, n3.admin_address)
+        run = status_json(servers)
+        doc = self.json_round(run, rc=0)
+        ctx = run.describe()
+        self.assertEqual([self.node(doc, n.client_address, run)["sid"] for n in ens.nodes], [1, 2, 3], ctx)
+        j1 = self.node(doc, n1.client_address, run)
+        self.assertEqual(j1["state"], "LEADING" if ens.leader() is n1 else "FOLLOWING", ctx)
+        if "admin" in j1:
+            self.assertIs(j1["admin"], False, "n1 marked as using n2's AdminServer\n" + ctx)
+        leader = ens.leader()
+        tally = doc["votes"]["tally"]
+        self.assertEqual(sum(tally.values()), 3, ctx)
+        self.assertEqual(tally.get(str(leader.sid)), 3, ctx)
+
+
 class ObserverEnsembleTests(StatusCase):
     """3 voters + 1 observer (sid 4)."""
 
@@ -382,6 +405,89 @@ class ObserverEnsembleTests(StatusCase):
         self.assertEqual(sorted(n["server"] for n in doc["nodes"]), sorted(n.client_address for n in ens.nodes),
                          run.describe())
         self.assertEqual(self.node(doc, ens.observers[0].client_address, run)["state"], "OBSERVING", run.describe())
+
+
+class PlainLinesTests(StatusCase):
+    """One node per loopback address (127.0.0.1-3), one shared clientPort and
+    AdminServer port, plain `server.N=host:qp:ep` lines: the usual production
+    layout, where the client address is the server's host + clientPort."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.ens = start_ensemble(cls, voters=3, whitelist="*", admin=True, client_in_server_line=False,
+                                 distinct_hosts=True)
+        write_and_sync(cls.ens)
+
+    def check(self, run):
+        ens = self.ens
+        doc = self.json_round(run, rc=0)
+        ctx = run.describe()
+        self.assertEqual(sorted(n["server"] for n in doc["nodes"]), sorted(n.client_address for n in ens.nodes), ctx)
+        self.assertEqual(sorted(n["sid"] for n in doc["nodes"]), [1, 2, 3], ctx)
+        self.assertEqual(doc["leader"], ens.leader().client_address, ctx)
+        self.assertIs(doc["quorum"], True, ctx)
+        return doc
+
+    def test_b_config_plain_lines(self):
+        """--config: host of each server.N line + clientPort; admin.serverPort applies to every member."""
+        ens = self.ens
+        path = ens.write_cfg_copy(os.path.join(ens.nodes[0].workdir, "plain-zoo.cfg"), client_in_server_line=False)
+        run = run_status(["--config", path, "--json", "--timeout", TIMEOUT])
+        doc = self.check(run)
+        self.assertEqual(doc["votes"]["source"], "adminserver", run.describe())
+
+    def test_b_discovery_plain_lines(self):
+        """one seed: plain server lines -> each member at its host + the seed's client port."""
+        ens = self.ens
+        self.check(status_json(ens.nodes[1].client_address))
+
+
+class PlainLinesOneHostTests(StatusCase):
+    """Plain server.N lines with every node on 127.0.0.1 (distinct client ports):
+    a seed's conf cannot give the others' client ports."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.ens = start_ensemble(cls, voters=3, whitelist="*", admin=False, client_in_server_line=False)
+
+    def test_b_discovery_plain_lines_one_host_not_merged(self):
+        """The members the seed's conf names keep their own rows (sids 1..3); they are not
+        folded into the seed's row, and a healthy ensemble is not reported as having no leader."""
+        ens = self.ens
+        seed = ens.nodes[0]
+        run = status_json(seed.client_address)
+        self.assertGreaterEqual(run.rc, 0, run.describe())
+        doc = run.doc
+        self.check_schema(doc, run)
+        ctx = run.describe()
+        self.assertEqual(self.node(doc, seed.client_address, run)["sid"], seed.sid, ctx)
+        self.assertEqual(sorted(n["sid"] for n in doc["nodes"] if n["sid"] is not None and not n["duplicate_of"]),
+                         [1, 2, 3], "one row per server.N line\n" + ctx)
+
+    def test_b_plain_lines_one_host_all_listed(self):
+        """Given all three explicitly, plain lines are no obstacle."""
+        ens = self.ens
+        run = status_json(ens.servers_arg(with_admin=False))
+        doc = self.json_round(run, rc=0)
+        self.assertEqual(doc["leader"], ens.leader().client_address, run.describe())
+        self.assertEqual(sorted(n["sid"] for n in doc["nodes"]), [1, 2, 3], run.describe())
+
+
+class TwoLeadersTests(StatusCase):
+    """Leaders of two different ensembles listed together."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.a = start_ensemble(cls, voters=3, whitelist="*", admin=False)
+        cls.b = start_ensemble(cls, voters=3, whitelist="*", admin=False)
+
+    def test_two_leaders_not_healthy(self):
+        la, lb = self.a.leader(), self.b.leader()
+        run = status_json("%s,%s" % (la.client_address, lb.client_address))
+        doc = self.json_round(run, rc=1)
+        ctx = run.describe()
+        self.assertEqual([n["state"] for n in doc["nodes"]], ["LEADING", "LEADING"], ctx)
+        self.assertIs(doc["quorum"], False, ctx)
 
 
 # ---------------------------------------------------------------- c: default whitelist
@@ -540,10 +646,75 @@ class LeaderKillTests(StatusCase):
         self.assertEqual(docs[0]["leader"], old.client_address, ctx)
         times = [d["time"] for d in docs]
         self.assertEqual(times, sorted(times), ctx)
+        # events: each round carries the events since the previous one
+        events = [(i, e) for i, d in enumerate(docs) for e in (d.get("events") or [])]
+        self.assertIn("events", docs[0], "no events key in --watch rounds\n" + ctx)
+        after = [e for i, e in events if i >= first_down]
+        down_events = [e for e in after if e.get("kind") == "state" and "DOWN" in e.get("text", "")
+                       and re.search(r"\bs%d\b" % old.sid, e.get("text", ""))]
+        self.assertTrue(down_events, "no state event for s%d going DOWN in the rounds after the kill: %s\n%s"
+                        % (old.sid, after, ctx))
+        self.assertEqual(len(down_events), 1, "the DOWN transition is reported once: %s" % down_events)
+        new_sid = new_leaders[0]["sid"]
+        self.assertTrue(any(re.search(r"\bs%d\b" % new_sid, e.get("text", "")) and e.get("kind") in ("election", "state", "quorum")
+                            for e in after), "no event names the new leader s%s: %s\n%s" % (new_sid, after, ctx))
+        for i, e in events:
+            self.assertEqual(set(e) >= {"time", "kind", "text"}, True, "event %r\n%s" % (e, ctx))
         # the rounds were written as they happened, not all at exit
         arrivals = [t for t, l in lines if l.strip()]
         self.assertLess(arrivals[0], killed_at + 1.0, "first line arrived at %.1fs, only at exit?\n%s" % (arrivals[0], ctx))
         self.assertEqual(rc, 0, "last round has a quorum with one leader\n" + ctx)
+
+
+    def test_d_leader_killed_watch_table(self):
+        """--watch (table): the event lines under the table name the transition."""
+        ens = self.ens
+        old = ens.leader()
+        cmd = [zkdash_bin(), "status", "--servers", ens.servers_arg(with_admin=True), "--watch",
+               "--count", "16", "--interval", "0.5", "--timeout", TIMEOUT]
+        p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             preexec_fn=harness._pdeathsig)
+        self.addCleanup(lambda: p.poll() is None and (p.kill(), p.wait(5)))
+        time.sleep(1.2)
+        old.kill()
+        try:
+            out, err = p.communicate(timeout=16 * 0.5 + 25)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            out, err = p.communicate()
+            self.fail("did not stop after --count 16: %s" % out[-3000:])
+        text = out.decode("utf-8", "replace")
+        ctx = "$ %s\nexit %s\n--- stdout\n%s\n--- stderr\n%s" % (" ".join(cmd), p.returncode, text[-5000:],
+                                                                err.decode("utf-8", "replace")[-1500:])
+        self.assertRegex(text, r"\bs%d\s+LEADING\s*(\u2192|->)\s*DOWN" % old.sid, ctx)
+        self.assertIn(old.client_address, text, ctx)
+        self.assertEqual(p.returncode, 0, ctx)
+
+    def test_d_old_leader_rejoins(self):
+        """kill -9 the leader, then start it again: it comes back FOLLOWING, 3 voters up, lag 0."""
+        ens = self.ens
+        old = ens.leader()
+        old.kill()
+        ens.wait_for_leader(timeout=20, exclude=(old,))
+        old.start()
+        new = ens.wait_for_leader(timeout=30)
+        write_and_sync(ens)
+        servers = ens.servers_arg(with_admin=True)
+
+        def back(run, doc):
+            try:
+                return (self.node(doc, old.client_address)["state"] == "FOLLOWING" and doc["voters_up"] == 3
+                        and doc["quorum"] is True)
+            except AssertionError:
+                return False
+        run, doc = self.poll(["--servers", servers, "--json", "--timeout", TIMEOUT], back, timeout=15,
+                             what="old leader back as FOLLOWING")
+        ctx = run.describe()
+        self.assertEqual(run.rc, 0, ctx)
+        self.assertEqual(doc["leader"], new.client_address, ctx)
+        j = self.node(doc, old.client_address, run)
+        self.assertEqual((j["lag"], j["epochs_behind"], j["sid"]), (0, 0, old.sid), ctx)
+        self.assertEqual(j["refused"], [], ctx)
 
 
 # ---------------------------------------------------------------- e: quorum lost
@@ -634,9 +805,11 @@ class BadInputTests(StatusCase):
         self.addCleanup(silent.close)
         garbage = FakeListener(reply=b"hello\n")
         self.addCleanup(garbage.close)
+        empty = FakeListener(reply=b"")
+        self.addCleanup(empty.close)
         real = self.real.client_address
         entries = ["%s:%d" % (LOOPBACK, closed), "no-such-node.invalid:2181", "[::1]:%d" % closed6,
-                   silent.address, garbage.address, real, real]
+                   silent.address, garbage.address, empty.address, real, real]
         run = run_status(["--servers", ",".join(entries), "--json", "--timeout", TIMEOUT])
         ctx = run.describe()
         self.assertIn(run.rc, (0, 1), "exit 0 or 1, never a signal or a usage error\n" + ctx)
@@ -667,13 +840,27 @@ class BadInputTests(StatusCase):
         n = one(lambda s: s == garbage.address, "garbage listener")
         self.assertEqual(n["state"], "UNKNOWN", ctx)
         self.assertIn("hello", n["raw"] or "", ctx)
+        n = one(lambda s: s == empty.address, "listener closing without a byte")
+        self.assertEqual(n["state"], "UNKNOWN", ctx)
         reals = by.get(real, [])
         self.assertEqual(len(reals), 2, "both copies of %s have a row\n%s" % (real, ctx))
         self.assertEqual(sorted([r["duplicate_of"] for r in reals], key=lambda v: v or ""), [None, real], ctx)
         self.assertEqual(reals[0]["state"], "STANDALONE", ctx)
         for n in doc["nodes"]:
-            if n["server"] not in (real, garbage.address):
+            if n["server"] not in (real, garbage.address, empty.address):
                 self.assertIsNotNone(n["reason"], "DOWN rows say why\n" + ctx)
+
+    def test_f_config_standalone_apache(self):
+        """--config of a standalone zoo.cfg (no server.N lines): the one server at clientPortAddress:clientPort."""
+        run = run_status(["--config", self.real.cfg_path, "--json", "--timeout", TIMEOUT])
+        doc = self.json_round(run, rc=0)
+        self.assertEqual([n["server"] for n in doc["nodes"]], [self.real.client_address], run.describe())
+        self.assertEqual(doc["nodes"][0]["state"], "STANDALONE", run.describe())
+
+    def test_f_config_missing_file(self):
+        run = run_status(["--config", os.path.join(self.real.workdir, "no-such.cfg"), "--json"], limit=20)
+        self.assertIn(run.rc, (1, 64), run.describe())
+        self.assertTrue(run.err.strip(), run.describe())
 
     def bad_flags(self, args, label):
         run = run_status(args, limit=20)
@@ -692,6 +879,10 @@ class BadInputTests(StatusCase):
             ([], "neither --servers nor --config"),
             (["--servers", "127.0.0.1:70000"], "port out of range"),
             (["--servers", real, "--admin-port", "8080", "--no-admin"], "--admin-port with --no-admin"),
+            (["--servers", "::1:2181"], "IPv6 without brackets"),
+            (["--servers", "%s,,%s" % (real, real)], "empty entry"),
+            (["--servers", real, "--timeout", "-1"], "--timeout -1"),
+            (["--servers", real, "--bogus"], "unknown flag"),
         ]
         problems = []
         for args, label in cases:
@@ -738,6 +929,18 @@ class ZkdashStandaloneTests(StatusCase):
         self.assertEqual([n["state"] for n in doc["nodes"]], ["STANDALONE"] * 3, ctx)
         self.assertIs(doc["quorum"], False, ctx)
         self.assertIsNone(doc["leader"], ctx)
+
+    def test_g_zkdash_standalone_ipv6(self):
+        """a zkdash server on [::1]: --servers [::1]:port -> STANDALONE."""
+        s = harness.ZkServer("zkdash", name="status-zkdash-v6", whitelist="*", cfg={"clientPortAddress": "::1"})
+        s.ready_probe = lambda: "Mode:" in (harness.four_letter(s.port, "srvr", 1.0, host="::1") or "")
+        self.addCleanup(s.destroy)
+        s.start()
+        addr = "[::1]:%d" % s.port
+        run = status_json(addr)
+        doc = self.json_round(run, rc=0)
+        self.assertEqual([(n["server"], n["state"]) for n in doc["nodes"]], [(addr, "STANDALONE")], run.describe())
+        self.assertEqual(doc["leader"], addr, run.describe())
 
     def test_g_zkdash_standalone_killed(self):
         s = harness.ZkServer("zkdash", name="status-zkdash-killed", whitelist="*")
