@@ -285,6 +285,9 @@ def main():
     ap.add_argument("--with-admin", action="store_true", help="pass @adminPort for the Apache servers")
     args = ap.parse_args()
     harness.install_signal_handlers()
+    if os.environ.get("ZKDASH_BIN"):
+        # servers run with their work dir as cwd: a relative path would not be found there
+        os.environ["ZKDASH_BIN"] = os.path.abspath(os.environ["ZKDASH_BIN"])
     b = harness.zkdash_bin()
     if not os.access(b, os.X_OK):
         sys.exit("zkdash binary not found: %s" % b)
