@@ -24,6 +24,7 @@ import datetime
 import json
 import os
 import re
+import signal
 import socket
 import subprocess
 import threading
@@ -376,6 +377,36 @@ class HealthyEnsembleTests(StatusCase):
         tally = doc["votes"]["tally"]
         self.assertEqual(sum(tally.values()), 3, ctx)
         self.assertEqual(tally.get(str(leader.sid)), 3, ctx)
+
+
+    def test_watch_reader_goes_away(self):
+        """`zkdash status --watch ... | head -1`: when the reader closes the pipe, zkdash ends
+        quietly (an exit status, or SIGPIPE) within a few seconds: no crash, no backtrace."""
+        problems = []
+        for fmt in (["--json"], []):
+            cmd = [zkdash_bin(), "status", "--servers", self.ens.servers_arg(with_admin=True), "--watch",
+                   "--interval", "0.1", "--timeout", TIMEOUT] + fmt
+            p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                 preexec_fn=harness._pdeathsig)
+            self.addCleanup(lambda p=p: p.poll() is None and (p.kill(), p.wait(5)))
+            first = p.stdout.readline()
+            p.stdout.close()
+            t0 = time.monotonic()
+            try:
+                p.wait(10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait(5)
+                problems.append("%s: still running 10 s after its reader went away" % " ".join(fmt or ["table"]))
+                continue
+            err = p.stderr.read().decode("utf-8", "replace")
+            ok = p.returncode in (0, 1, -signal.SIGPIPE) and "Fatal error" not in err and "crashed" not in err
+            if not ok or time.monotonic() - t0 > 3:
+                problems.append("%s: first line %r; exit %s after %.1fs; stderr:\n%s" % (
+                    " ".join(fmt) or "table", first[:80], p.returncode, time.monotonic() - t0,
+                    "\n".join(err.splitlines()[:6])))
+        if problems:
+            self.fail("\n\n".join(problems))
 
 
 class ObserverEnsembleTests(StatusCase):
