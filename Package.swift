@@ -50,6 +50,7 @@ let package = Package(
                 "ZooKeeperProtocol",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -68,7 +69,6 @@ let package = Package(
             name: "zkdash",
             dependencies: [
                 "ZooKeeperServer",
-                "ZooKeeperClient",
                 "EnsembleMonitor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -83,6 +83,10 @@ let package = Package(
             dependencies: [
                 "ZooKeeperClient", "ZooKeeperServer", "ZooKeeperProtocol",
                 .product(name: "Logging", package: "swift-log"),
+                // The reconnect tests put a loopback TCP proxy between client and server.
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
         .testTarget(

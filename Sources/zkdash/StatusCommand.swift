@@ -97,19 +97,13 @@ struct StatusCommand: AsyncParsableCommand {
 
     private func render(_ model: ClusterModel, events: [MonitorEvent], round: Int) -> String {
         if json {
-            return StatusJSON.encode(StatusJSON.document(model, events: events, timeMs: EnsembleMonitor.wallClockMs())) + "\n"
+            return StatusJSON.document(model, events: events, timeMs: EnsembleMonitor.wallClockMs()).text + "\n"
         }
         var out = ""
-        if watch { out += "-- \(Self.clockTime(Date())) round \(round + 1)\n" }
+        if watch { out += "-- \(StatusJSON.clockTime(EnsembleMonitor.wallClockMs())) round \(round + 1)\n" }
         out += StatusTable.render(model)
-        for event in events { out += "  \(Self.clockTime(Date(timeIntervalSince1970: Double(event.timeMs) / 1000)))  \(event.text)\n" }
+        for event in events { out += "  \(StatusJSON.clockTime(event.timeMs))  \(event.text)\n" }
         return out
-    }
-
-    private static func clockTime(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.dateFormat = "HH:mm:ss"
-        return formatter.string(from: date)
     }
 
     /// The members to poll, and whether to discover more from `conf`.

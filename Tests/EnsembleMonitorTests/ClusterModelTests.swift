@@ -117,12 +117,14 @@ struct ClusterModelTests {
 
     @Test func defaultWhitelistRefusesWordsAndTheyAreAskedAgainLater() {
         var model = ClusterModel(members: [Member(address: NodeAddress(host: "127.0.0.1", clientPort: 24702))],
-                                 settings: MonitorSettings(reprobeRefusedAfterRounds: 3))
-        #expect(model.pollRequests()[0].words == [.srvr, .mntr, .conf, .cons, .wchs])
+                                 settings: MonitorSettings(reprobeRefusedAfterRounds: 3, confEveryRounds: 3, wantsConnectionDetail: true))
+        // wchs only stands in for a refused mntr.
+        #expect(model.pollRequests()[0].words == [.srvr, .mntr, .conf, .cons])
         model.apply(PollRound(timeMs: 0, samples: [Fixture.sample(role: "default-whitelist", admin: false)]))
         #expect(model.nodes[0].state == .following)
         #expect(model.nodes[0].refusedWords == [.mntr, .conf, .cons, .wchs])
         #expect(model.pollRequests()[0].words == [.srvr])
+        #expect(model.nodes[0].sid == nil)
         model.apply(PollRound(timeMs: 1_000, samples: [NodeSample(answers: [.srvr: .success(Fixture.text("default-whitelist.srvr.txt"))])]))
         model.apply(PollRound(timeMs: 2_000, samples: [NodeSample(answers: [.srvr: .success(Fixture.text("default-whitelist.srvr.txt"))])]))
         #expect(model.pollRequests()[0].words == [.srvr, .mntr, .conf, .cons, .wchs])
@@ -228,5 +230,37 @@ struct ClusterModelTests {
         for i in 0..<3 { log.append(MonitorEvent(timeMs: Int64(i), kind: .state, text: "\(i)")) }
         #expect(log.events.map(\.text) == ["1", "2"] && log.events(after: 2).map(\.text) == ["2"])
         #expect(NumberText.grouped(1_204) == "1,204" && NumberText.grouped(12) == "12" && NumberText.grouped(1_000_000) == "1,000,000")
+    }
+}
+
+struct PollPlanTests {
+    @Test func confIsAskedFirstThenEveryTenRoundsAndAfterAComeback() {
+        var model = ClusterModel(members: [ClusterModelTests.ensemble[0]])
+        #expect(model.pollRequests()[0].words == [.srvr, .mntr, .conf])
+        model.apply(PollRound(timeMs: 0, samples: [Fixture.sample(role: "follower", words: [.srvr, .mntr, .conf])]))
+        #expect(model.pollRequests()[0].words == [.srvr, .mntr])
+        // Between conf polls the node keeps its sid and the membership.
+        model.apply(PollRound(timeMs: 1_000, samples: [Fixture.sample(role: "follower", words: [.srvr, .mntr])]))
+        #expect(model.nodes[0].sid == 1 && model.membership.count == 4 && model.summary.membershipSource == .conf)
+        model.apply(PollRound(timeMs: 2_000, samples: [ClusterModelTests.refused]))
+        #expect(model.pollRequests()[0].words == [.srvr, .mntr, .conf])
+        for round in 3..<13 {
+            model.apply(PollRound(timeMs: Int64(round) * 1_000, samples: [Fixture.sample(role: "follower", words: [.srvr, .mntr])]))
+        }
+        #expect(model.pollRequests()[0].words == [.srvr, .mntr, .conf])
+    }
+
+    @Test func zkdashNodesAreAskedForTelemetry() {
+        var model = ClusterModel(members: [ClusterModelTests.ensemble[0]])
+        model.apply(PollRound(timeMs: 0, samples: [NodeSample(answers: [
+            .srvr: .success(ClusterModelTests.srvr(mode: "standalone", zxid: "0x1").replacingOccurrences(of: "3.8.0-test", with: "3.8.0-zkdash-0.1.0")),
+        ])]))
+        #expect(model.pollRequests()[0].words.contains(.vote))
+        // A build without the word answers something else: not asked again for a while.
+        model.apply(PollRound(timeMs: 1_000, samples: [NodeSample(answers: [
+            .srvr: .success(ClusterModelTests.srvr(mode: "standalone", zxid: "0x1").replacingOccurrences(of: "3.8.0-test", with: "3.8.0-zkdash-0.1.0")),
+            .vote: .failure(.closedWithoutAnswer),
+        ])]))
+        #expect(!model.pollRequests()[0].words.contains(.vote))
     }
 }

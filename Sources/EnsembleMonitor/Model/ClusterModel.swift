@@ -11,11 +11,20 @@ public struct MonitorSettings: Sendable {
     public var lagEventThresholdTxns: Int64
     /// A refused word is asked again after this many rounds (whitelists change on restart).
     public var reprobeRefusedAfterRounds: Int
+    /// `conf` (sid, role, membership) changes only with a restart or reconfig:
+    /// asked on the first round, after a node comes back, and every this many rounds.
+    public var confEveryRounds: Int
+    /// Ask `cons` for per-connection detail (the dashboard's node view); the
+    /// status table needs only the count `srvr` gives.
+    public var wantsConnectionDetail: Bool
 
     public init(
         discoverMembers: Bool = false, askAdmin: Bool = true, historyCapacity: Int = 300, eventCapacity: Int = 1000,
-        lagEventThresholdTxns: Int64 = 1000, reprobeRefusedAfterRounds: Int = 30
+        lagEventThresholdTxns: Int64 = 1000, reprobeRefusedAfterRounds: Int = 30, confEveryRounds: Int = 10,
+        wantsConnectionDetail: Bool = false
     ) {
+        self.confEveryRounds = confEveryRounds
+        self.wantsConnectionDetail = wantsConnectionDetail
         self.discoverMembers = discoverMembers
         self.askAdmin = askAdmin
         self.historyCapacity = historyCapacity
@@ -60,6 +69,9 @@ public struct ClusterModel: Sendable {
         /// Identity learned from earlier answers, kept while the node is down.
         var knownSid: Int?
         var knownRole: PeerType?
+        var confAskedAtRound: Int?
+        /// The last conf answer's view, reused between conf polls.
+        var confMembers: [ServerEntry]?
     }
 
     public init(members: [Member], settings: MonitorSettings = MonitorSettings()) {
@@ -95,11 +107,18 @@ public struct ClusterModel: Sendable {
         members.indices.compactMap { index in
             guard members[index].duplicateOf == nil else { return nil }
             let book = bookkeeping[index]
-            var words: [MonitorWord] = [.srvr]
-            for word in [MonitorWord.mntr, .conf, .cons, .wchs] {
-                if let refused = book.refusedAtRound[word], roundsApplied - refused < settings.reprobeRefusedAfterRounds { continue }
-                words.append(word)
+            func refused(_ word: MonitorWord) -> Bool {
+                book.refusedAtRound[word].map { roundsApplied - $0 < settings.reprobeRefusedAfterRounds } ?? false
             }
+            var words: [MonitorWord] = [.srvr]
+            if !refused(.mntr) { words.append(.mntr) }
+            let confDue = !book.polled || !nodes[index].state.isUp || book.confAskedAtRound.map {
+                roundsApplied - $0 >= settings.confEveryRounds
+            } ?? true
+            if confDue, !refused(.conf) { words.append(.conf) }
+            if settings.wantsConnectionDetail, !refused(.cons) { words.append(.cons) }
+            // mntr's zk_watch_count covers what wchs says.
+            if book.refusedAtRound[.mntr] != nil, !refused(.wchs) { words.append(.wchs) }
             if book.isZkdash, !(book.refusedAtRound[.vote].map { roundsApplied - $0 < settings.reprobeRefusedAfterRounds } ?? false) {
                 words.append(.vote)
             }
@@ -121,6 +140,12 @@ public struct ClusterModel: Sendable {
             guard index < round.samples.count, let sample = round.samples[index] else { continue }
             var status = NodeStatusReader.read(sample, member: members[index])
             remember(sample: sample, status: status, at: index)
+            if sample.answers[.conf] != nil {
+                bookkeeping[index].confAskedAtRound = roundsApplied
+                bookkeeping[index].confMembers = status.confMembers
+            } else if status.state.isUp {
+                status.confMembers = bookkeeping[index].confMembers
+            }
             status.sid = status.sid ?? bookkeeping[index].knownSid
             status.role = status.role ?? bookkeeping[index].knownRole
             bookkeeping[index].knownSid = status.sid
@@ -179,7 +204,7 @@ public struct ClusterModel: Sendable {
             }
         }
         if let version = status.version { bookkeeping[index].isZkdash = version.contains("zkdash") }
-        if case .success? = sample.answers[.vote], status.telemetry == nil {
+        if sample.answers[.vote] != nil, status.telemetry == nil {
             // The word exists only on zkdash builds with an ensemble; an older
             // build answers something else: ask again later, not every round.
             bookkeeping[index].refusedAtRound[.vote] = roundsApplied

@@ -18,14 +18,31 @@ public enum FourLetterReply {
         text.trimmingWhitespace().hasPrefix(notServingText)
     }
 
-    /// `key<separator>value` lines; lines without the separator are skipped.
+    /// `key<separator>value` lines, each part trimmed; lines without the
+    /// separator are skipped. Works on UTF-8 bytes: answers are ASCII, and
+    /// Character-by-Character splitting was most of a round's parse time.
     static func pairs(_ text: String, separator: Character) -> [(key: Substring, value: Substring)] {
+        guard let separatorByte = separator.asciiValue else { return [] }
         var result: [(Substring, Substring)] = []
-        for line in text.split(whereSeparator: \.isNewline) {
-            guard let index = line.firstIndex(of: separator) else { continue }
-            result.append((line[..<index].trimmingWhitespace(), line[line.index(after: index)...].trimmingWhitespace()))
+        let bytes = text.utf8
+        var lineStart = bytes.startIndex
+        while lineStart < bytes.endIndex {
+            let lineEnd = bytes[lineStart...].firstIndex { $0 == 0x0A || $0 == 0x0D } ?? bytes.endIndex
+            if let split = bytes[lineStart..<lineEnd].firstIndex(of: separatorByte) {
+                let key = trimmed(bytes[lineStart..<split])
+                let value = trimmed(bytes[bytes.index(after: split)..<lineEnd])
+                result.append((Substring(key), Substring(value)))
+            }
+            lineStart = lineEnd == bytes.endIndex ? lineEnd : bytes.index(after: lineEnd)
         }
         return result
+    }
+
+    private static func trimmed(_ bytes: Substring.UTF8View) -> Substring.UTF8View {
+        var slice = bytes
+        while let first = slice.first, first == 0x20 || first == 0x09 { slice = slice.dropFirst() }
+        while let last = slice.last, last == 0x20 || last == 0x09 { slice = slice.dropLast() }
+        return slice
     }
 }
 

@@ -35,7 +35,11 @@ public final class EnsemblePoller: Sendable {
         case skipUntil(NIODeadline, reason: String)
     }
 
-    public init(settings: PollerSettings, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, threadPool: NIOThreadPool = .singleton) {
+    /// One loop thread is plenty for a few dozen short connections a second,
+    /// and keeps every callback of a round on one thread (no cross-thread wakeups).
+    public static let sharedLoopGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+
+    public init(settings: PollerSettings, group: any EventLoopGroup = EnsemblePoller.sharedLoopGroup, threadPool: NIOThreadPool = .singleton) {
         self.settings = settings
         self.group = group
         resolver = HostResolver(threadPool: threadPool)
@@ -71,31 +75,18 @@ public final class EnsemblePoller: Sendable {
                               durationMs: Self.elapsedMs(since: started))
         }
         let resolvedKey = "\(address.ipAddress ?? host)|\(request.address.clientPort)"
-        var answers: [MonitorWord: Result<String, PollFailure>] = [:]
-        var adminSample: AdminSample?
-        await withTaskGroup(of: WordOrAdmin.self) { group in
-            for word in request.words {
-                group.addTask { .word(word, await self.words.fetch(word.rawValue, from: address, deadline: deadline, timeoutMs: self.settings.timeoutMs)) }
-            }
-            if request.askAdmin, let adminPort = request.address.adminPort ?? settings.defaultAdminPort {
-                group.addTask {
-                    .admin(await self.pollAdmin(host: host, address: address, adminPort: adminPort,
-                                                clientPort: request.address.clientPort, deadline: deadline))
-                }
-            }
-            for await item in group {
-                switch item {
-                case .word(let word, let answer): answers[word] = answer
-                case .admin(let sample): adminSample = sample
-                }
-            }
+        let wordFutures = request.words.map { word in
+            words.fetch(word.rawValue, from: address, deadline: deadline, timeoutMs: settings.timeoutMs).map { (word, $0) }
         }
+        let allWords = EventLoopFuture.whenAllSucceed(wordFutures, on: eventLoop)
+        var adminSample: AdminSample?
+        if request.askAdmin, let adminPort = request.address.adminPort ?? settings.defaultAdminPort {
+            adminSample = await pollAdmin(host: host, address: address, adminPort: adminPort,
+                                          clientPort: request.address.clientPort, deadline: deadline)
+        }
+        let pairs = (try? await allWords.get()) ?? []
+        let answers = Dictionary(pairs, uniquingKeysWith: { first, _ in first })
         return NodeSample(answers: answers, admin: adminSample, resolvedKey: resolvedKey, durationMs: Self.elapsedMs(since: started))
-    }
-
-    private enum WordOrAdmin: Sendable {
-        case word(MonitorWord, Result<String, PollFailure>)
-        case admin(AdminSample?)
     }
 
     /// `/commands/leader` and `/commands/zabstate`, used only when this

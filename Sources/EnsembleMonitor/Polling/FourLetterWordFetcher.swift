@@ -9,13 +9,14 @@ struct FourLetterWordFetcher: Sendable {
     let group: any EventLoopGroup
     let maxAnswerBytes: Int
 
-    func fetch(_ word: String, from address: SocketAddress, deadline: NIODeadline, timeoutMs: Int) async -> Result<String, PollFailure> {
-        let bytes = await exchange(group: group, address: address, deadline: deadline, timeoutMs: timeoutMs, maxAnswerBytes: maxAnswerBytes) { channel in
+    /// A future that always succeeds, with the answer or the failure: a
+    /// round waits for all words at once instead of one task hop per word.
+    func fetch(_ word: String, from address: SocketAddress, deadline: NIODeadline, timeoutMs: Int) -> EventLoopFuture<Result<String, PollFailure>> {
+        exchangeFuture(group: group, address: address, deadline: deadline, timeoutMs: timeoutMs, maxAnswerBytes: maxAnswerBytes) { channel in
             channel.writeAndFlush(ByteBuffer(string: word))
         } makeCollector: { once, limit in
             RawAnswerCollector(once: once, limitBytes: limit)
-        }
-        return bytes.map { String(decoding: $0, as: UTF8.self) }
+        }.map { result in result.map { String(decoding: $0, as: UTF8.self) } }
     }
 }
 
@@ -29,6 +30,18 @@ func exchange<Answer: Sendable>(
     send: @escaping @Sendable (any Channel) -> EventLoopFuture<Void>,
     makeCollector: @escaping @Sendable (OnceResult<Answer>, Int) -> any ChannelHandler
 ) async -> Result<Answer, PollFailure> {
+    (try? await exchangeFuture(
+        group: group, address: address, deadline: deadline, timeoutMs: timeoutMs, maxAnswerBytes: maxAnswerBytes,
+        configure: configure, send: send, makeCollector: makeCollector).get()) ?? .failure(.io("poller stopped"))
+}
+
+func exchangeFuture<Answer: Sendable>(
+    group: any EventLoopGroup,
+    address: SocketAddress, deadline: NIODeadline, timeoutMs: Int, maxAnswerBytes: Int,
+    configure: @escaping @Sendable (any Channel) throws -> Void = { _ in },
+    send: @escaping @Sendable (any Channel) -> EventLoopFuture<Void>,
+    makeCollector: @escaping @Sendable (OnceResult<Answer>, Int) -> any ChannelHandler
+) -> EventLoopFuture<Result<Answer, PollFailure>> {
     let eventLoop = group.next()
     let once = OnceResult<Answer>(on: eventLoop)
     let channelBox = NIOLockedValueBox<(any Channel)?>(nil)
@@ -61,15 +74,12 @@ func exchange<Answer: Sendable>(
                 once.fail(PollFailure.from(error, timeoutMs: timeoutMs))
             }
         }
-    let result: Result<Answer, PollFailure>
-    do {
-        result = .success(try await once.futureResult.get())
-    } catch {
-        result = .failure(PollFailure.from(error, timeoutMs: timeoutMs))
-    }
-    timeout.cancel()
-    channelBox.withLockedValue { $0 }?.close(promise: nil)
-    return result
+    return once.futureResult.map { Result<Answer, PollFailure>.success($0) }
+        .recover { .failure(PollFailure.from($0, timeoutMs: timeoutMs)) }
+        .always { _ in
+            timeout.cancel()
+            channelBox.withLockedValue { $0 }?.close(promise: nil)
+        }
 }
 
 /// Sent through the pipeline when the deadline passes.
