@@ -556,6 +556,21 @@ class DefaultWhitelistTests(StatusCase):
     def test_c_default_whitelist_no_admin(self):
         self.check(status_json(self.ens.servers_arg(with_admin=False), "--no-admin"))
 
+    def test_c_refused_stays_listed_in_watch(self):
+        """--watch: a word the node refuses stays in `refused` in every round (zkdash stops
+        asking it for a while, but the node still refuses it)."""
+        ens = self.ens
+        run = status_json(ens.servers_arg(with_admin=False), "--watch", "--count", "4", "--interval", "0.2")
+        self.assertEqual(run.rc, 0, run.describe())
+        rounds = run.rounds
+        self.assertEqual(len(rounds), 4, run.describe())
+        table = [[sorted(n["refused"]) for n in d["nodes"]] for d in rounds]
+        for i, d in enumerate(rounds):
+            for n in d["nodes"]:
+                self.assertTrue({"mntr", "conf"} <= set(n["refused"]),
+                                "round %d, %s: refused=%r; per round: %s\n%s" % (
+                                    i + 1, n["server"], n["refused"], table, run.describe(1500)))
+
     def test_c_default_whitelist_table(self):
         run = run_status(["--servers", self.ens.servers_arg(with_admin=False), "--timeout", TIMEOUT])
         self.assertEqual(run.rc, 0, run.describe())
