@@ -68,6 +68,8 @@ struct StatusCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // Writes to a closed pipe must fail with EPIPE, not kill the process.
+        signal(SIGPIPE, SIG_IGN)
         let (members, discover) = try loadMembers()
         var timeoutSeconds = timeout ?? 2
         if watch, timeout == nil { timeoutSeconds = min(timeoutSeconds, interval) }
@@ -84,7 +86,10 @@ struct StatusCommand: AsyncParsableCommand {
             let events = await monitor.pollRound()
             let model = await monitor.model
             healthy = model.summary.hasQuorum
-            FileHandle.standardOutput.write(Data(render(model, events: events, round: round).utf8))
+            // A reader that went away (`| head -1`) ends the command quietly.
+            do { try FileHandle.standardOutput.write(contentsOf: Data(render(model, events: events, round: round).utf8)) } catch {
+                throw ExitCode(healthy ? 0 : 1)
+            }
             cost.end(measure)
             if round + 1 < rounds {
                 let remaining = interval - Date().timeIntervalSince(started)

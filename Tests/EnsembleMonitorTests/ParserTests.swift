@@ -50,7 +50,7 @@ struct MonitorReportParserTests {
         #expect(mntr.learners == 3 && mntr.syncedFollowers == 2 && mntr.quorumSize == 3)
         #expect(mntr.electionTimeCount == 1 && mntr.electionTimeSumMs == 320)
         #expect(mntr.packetsReceived == 22)
-        #expect(mntr.values.count > 400)
+        #expect(mntr.allValues.count > 400 && mntr.allValues["zk_p99_quorum_ack_latency"] == "7")
     }
 
     @Test(arguments: [("follower", NodeState.following), ("observer", .observing), ("standalone", .standalone)])

@@ -1,19 +1,41 @@
-/// `mntr`: tab-separated `zk_key<TAB>value` lines. Values are kept as text and
-/// read through typed accessors, so keys a version adds or drops never break
-/// parsing.
+/// `mntr`: tab-separated `zk_key<TAB>value` lines. The keys the monitor reads
+/// are kept as text and read through typed accessors, so keys a version adds
+/// or drops never break parsing; the whole answer stays in `rawText` (Apache
+/// 3.8 prints ~550 keys, and copying all of them every round was most of a
+/// poll's cost).
 public struct MonitorReport: Sendable, Equatable {
     public var values: [String: String]
+    public var rawText: String
 
-    public init(values: [String: String]) { self.values = values }
+    public init(values: [String: String], rawText: String = "") {
+        self.values = values
+        self.rawText = rawText
+    }
+
+    /// Every key of the answer (for views that show them all).
+    public var allValues: [String: String] {
+        var all: [String: String] = [:]
+        for (key, value) in FourLetterReply.pairs(rawText, separator: "\t") { all[String(key)] = String(value) }
+        return all
+    }
+
+    static let keysRead: Set<Substring> = [
+        "zk_version", "zk_server_state", "zk_peer_state", "zk_avg_latency", "zk_min_latency", "zk_max_latency",
+        "zk_packets_received", "zk_packets_sent", "zk_num_alive_connections", "zk_outstanding_requests",
+        "zk_znode_count", "zk_watch_count", "zk_ephemerals_count", "zk_approximate_data_size",
+        "zk_open_file_descriptor_count", "zk_learners", "zk_followers", "zk_synced_followers",
+        "zk_synced_observers", "zk_pending_syncs", "zk_quorum_size", "zk_uptime", "zk_cnt_election_time",
+        "zk_avg_election_time", "zk_max_election_time", "zk_min_election_time", "zk_sum_election_time",
+    ]
 
     public static func parse(_ text: String) -> ReplyClass<MonitorReport> {
         ReplyClass.classify(text) { text in
             var values: [String: String] = [:]
-            for (key, value) in FourLetterReply.pairs(text, separator: "\t") where key.hasPrefix("zk_") {
+            for (key, value) in FourLetterReply.pairs(text, separator: "\t") where keysRead.contains(key) {
                 values[String(key)] = String(value)
             }
             // Every mntr answer has zk_version (and zk_server_state).
-            return values["zk_version"] == nil ? nil : MonitorReport(values: values)
+            return values["zk_version"] == nil ? nil : MonitorReport(values: values, rawText: text)
         }
     }
 
