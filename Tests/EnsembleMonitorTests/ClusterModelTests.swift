@@ -126,6 +126,8 @@ struct ClusterModelTests {
         #expect(model.pollRequests()[0].words == [.srvr])
         #expect(model.nodes[0].sid == nil)
         model.apply(PollRound(timeMs: 1_000, samples: [NodeSample(answers: [.srvr: .success(Fixture.text("default-whitelist.srvr.txt"))])]))
+        // Not asked this round, still refused.
+        #expect(model.nodes[0].refusedWords == [.mntr, .conf, .cons, .wchs])
         model.apply(PollRound(timeMs: 2_000, samples: [NodeSample(answers: [.srvr: .success(Fixture.text("default-whitelist.srvr.txt"))])]))
         #expect(model.pollRequests()[0].words == [.srvr, .mntr, .conf, .cons, .wchs])
     }

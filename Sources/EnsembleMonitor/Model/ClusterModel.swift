@@ -146,6 +146,13 @@ public struct ClusterModel: Sendable {
             } else if status.state.isUp {
                 status.confMembers = bookkeeping[index].confMembers
             }
+            // Words not asked this round because the node refused them still are.
+            let stillRefused = bookkeeping[index].refusedAtRound.keys.filter {
+                $0 != .vote && sample.answers[$0] == nil && !status.refusedWords.contains($0)
+            }
+            if !stillRefused.isEmpty, status.state.isUp || status.state == .refused {
+                status.refusedWords = (status.refusedWords + stillRefused).sorted()
+            }
             status.sid = status.sid ?? bookkeeping[index].knownSid
             status.role = status.role ?? bookkeeping[index].knownRole
             bookkeeping[index].knownSid = status.sid
