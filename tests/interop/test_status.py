@@ -146,6 +146,10 @@ def zx(v):
     return int(str(v), 16)
 
 
+def state_of(doc, server):
+    return next((n["state"] for n in doc.get("nodes", []) if n.get("server") == server), None)
+
+
 class StatusCase(unittest.TestCase):
     maxDiff = None
 
@@ -735,6 +739,28 @@ class LeaderKillTests(StatusCase):
         self.assertRegex(text, r"\bs%d\s+LEADING\s*(\u2192|->)\s*DOWN" % old.sid, ctx)
         self.assertIn(old.client_address, text, ctx)
         self.assertEqual(p.returncode, 0, ctx)
+
+    def test_d_follower_hung(self):
+        """SIGSTOP a follower (a hung JVM: the port accepts, nothing answers): DOWN with a
+        timeout reason, quorum kept 2/3, the round still bounded by --timeout; SIGCONT: back."""
+        ens = self.ens
+        f = sorted(ens.followers(), key=lambda n: n.sid)[0]
+        os.kill(f.proc.pid, signal.SIGSTOP)
+        self.addCleanup(lambda: f.alive() and os.kill(f.proc.pid, signal.SIGCONT))
+        servers = ens.servers_arg(with_admin=True)
+        run = status_json(servers)
+        ctx = run.describe()
+        self.assertLess(run.wall, float(TIMEOUT) * 3 + 2, ctx)
+        doc = self.json_round(run, rc=0)
+        j = self.node(doc, f.client_address, run)
+        self.assertEqual(j["state"], "DOWN", ctx)
+        self.assertRegex(j["reason"] or "", r"(?i)time|no answer|within", ctx)
+        self.assertIs(doc["quorum"], True, ctx)
+        self.assertEqual(doc["voters_up"], 2, ctx)
+        os.kill(f.proc.pid, signal.SIGCONT)
+        self.poll(["--servers", servers, "--json", "--timeout", TIMEOUT],
+                  lambda run, doc: state_of(doc, f.client_address) == "FOLLOWING" and doc["voters_up"] == 3,
+                  timeout=20, what="the resumed follower FOLLOWING again")
 
     def test_d_old_leader_rejoins(self):
         """kill -9 the leader, then start it again: it comes back FOLLOWING, 3 voters up, lag 0."""
