@@ -241,10 +241,15 @@ def _setsid_pdeathsig():
 
 def start_zkdash(n):
     servers = []
-    for i in range(n):
-        s = harness.ZkServer("zkdash", name="bench-zkdash-%d" % i, whitelist="*")
-        servers.append(s)
-        s.start()
+    try:
+        for i in range(n):
+            s = harness.ZkServer("zkdash", name="bench-zkdash-%d" % i, whitelist="*")
+            servers.append(s)
+            s.start()
+    except BaseException:
+        for s in servers:
+            s.destroy()
+        raise
     return servers, ",".join(s.hosts for s in servers)
 
 
@@ -260,10 +265,15 @@ def start_apache(n, standalone=False, with_admin=False):
                              % (n, str(e).splitlines()[0], n))
             ens.destroy()
     objs = []
-    for i in range(n):
-        e = ApacheEnsemble(voters=1, standalone=True, whitelist="*", admin=with_admin)
-        objs.append(e)
-        e.start(timeout=90)
+    try:
+        for i in range(n):
+            e = ApacheEnsemble(voters=1, standalone=True, whitelist="*", admin=with_admin)
+            objs.append(e)
+            e.start(timeout=90)
+    except BaseException:
+        for e in objs:
+            e.destroy()
+        raise
     arg = ",".join(e.servers_arg(with_admin=with_admin) for e in objs)
     return objs, arg, "Apache 3.8, %d standalone servers" % n
 

@@ -107,6 +107,8 @@ class ApacheNode:
         self._log_fh = None
         self.starts = 0
         self.name = ("observer" if observer else "voter") + "-%d" % sid
+        with _live_lock:
+            _live.append(self)        # so atexit removes the temp dir even if never started
 
     # -- addresses
     @property
