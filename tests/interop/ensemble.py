@@ -381,7 +381,17 @@ class ApacheEnsemble:
             self.wait_serving(self.nodes, timeout)
         else:
             self.wait_for_leader(timeout)
+        self.warm_admin()
         return self
+
+    def warm_admin(self):
+        """One AdminServer request per live node: a cold Jetty takes about a second to
+        answer its first request, which would exceed a monitor's short --timeout."""
+        if not self.admin:
+            return
+        for n in self.nodes:
+            if n.alive():
+                n.admin("leader", timeout=15)
 
     def _timeout(self, timeout):
         return timeout if timeout is not None else float(os.environ.get("ZK_START_TIMEOUT", "60"))

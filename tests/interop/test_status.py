@@ -770,6 +770,7 @@ class LeaderKillTests(StatusCase):
         ens.wait_for_leader(timeout=20, exclude=(old,))
         old.start()
         new = ens.wait_for_leader(timeout=30)
+        ens.warm_admin()
         write_and_sync(ens)
         servers = ens.servers_arg(with_admin=True)
 
