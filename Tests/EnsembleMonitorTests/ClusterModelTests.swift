@@ -205,6 +205,22 @@ struct ClusterModelTests {
         #expect(model.histories[0].values(.packetsReceivedPerSecond) == [nil, 50])
     }
 
+    @Test func aNewEpochWithoutWritesIsNoLag() {
+        var model = ClusterModel(members: Array(Self.ensemble.prefix(2)))
+        model.apply(PollRound(timeMs: 0, samples: [
+            Self.node(sid: 1, srvr: Self.srvr(mode: "follower", zxid: "0x0")),
+            Self.node(sid: 2, srvr: Self.srvr(mode: "leader", zxid: "0x100000000")),
+        ]))
+        #expect(model.nodes[0].lagTxns == 0 && model.nodes[0].epochsBehind == 0)
+        #expect(StatusTable.render(model).contains("leader s2 (127.0.0.1:24104)"))
+    }
+
+    @Test func aFollowerWithoutItsLeaderSaysSo() {
+        var model = ClusterModel(members: [Self.ensemble[0]])
+        model.apply(PollRound(timeMs: 0, samples: [NodeSample(answers: [.srvr: .success(Fixture.text("default-whitelist.srvr.txt"))])]))
+        #expect(model.summary.problem?.hasPrefix("no leader among the polled nodes: a follower's leader") == true)
+    }
+
     @Test func electionTimeFromApacheSummary() {
         let members = Array(Self.ensemble.prefix(3))
         var model = ClusterModel(members: members)
@@ -264,5 +280,39 @@ struct PollPlanTests {
             .vote: .failure(.closedWithoutAnswer),
         ])]))
         #expect(!model.pollRequests()[0].words.contains(.vote))
+    }
+}
+
+struct PlainServerLinesTests {
+    /// `server.N=host:port:port` without `;clientPort`, every node on one host:
+    /// the other members keep their rows but cannot be polled.
+    @Test func membersWithoutClientAddressKeepTheirRows() {
+        let seedPort = 24472
+        var model = ClusterModel(members: [Member(address: NodeAddress(host: "127.0.0.1", clientPort: seedPort))],
+                                 settings: MonitorSettings(discoverMembers: true))
+        let events = model.apply(PollRound(timeMs: 0, samples: [NodeSample(answers: [
+            .srvr: .success(ClusterModelTests.srvr(mode: "follower", zxid: "0x100000001")),
+            .conf: .success(Fixture.text("plain-lines.conf.txt")),
+        ])]))
+        #expect(model.members.count == 3)
+        #expect(model.nodes.map(\.sid) == [1, 2, 3])
+        #expect(model.nodes[1].state == .unknown && model.nodes[1].reason?.hasPrefix("client address unknown") == true)
+        #expect(model.members[1].duplicateOf == nil)
+        #expect(model.pollRequests().map(\.memberIndex) == [0])
+        #expect(!model.hasUnpolledMembers)
+        #expect(events.map(\.text).contains("s2 in s1's conf has no client address; list it with --servers"))
+        #expect(model.summary.problem == "no leader among the polled nodes; 2 member(s) have no known client address")
+    }
+
+    /// One node per host (127.0.0.N), all on the same port: the seed's port is right.
+    @Test func oneNodePerHostUsesTheSeedsPort() {
+        var model = ClusterModel(members: [Member(address: NodeAddress(host: "127.0.0.1", clientPort: 2181))],
+                                 settings: MonitorSettings(discoverMembers: true))
+        let conf = "tickTime=500\ndataDir=/d\nclientPort=2181\nserverId=1\nserver.1=127.0.0.1:2888:3888\nserver.2=127.0.0.2:2888:3888\nserver.3=127.0.0.3:2888:3888\n"
+        model.apply(PollRound(timeMs: 0, samples: [NodeSample(answers: [
+            .srvr: .success(ClusterModelTests.srvr(mode: "follower", zxid: "0x100000001")), .conf: .success(conf),
+        ])]))
+        #expect(model.members.map(\.address.description) == ["127.0.0.1:2181", "127.0.0.2:2181", "127.0.0.3:2181"])
+        #expect(model.members.allSatisfy { $0.unpollableReason == nil } && model.hasUnpolledMembers)
     }
 }

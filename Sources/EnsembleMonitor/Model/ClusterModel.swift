@@ -47,6 +47,8 @@ public struct ClusterModel: Sendable {
     public private(set) var roundsApplied = 0
     /// The ensemble membership as the nodes report it (latest `conf`).
     public private(set) var membership: [ServerEntry] = []
+    /// The member whose `conf` gave `membership`.
+    private var membershipReporter: Int?
     /// Members were added (discovery) and have not been polled yet.
     public private(set) var hasUnpolledMembers = false
 
@@ -87,12 +89,13 @@ public struct ClusterModel: Sendable {
 
     private mutating func add(_ member: Member) {
         var member = member
-        if let original = members.firstIndex(where: { $0.duplicateOf == nil && $0.address.normalizedKey == member.address.normalizedKey }) {
+        if member.unpollableReason == nil,
+           let original = members.firstIndex(where: { $0.duplicateOf == nil && $0.unpollableReason == nil && $0.address.normalizedKey == member.address.normalizedKey }) {
             member.duplicateOf = original
         }
         members.append(member)
         var status = NodeStatus(address: member.address, state: .unknown)
-        status.reason = "not polled yet"
+        status.reason = member.unpollableReason ?? "not polled yet"
         status.sid = member.configuredSid
         status.role = member.configuredRole
         nodes.append(status)
@@ -105,7 +108,7 @@ public struct ClusterModel: Sendable {
     /// One request per member that is not a duplicate.
     public func pollRequests() -> [PollRequest] {
         members.indices.compactMap { index in
-            guard members[index].duplicateOf == nil else { return nil }
+            guard members[index].duplicateOf == nil, members[index].unpollableReason == nil else { return nil }
             let book = bookkeeping[index]
             func refused(_ word: MonitorWord) -> Bool {
                 book.refusedAtRound[word].map { roundsApplied - $0 < settings.reprobeRefusedAfterRounds } ?? false
@@ -197,7 +200,9 @@ public struct ClusterModel: Sendable {
         }
         lastTimeMs = round.timeMs
         roundsApplied += 1
-        hasUnpolledMembers = members.indices.contains { members[$0].duplicateOf == nil && !bookkeeping[$0].polled }
+        hasUnpolledMembers = members.indices.contains {
+            members[$0].duplicateOf == nil && members[$0].unpollableReason == nil && !bookkeeping[$0].polled
+        }
         return eventLog.events(after: eventsBefore)
     }
 
@@ -249,12 +254,13 @@ public struct ClusterModel: Sendable {
 
     /// The leader's membership wins; otherwise the largest one any node reports.
     private mutating func updateMembership() {
-        let candidates = members.indices.filter { members[$0].duplicateOf == nil }.compactMap { index -> (Bool, [ServerEntry])? in
+        let candidates = members.indices.filter { members[$0].duplicateOf == nil }.compactMap { index -> (Bool, [ServerEntry], Int)? in
             guard let conf = nodes[index].confMembers else { return nil }
-            return (nodes[index].state == .leading, conf)
+            return (nodes[index].state == .leading, conf, index)
         }
         if let best = candidates.max(by: { ($0.0 ? 1 : 0, $0.1.count) < ($1.0 ? 1 : 0, $1.1.count) }) {
             membership = best.1
+            membershipReporter = best.2
         }
         for index in members.indices {
             guard let sid = nodes[index].sid, let entry = membership.first(where: { $0.sid == sid }) else { continue }
@@ -263,24 +269,30 @@ public struct ClusterModel: Sendable {
     }
 
     private mutating func discoverMembers(at timeMs: Int64) {
+        guard let reporter = membershipReporter else { return }
         let knownSids = Set(members.indices.compactMap { nodes[$0].sid ?? members[$0].configuredSid })
         let knownAddresses = Set(members.map { $0.address.normalizedKey })
+        let source = nodes[reporter].label
         for entry in membership where !knownSids.contains(entry.sid) {
-            guard let port = entry.clientPort else { continue }
-            let address = NodeAddress(
-                host: Member.clientHost(entry.clientHost, serverHost: entry.host), clientPort: port,
-                adminPort: nil)
-            guard !knownAddresses.contains(address.normalizedKey) else { continue }
-            let source = members.indices.first { nodes[$0].confMembers != nil }.map { nodes[$0].label } ?? "a node"
-            add(Member(address: address, origin: .discovered, configuredSid: entry.sid, configuredRole: entry.role))
-            eventLog.append(MonitorEvent(
-                timeMs: timeMs, kind: .membership, memberIndex: members.count - 1,
-                text: "discovered s\(entry.sid) at \(address) (\(entry.role.rawValue)) in \(source)'s conf"))
+            // Plain `server.N=host:port:port` lines carry no client port: assume
+            // the reporter's (the usual layout: one node per host, all on 2181).
+            let port = entry.clientPort ?? members[reporter].address.clientPort
+            let address = NodeAddress(host: Member.clientHost(entry.clientHost, serverHost: entry.host), clientPort: port)
+            var member = Member(address: address, origin: .discovered, configuredSid: entry.sid, configuredRole: entry.role)
+            var text = "discovered s\(entry.sid) at \(address) (\(entry.role.rawValue)) in \(source)'s conf"
+            if knownAddresses.contains(address.normalizedKey) {
+                guard entry.clientPort == nil else { continue }
+                member.unpollableReason = "client address unknown: server.\(entry.sid) has no ;clientPort and \(address) is taken; list it with --servers"
+                text = "s\(entry.sid) in \(source)'s conf has no client address; list it with --servers"
+            }
+            add(member)
+            eventLog.append(MonitorEvent(timeMs: timeMs, kind: .membership, memberIndex: members.count - 1, text: text))
         }
     }
 
     // MARK: - leader, lag, votes, quorum
 
+    /// Members counted once each (duplicates excluded; unpollable ones included: they are voters we cannot see).
     private var countedIndices: [Int] { members.indices.filter { members[$0].duplicateOf == nil } }
 
     private func chooseLeader(_ summary: inout ClusterSummary) -> Int? {
@@ -308,7 +320,12 @@ public struct ClusterModel: Sendable {
             nodes[index].lagTxns = nil
             nodes[index].epochsBehind = nil
             guard let leaderZxid, let zxid = nodes[index].zxid, nodes[index].state.isUp else { continue }
-            if zxid.epoch == leaderZxid.epoch {
+            if zxid.epoch < leaderZxid.epoch, leaderZxid.counter == 0 {
+                // Nothing committed in the new epoch yet: a synced follower
+                // still reports its last zxid of the old one (Apache's srvr).
+                nodes[index].lagTxns = 0
+                nodes[index].epochsBehind = 0
+            } else if zxid.epoch == leaderZxid.epoch {
                 // Polls of two nodes are not simultaneous: a follower can look ahead.
                 nodes[index].lagTxns = max(0, Int64(leaderZxid.counter) - Int64(zxid.counter))
                 nodes[index].epochsBehind = 0
@@ -386,6 +403,13 @@ public struct ClusterModel: Sendable {
         if standalone == 1 { return "a standalone server is not part of an ensemble with the other \(counted.count - 1) node(s)" }
         if summary.leaderCount > 1 { return "\(summary.leaderCount) nodes say LEADING" }
         if counted.allSatisfy({ !nodes[$0].state.isUp }) { return "no node answers" }
+        let unpollable = counted.filter { members[$0].unpollableReason != nil }.count
+        if summary.leaderCount == 0, unpollable > 0 {
+            return "no leader among the polled nodes; \(unpollable) member(s) have no known client address"
+        }
+        if summary.leaderCount == 0, counted.contains(where: { nodes[$0].state == .following }) {
+            return "no leader among the polled nodes: a follower's leader is not in the list (list every member, or whitelist conf for discovery)"
+        }
         if summary.leaderCount == 0 { return "no leader (\(summary.votersUp) of \(summary.votersTotal) voters serving)" }
         return "\(summary.votersUp) of \(summary.votersTotal) voters serving, \(summary.majority) needed"
     }

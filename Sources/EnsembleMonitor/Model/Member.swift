@@ -18,6 +18,9 @@ public struct Member: Sendable, Equatable {
     public var configuredRole: PeerType?
     /// Index of the member this one repeats; duplicates are polled once.
     public var duplicateOf: Int?
+    /// Why this member cannot be polled (its client address is unknown); it
+    /// keeps a row so the membership stays visible.
+    public var unpollableReason: String?
 
     public init(address: NodeAddress, origin: Origin = .given, configuredSid: Int? = nil, configuredRole: PeerType? = nil) {
         self.address = address

@@ -42,16 +42,7 @@ enum NodeStatusReader {
             case .report(let conf):
                 if let sid = conf.serverId { status.sid = sid }
                 if let own = conf.ownEntry { status.role = own.role }
-                if !conf.members.isEmpty {
-                    // Plain `server.N=host:port:port` lines carry no client port:
-                    // assume members serve on the same port as this node (the
-                    // usual layout: one node per host, all on 2181).
-                    status.confMembers = conf.members.map { entry in
-                        var entry = entry
-                        if entry.clientPort == nil { entry.clientPort = conf.clientPort }
-                        return entry
-                    }
-                }
+                if !conf.members.isEmpty { status.confMembers = conf.members }
             case .refused: status.refusedWords.append(.conf)
             case .notServing, .unreadable: break
             }

@@ -70,7 +70,8 @@ public enum StatusTable {
         let summary = model.summary
         var parts: [String] = []
         if let index = summary.leaderIndex {
-            parts.append("leader \(model.nodes[index].label) (\(model.nodes[index].address))")
+            let leader = model.nodes[index]
+            parts.append(leader.sid == nil ? "leader \(leader.address)" : "leader \(leader.label) (\(leader.address))")
         } else {
             parts.append("no leader")
         }
