@@ -1,1 +1,0 @@
-// The ZooKeeper client library; see docs/client.md.
