@@ -282,8 +282,9 @@ public struct ClusterModel: Sendable {
             var text = "discovered s\(entry.sid) at \(address) (\(entry.role.rawValue)) in \(source)'s conf"
             if knownAddresses.contains(address.normalizedKey) {
                 guard entry.clientPort == nil else { continue }
-                member.unpollableReason = "client address unknown: server.\(entry.sid) has no ;clientPort and \(address) is taken; list it with --servers"
-                text = "s\(entry.sid) in \(source)'s conf has no client address; list it with --servers"
+                member.address.clientPort = 0
+                member.unpollableReason = "client port unknown: server.\(entry.sid) has no ;clientPort and port \(port) on \(address.host) is \(source)'s; list it with --servers"
+                text = "s\(entry.sid) in \(source)'s conf has no client port; list it with --servers"
             }
             add(member)
             eventLog.append(MonitorEvent(timeMs: timeMs, kind: .membership, memberIndex: members.count - 1, text: text))

@@ -13,9 +13,11 @@ public struct NodeAddress: Hashable, Sendable, CustomStringConvertible {
         self.adminPort = adminPort
     }
 
-    /// `host:port`, with brackets around IPv6 literals, as users write it.
+    /// `host:port`, with brackets around IPv6 literals, as users write it;
+    /// `host:?` for a member whose client port is unknown (port 0).
     public var description: String {
-        host.contains(":") ? "[\(host)]:\(clientPort)" : "\(host):\(clientPort)"
+        let port = clientPort == 0 ? "?" : String(clientPort)
+        return host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
     }
 
     /// Identity for duplicate detection: host names are case-insensitive.
