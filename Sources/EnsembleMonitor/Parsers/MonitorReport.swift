@@ -31,8 +31,9 @@ public struct MonitorReport: Sendable, Equatable {
     public static func parse(_ text: String) -> ReplyClass<MonitorReport> {
         ReplyClass.classify(text) { text in
             var values: [String: String] = [:]
-            for (key, value) in FourLetterReply.pairs(text, separator: "\t") where keysRead.contains(key) {
-                values[String(key)] = String(value)
+            FourLetterReply.forEachPair(text, separator: "\t") { key, value in
+                // Every key starts "zk_"; the length check skips most hashing.
+                if key.utf8.count <= 29, keysRead.contains(key) { values[String(key)] = String(value) }
             }
             // Every mntr answer has zk_version (and zk_server_state).
             return values["zk_version"] == nil ? nil : MonitorReport(values: values, rawText: text)
