@@ -139,3 +139,53 @@ import ZooKeeperProtocol
         await proxy.stop()
     }
 }
+
+@Suite(.timeLimit(.minutes(1))) struct UnreachableServerTests {
+    @Test func callsWaitWhileNoServerIsReachableAndCanBeCancelled() async throws {
+        let server = try EmbeddedServer.start(tickTimeMilliseconds: 200)
+        defer { server.stop() }
+        let proxy = try await LoopbackProxy.start(forwardingTo: server.port)
+        let client = try await TestClients.connect(proxy.address, sessionTimeout: .seconds(4)) {
+            $0.reconnectDelay = .milliseconds(50)
+        }
+        let recorder = EventRecorder(client.sessionEvents)
+        await proxy.stop()
+        try await recorder.wait(for: "disconnected") { $0.contains(.disconnected) }
+        let held = Task { try await client.getData("/") }
+        try await Task.sleep(for: .milliseconds(300))
+        held.cancel()
+        await #expect(throws: CancellationError.self) {
+            _ = try await withTimeout { try await held.value }
+        }
+        // Still looking for a server, not ended.
+        #expect(!client.isSessionEnded)
+        await client.close()
+        try await recorder.wait(for: "closed") { $0.last == .closed }
+    }
+
+    @Test func anIdleSessionIsKeptAliveByPings() async throws {
+        let server = try EmbeddedServer.start(tickTimeMilliseconds: 200)
+        defer { server.stop() }
+        let client = try await TestClients.connect(server.connectString, sessionTimeout: .milliseconds(900))
+        let recorder = EventRecorder(client.sessionEvents)
+        _ = try await client.create("/alive", mode: .ephemeral)
+        // Three session timeouts without a call: only pings keep it going.
+        try await Task.sleep(for: .milliseconds(2700))
+        #expect(recorder.events.count == 1)
+        #expect(try await client.exists("/alive")?.ephemeralOwner == client.sessionId)
+        await client.close()
+    }
+
+    @Test func connectCanBeCancelled() async throws {
+        let unused = FreePort.next()
+        let attempt = Task {
+            try await ZooKeeperClient.connect(.init(connectString: "127.0.0.1:\(unused)", sessionTimeout: .seconds(30),
+                                                    reconnectDelay: .milliseconds(50), logger: TestClients.logger))
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        attempt.cancel()
+        await #expect(throws: CancellationError.self) {
+            _ = try await withTimeout { try await attempt.value }
+        }
+    }
+}

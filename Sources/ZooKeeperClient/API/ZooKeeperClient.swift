@@ -48,6 +48,7 @@ public final class ZooKeeperClient: Sendable {
     /// connect string, `ZooKeeperError(.connectionLoss)` when no server gave a
     /// session within the session timeout (or the connect timeout if longer),
     /// and `ZooKeeperError(.authFailed)` when a credential is refused.
+    /// Cancelling the task stops the attempt (CancellationError).
     public static func connect(_ configuration: Configuration) async throws -> ZooKeeperClient {
         let connectString = try ConnectString(parsing: configuration.connectString)
         let sessionTimeoutMilliseconds = Int32(clamping: configuration.sessionTimeout.wholeMilliseconds)
@@ -93,7 +94,11 @@ public final class ZooKeeperClient: Sendable {
         loop.execute {
             driver.value.start(initialConnect: connected, deadline: .now() + .milliseconds(deadlineMilliseconds))
         }
-        try await connected.futureResult.get()
+        try await withTaskCancellationHandler {
+            try await connected.futureResult.get()
+        } onCancel: {
+            loop.execute { driver.value.cancelInitialConnect() }
+        }
         for reply in credentialReplies { _ = try await reply.get() }
         return client
     }

@@ -68,6 +68,14 @@ final class SessionDriver {
         attempt()
     }
 
+    /// The caller of `connect` gave up.
+    func cancelInitialConnect() {
+        guard let initialConnect else { return }
+        self.initialConnect = nil
+        initialConnect.promise.fail(CancellationError())
+        apply(machine.abandon())
+    }
+
     private func attempt() {
         attemptScheduled = false
         guard !machine.isEnded, !isShutDown else { return }
