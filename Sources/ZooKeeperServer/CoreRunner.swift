@@ -198,4 +198,11 @@ final class CoreRunner: @unchecked Sendable {
     func flushLog() {
         logQueue.sync { try? logWriter.sync() }
     }
+
+    /// Waits for a snapshot in progress (its completion posts to `loop`, which
+    /// must still be running), then for the log.
+    func finishBackgroundWork() {
+        snapshotQueue.sync {}
+        flushLog()
+    }
 }

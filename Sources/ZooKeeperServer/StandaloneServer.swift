@@ -20,6 +20,7 @@ public final class StandaloneServer: Sendable {
     let group: MultiThreadedEventLoopGroup
     let runner: CoreRunner
     let channel: any Channel
+    let openChannels: OpenChannels
     let logger: Logger
     let purgeTask: NIOLockedValueBox<RepeatedTask?> = NIOLockedValueBox(nil)
 
@@ -98,6 +99,7 @@ public final class StandaloneServer: Sendable {
         let words = FourLetterWordService(whitelist: config.fourLetterWordWhitelist, context: context)
         let admission = ConnectionAdmission(maxPerAddress: config.maxClientCnxns)
         let nextId = NIOLockedValueBox<Int64>(1)
+        let openChannels = OpenChannels()
         let maxBuffer = config.juteMaxBufferBytes
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.backlog, value: 256)
@@ -109,6 +111,7 @@ public final class StandaloneServer: Sendable {
             // Stop reading from a client whose unread replies pass 1 MiB.
             .childChannelOption(ChannelOptions.writeBufferWaterMark, value: .init(low: 256 * 1024, high: 1024 * 1024))
             .childChannelInitializer { channel in
+                openChannels.add(channel)
                 let id = nextId.withLockedValue { value in
                     defer { value += 1 }
                     return value
@@ -125,7 +128,7 @@ public final class StandaloneServer: Sendable {
             try? group.syncShutdownGracefully()
             throw ServerStartError("cannot listen on \(host):\(port): \(error)")
         }
-        let server = StandaloneServer(config: config, group: group, runner: runner, channel: channel, logger: logger)
+        let server = StandaloneServer(config: config, group: group, runner: runner, channel: channel, openChannels: openChannels, logger: logger)
         runner.loop.execute {
             runner.startTicking()
             if recovered.needsSnapshot { runner.startSnapshot() }
@@ -135,7 +138,9 @@ public final class StandaloneServer: Sendable {
         return server
     }
 
-    private init(config: ServerConfig, group: MultiThreadedEventLoopGroup, runner: CoreRunner, channel: any Channel, logger: Logger) {
+    private init(config: ServerConfig, group: MultiThreadedEventLoopGroup, runner: CoreRunner, channel: any Channel,
+                 openChannels: OpenChannels, logger: Logger) {
+        self.openChannels = openChannels
         self.config = config
         self.group = group
         self.runner = runner
@@ -166,9 +171,16 @@ public final class StandaloneServer: Sendable {
     public func stop() {
         purgeTask.withLockedValue { $0?.cancel() }
         try? channel.close().wait()
+        // Close client connections while the loops still run: their close
+        // handlers post to the core's loop, which must not be shut down yet.
+        let closing = openChannels.all().map { $0.close() }
+        try? EventLoopFuture.andAllComplete(closing, on: group.next()).wait()
         let runner = self.runner
+        try? runner.loop.submit {}.wait()
         try? runner.loop.submit { runner.stopTicking() }.wait()
-        runner.flushLog()
+        runner.finishBackgroundWork()
+        // Let the completions the background work posted run before the loops stop.
+        try? runner.loop.submit {}.wait()
         try? group.syncShutdownGracefully()
     }
 }

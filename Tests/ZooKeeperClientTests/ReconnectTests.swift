@@ -166,11 +166,15 @@ import ZooKeeperProtocol
     @Test func anIdleSessionIsKeptAliveByPings() async throws {
         let server = try EmbeddedServer.start(tickTimeMilliseconds: 200)
         defer { server.stop() }
-        let client = try await TestClients.connect(server.connectString, sessionTimeout: .milliseconds(900))
+        // The connect deadline is generous (a loaded CI machine can take a
+        // second to answer); the session timeout is what the test is about.
+        let client = try await TestClients.connect(server.connectString, sessionTimeout: .milliseconds(1500)) {
+            $0.connectTimeout = .seconds(10)
+        }
         let recorder = EventRecorder(client.sessionEvents)
         _ = try await client.create("/alive", mode: .ephemeral)
         // Three session timeouts without a call: only pings keep it going.
-        try await Task.sleep(for: .milliseconds(2700))
+        try await Task.sleep(for: .milliseconds(4500))
         #expect(recorder.events.count == 1)
         #expect(try await client.exists("/alive")?.ephemeralOwner == client.sessionId)
         await client.close()

@@ -19,8 +19,23 @@ final class ApacheZooKeeper: Sendable {
 
     var connectString: String { "127.0.0.1:\(port)" }
 
-    /// Starts the JVM and waits until `ruok` answers `imok`.
+    /// Starts the JVM and waits until `ruok` answers `imok`; a JVM that exits
+    /// at once (its port taken in the meantime) is retried on another port.
     static func start(timeoutSeconds: Double = 40) async throws -> ApacheZooKeeper {
+        var lastError: (any Error)?
+        for _ in 0..<3 {
+            do { return try await startOnce(timeoutSeconds: timeoutSeconds) } catch let error as EarlyExit {
+                lastError = error
+            }
+        }
+        throw lastError ?? TestFailure("Apache ZooKeeper did not start")
+    }
+
+    struct EarlyExit: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    private static func startOnce(timeoutSeconds: Double) async throws -> ApacheZooKeeper {
         let dataDir = NSTemporaryDirectory() + "zkdash-apache-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
         let port = FreePort.next()
@@ -52,7 +67,9 @@ final class ApacheZooKeeper: Sendable {
             try await Task.sleep(for: .milliseconds(100))
         }
         let output = (try? String(contentsOfFile: dataDir + "/server.log", encoding: .utf8)) ?? ""
+        let exitedEarly = !process.isRunning
         apache.stop()
+        if exitedEarly { throw EarlyExit(description: "Apache ZooKeeper exited at start:\n\(output.suffix(2000))") }
         throw TestFailure("Apache ZooKeeper did not answer ruok within \(timeoutSeconds) s:\n\(output.suffix(2000))")
     }
 

@@ -45,19 +45,28 @@ final class EmbeddedServer: Sendable {
 
 enum FreePort {
     /// A loopback port nothing listens on right now (zoo.cfg has no "any port").
+    /// Taken from 21000-23999, below the kernel's ephemeral range, so the
+    /// outgoing connections of tests running in parallel cannot grab it
+    /// between this check and the server's bind (the interop suites use 24000+).
     static func next() -> Int {
+        for _ in 0..<200 {
+            let port = Int.random(in: 21000...23999)
+            if isFree(port) { return port }
+        }
+        return 23999
+    }
+
+    static func isFree(_ port: Int) -> Bool {
         let probe = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(probe) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                bind(probe, pointer, length) == 0 ? getsockname(probe, pointer, &length) : -1
-            }
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        let length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(probe, $0, length) == 0 }
         }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
 
