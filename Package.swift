@@ -65,6 +65,8 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
+        // The dashboard's state, reducer and rendering into a cell buffer: pure.
+        .target(name: "DashboardUI", dependencies: ["EnsembleMonitor"]),
         .executableTarget(
             name: "zkdash",
             dependencies: [
@@ -95,6 +97,7 @@ let package = Package(
             // Raw answers captured from real Apache 3.8 nodes (scripts/capture_apache_answers.py).
             resources: [.copy("Fixtures")]
         ),
+        .testTarget(name: "DashboardUITests", dependencies: ["DashboardUI", "EnsembleMonitor", "ZooKeeperAdmin"]),
         .testTarget(
             name: "ZooKeeperServerTests",
             dependencies: [

@@ -1,0 +1,55 @@
+import EnsembleMonitor
+
+/// The four views, switched with 1-4.
+public enum DashboardView: Int, CaseIterable, Sendable {
+    case ensemble = 1, tree, election, events
+
+    public var title: String {
+        switch self {
+        case .ensemble: "Ensemble"
+        case .tree: "Tree"
+        case .election: "Election"
+        case .events: "Events"
+        }
+    }
+}
+
+/// Everything the screen shows, as plain values: `reduce` changes it,
+/// `render` draws it, and neither touches a terminal or a socket.
+public struct DashboardState: Sendable {
+    public var view: DashboardView = .ensemble
+    public var size: ScreenSize
+    public var cluster: ClusterModel
+    /// The newest poll's wall time (ms since 1970), 0 before the first.
+    public var lastPollMs: Int64 = 0
+    public var nowMs: Int64 = 0
+    /// Local time zone offset for clocks on screen (the shell sets it).
+    public var timeZoneOffsetSeconds = 0
+    /// Selected row of the Ensemble view (index into `cluster.nodes`).
+    public var ensembleSelection = 0
+    /// Events view: lines scrolled up from the newest.
+    public var eventsScroll = 0
+    public var tree: TreeState
+    public var showHelp = false
+    public var readOnly: Bool
+    /// Position in the theme list and the list's length (`t` cycles).
+    public var themeIndex = 0
+    public var themeCount = 1
+    public var themeName = "dark"
+    /// One line at the bottom (errors, confirmations), cleared by the next key.
+    public var message: String?
+    public var quitRequested = false
+    /// Text that names what is monitored ("3 servers from zoo.cfg").
+    public var targetDescription: String
+
+    public init(size: ScreenSize, cluster: ClusterModel, readOnly: Bool = false, targetDescription: String = "") {
+        self.size = size
+        self.cluster = cluster
+        self.readOnly = readOnly
+        self.targetDescription = targetDescription
+        tree = TreeState()
+    }
+
+    /// Smallest screen the layout works in; below it a message replaces the views.
+    public static let minimumSize = ScreenSize(columns: 60, rows: 12)
+}

@@ -1,0 +1,137 @@
+import EnsembleMonitor
+
+/// `reduce(state, input) -> effects`: every key, click, resize, poll result
+/// and tick goes through here. Pure: the shell performs the effects.
+public enum Dashboard {
+    public static func reduce(_ state: inout DashboardState, _ input: DashboardInput) -> [DashboardEffect] {
+        switch input {
+        case .resize(let size):
+            state.size = size
+            return []
+        case .tick(let nowMs):
+            state.nowMs = nowMs
+            return []
+        case .cluster(let model, let newEvents):
+            state.cluster = model
+            state.lastPollMs = newEvents.last?.timeMs ?? state.nowMs
+            state.ensembleSelection = min(state.ensembleSelection, max(0, model.nodes.count - 1))
+            if state.eventsScroll > 0 { state.eventsScroll += newEvents.count }
+            return []
+        case .tree(let treeInput):
+            return state.tree.handle(treeInput, nowMs: state.nowMs).map(DashboardEffect.tree)
+        case .mouse(let mouse):
+            return handleMouse(&state, mouse)
+        case .key(let key):
+            return handleKey(&state, key)
+        }
+    }
+
+    static func handleKey(_ state: inout DashboardState, _ key: Key) -> [DashboardEffect] {
+        state.message = nil
+        if key == .control("c") {
+            state.quitRequested = true
+            return [.quit]
+        }
+        if state.view == .tree, state.tree.capturesKeys {
+            return state.tree.handle(key, readOnly: state.readOnly, nowMs: state.nowMs).map(DashboardEffect.tree)
+        }
+        if state.showHelp {
+            // Any key closes help; q still quits.
+            state.showHelp = false
+            if key == .character("q") {
+                state.quitRequested = true
+                return [.quit]
+            }
+            return []
+        }
+        switch key {
+        case .character("q"):
+            state.quitRequested = true
+            return [.quit]
+        case .character("?"):
+            state.showHelp = true
+            return []
+        case .character("t"):
+            state.themeIndex = (state.themeIndex + 1) % max(1, state.themeCount)
+            return [.selectTheme(index: state.themeIndex)]
+        case .character(let digit) where ("1"..."4").contains(digit):
+            return show(&state, DashboardView(rawValue: Int(String(digit))!)!)
+        case .tab:
+            return show(&state, DashboardView(rawValue: state.view.rawValue % 4 + 1)!)
+        case .backTab:
+            return show(&state, DashboardView(rawValue: (state.view.rawValue + 2) % 4 + 1)!)
+        default:
+            break
+        }
+        switch state.view {
+        case .ensemble: moveSelection(&state, key)
+        case .events: scrollEvents(&state, key)
+        case .election: break
+        case .tree: return state.tree.handle(key, readOnly: state.readOnly, nowMs: state.nowMs).map(DashboardEffect.tree)
+        }
+        return []
+    }
+
+    static func show(_ state: inout DashboardState, _ view: DashboardView) -> [DashboardEffect] {
+        state.view = view
+        if view == .tree { return state.tree.activate(nowMs: state.nowMs).map(DashboardEffect.tree) }
+        return []
+    }
+
+    static func moveSelection(_ state: inout DashboardState, _ key: Key) {
+        let last = max(0, state.cluster.nodes.count - 1)
+        let page = max(1, Layout.ensembleTableRows(state.size))
+        switch key {
+        case .down, .character("j"): state.ensembleSelection = min(last, state.ensembleSelection + 1)
+        case .up, .character("k"): state.ensembleSelection = max(0, state.ensembleSelection - 1)
+        case .home, .character("g"): state.ensembleSelection = 0
+        case .end, .character("G"): state.ensembleSelection = last
+        case .pageDown: state.ensembleSelection = min(last, state.ensembleSelection + page)
+        case .pageUp: state.ensembleSelection = max(0, state.ensembleSelection - page)
+        default: break
+        }
+    }
+
+    static func scrollEvents(_ state: inout DashboardState, _ key: Key) {
+        let maxScroll = max(0, state.cluster.eventLog.events.count - Layout.bodyRows(state.size))
+        let page = max(1, Layout.bodyRows(state.size) - 1)
+        switch key {
+        case .up, .character("k"): state.eventsScroll = min(maxScroll, state.eventsScroll + 1)
+        case .down, .character("j"): state.eventsScroll = max(0, state.eventsScroll - 1)
+        case .pageUp: state.eventsScroll = min(maxScroll, state.eventsScroll + page)
+        case .pageDown: state.eventsScroll = max(0, state.eventsScroll - page)
+        case .home, .character("g"): state.eventsScroll = maxScroll
+        case .end, .character("G"): state.eventsScroll = 0
+        default: break
+        }
+    }
+
+    static func handleMouse(_ state: inout DashboardState, _ mouse: MouseEvent) -> [DashboardEffect] {
+        if state.showHelp {
+            state.showHelp = false
+            return []
+        }
+        // The tab bar: clicking a tab's title switches to it.
+        if mouse.kind == .click, mouse.y == 0, let view = Layout.tab(atColumn: mouse.x, size: state.size) {
+            return show(&state, view)
+        }
+        switch state.view {
+        case .ensemble:
+            switch mouse.kind {
+            case .wheelUp: moveSelection(&state, .up)
+            case .wheelDown: moveSelection(&state, .down)
+            case .click:
+                let row = mouse.y - Layout.ensembleFirstRowY
+                if row >= 0, row < state.cluster.nodes.count { state.ensembleSelection = row }
+            }
+        case .events:
+            if mouse.kind == .wheelUp { scrollEvents(&state, .up) }
+            if mouse.kind == .wheelDown { scrollEvents(&state, .down) }
+        case .tree:
+            return state.tree.handle(mouse: mouse, in: Layout.body(state.size), nowMs: state.nowMs).map(DashboardEffect.tree)
+        case .election:
+            break
+        }
+        return []
+    }
+}

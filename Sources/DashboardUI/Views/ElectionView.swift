@@ -1,0 +1,94 @@
+import EnsembleMonitor
+
+/// View 3: each node's vote, the tally per candidate, and recent elections.
+enum ElectionView {
+    static func render(_ state: DashboardState, into buffer: inout CellBuffer, rect: Rect) {
+        let model = state.cluster
+        var y = rect.y
+        let summary = model.summary
+        buffer.put("VOTES (source: \(sourceText(summary.voteSource)))", x: rect.x, y: y, role: .title)
+        y += 1
+        let header = pad("NODE", 8) + pad("STATE", 12) + pad("VOTES FOR", 11) + pad("ZXID", 12) + pad("EPOCH", 7) + "ROUND"
+        buffer.put(header, x: rect.x, y: y, role: .header, maxWidth: rect.width)
+        y += 1
+        for node in model.nodes where node.duplicateOf == nil && y < rect.maxY {
+            let vote = node.telemetry?.currentVote
+            var line = pad(node.label, 8)
+            line += pad(node.state.rawValue, 12)
+            line += pad(node.supports ?? "-", 11)
+            line += pad(vote?.zxid.epochColonCounter ?? node.zxid?.epochColonCounter ?? "-", 12)
+            line += pad(vote.map { String($0.epoch) } ?? node.zxid.map { String($0.epoch) } ?? "-", 7)
+            line += vote.map { String($0.round) } ?? node.telemetry?.round.map(String.init) ?? "-"
+            buffer.put(line, x: rect.x, y: y, role: node.role == .observer ? .dim : .normal, maxWidth: rect.width)
+            buffer.paint(EnsembleView.role(for: node.state), x: rect.x + 8, y: y, width: 11)
+            y += 1
+        }
+        y += 1
+        guard y < rect.maxY else { return }
+        buffer.put("TALLY (voters \(summary.votersUp)/\(summary.votersTotal), majority \(summary.majority))", x: rect.x, y: y, role: .title)
+        y += 1
+        let maxVotes = max(summary.votersTotal, summary.tally.map(\.votes).max() ?? 0)
+        for count in summary.tally where y < rect.maxY {
+            let bar = String(repeating: "█", count: count.votes) + String(repeating: "·", count: max(0, maxVotes - count.votes))
+            let winner = count.votes >= summary.majority
+            buffer.put("\(pad(count.candidate, 8))\(bar) \(count.votes)\(winner ? "  majority" : "")", x: rect.x, y: y,
+                       role: winner ? .ok : .normal, maxWidth: rect.width)
+            y += 1
+        }
+        if summary.tally.isEmpty, y < rect.maxY {
+            buffer.put("no votes known", x: rect.x, y: y, role: .dim)
+            y += 1
+        }
+        y += 1
+        guard y < rect.maxY else { return }
+        buffer.put("RECENT ELECTIONS", x: rect.x, y: y, role: .title)
+        y += 1
+        for line in electionLines(state) where y < rect.maxY {
+            buffer.put(line, x: rect.x, y: y, role: .normal, maxWidth: rect.width)
+            y += 1
+        }
+        if summary.voteSource != .telemetry, y + 1 < rect.maxY {
+            y += 1
+            buffer.put("Apache reports only whom a node follows (AdminServer leader_id, else its mode) and election-time",
+                       x: rect.x, y: y, role: .dim, maxWidth: rect.width)
+            buffer.put("totals (mntr zk_*_election_time); votes in flight come from zkdash servers' `vote` telemetry.",
+                       x: rect.x, y: y + 1, role: .dim, maxWidth: rect.width)
+        }
+    }
+
+    /// Finished elections: the embedded server's records when present, else
+    /// the monitor's election events.
+    static func electionLines(_ state: DashboardState) -> [String] {
+        let model = state.cluster
+        var lines: [String] = []
+        var seen = Set<Int64>()
+        for node in model.nodes {
+            for record in node.telemetry?.elections ?? [] where seen.insert(record.startMs).inserted {
+                lines.append("\(Clock.text(record.startMs, offsetSeconds: state.timeZoneOffsetSeconds))  s\(record.winner) won after \(record.durationMs) ms, \(record.rounds) round(s)")
+            }
+        }
+        for event in model.eventLog.events where event.kind == .election {
+            lines.append("\(Clock.text(event.timeMs, offsetSeconds: state.timeZoneOffsetSeconds))  \(event.text)")
+        }
+        if let mntr = model.summary.leaderIndex.flatMap({ model.nodes[$0].monitor }), let count = mntr.electionTimeCount, count > 0 {
+            let avg = mntr.electionTimeAvgMs.map { String(format: "%.0f", $0) } ?? "?"
+            let max = mntr.electionTimeMaxMs.map { String(format: "%.0f", $0) } ?? "?"
+            lines.append("leader's zk_election_time: \(count) election(s), avg \(avg) ms, max \(max) ms")
+        }
+        return lines.isEmpty ? ["none seen since the dashboard started"] : lines.suffix(8)
+    }
+
+    static func sourceText(_ source: VoteSource) -> String {
+        switch source {
+        case .telemetry: "zkdash vote telemetry"
+        case .adminServer: "AdminServer leader_id"
+        case .modes: "inferred from modes"
+        case .none: "none"
+        }
+    }
+
+    static func pad(_ text: String, _ width: Int) -> String {
+        let w = DisplayWidth.of(text)
+        return w >= width ? String(text.prefix(width - 1)) + " " : text + String(repeating: " ", count: width - w)
+    }
+}

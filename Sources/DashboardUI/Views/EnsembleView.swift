@@ -1,0 +1,178 @@
+import EnsembleMonitor
+
+/// View 1: one row a node in sid order, then the selected node's detail.
+enum EnsembleView {
+    struct Column: Sendable {
+        var title: String
+        var width: Int
+        /// Lower numbers stay when the screen is narrow.
+        var priority: Int
+        var rightAligned = false
+        var cell: @Sendable (NodeStatus, ClusterModel, Int) -> (String, StyleRole)
+    }
+
+    static let sparklineMinWidth = 10
+
+    static let columns: [Column] = [
+        Column(title: "SID", width: 3, priority: 0, rightAligned: true) { node, _, _ in (node.sid.map(String.init) ?? "-", .normal) },
+        Column(title: "ADDRESS", width: 21, priority: 0) { node, _, _ in (node.address.description, .normal) },
+        Column(title: "STATE", width: 11, priority: 0) { node, _, _ in (node.state.rawValue, role(for: node.state)) },
+        Column(title: "ZXID", width: 11, priority: 1) { node, _, _ in (node.zxid?.epochColonCounter ?? "-", .normal) },
+        Column(title: "LAG", width: 11, priority: 1) { node, model, _ in lagCell(node, model) },
+        Column(title: "LAT min/avg/max", width: 15, priority: 3) { node, _, _ in (StatusTableCells.latency(node), .normal) },
+        Column(title: "OUTST", width: 5, priority: 2, rightAligned: true) { node, _, _ in (node.outstanding.map(String.init) ?? "-", .normal) },
+        Column(title: "CONNS", width: 5, priority: 2, rightAligned: true) { node, _, _ in (node.connections.map(String.init) ?? "-", .normal) },
+        Column(title: "ZNODES", width: 7, priority: 4, rightAligned: true) { node, _, _ in (node.znodes.map(String.init) ?? "-", .normal) },
+        Column(title: "WATCHES", width: 7, priority: 5, rightAligned: true) { node, _, _ in (node.watches.map(String.init) ?? "-", .normal) },
+    ]
+
+    /// The columns that fit, in display order, and the sparkline's width.
+    static func fit(_ width: Int) -> ([Column], Int) {
+        var chosen = Set<Int>()
+        var used = 0
+        for (index, column) in columns.enumerated().sorted(by: { $0.element.priority < $1.element.priority }) {
+            let needed = column.width + 1
+            let reserve = column.priority == 0 ? 0 : sparklineMinWidth
+            if used + needed + reserve <= width || column.priority == 0 {
+                chosen.insert(index)
+                used += needed
+            }
+        }
+        let kept = columns.indices.filter(chosen.contains).map { columns[$0] }
+        return (kept, max(0, width - used))
+    }
+
+    static func render(_ state: DashboardState, into buffer: inout CellBuffer, rect: Rect) {
+        let model = state.cluster
+        let (shown, sparkWidth) = fit(rect.width)
+        var x = rect.x
+        for column in shown {
+            put(column.title, column: column, x: x, y: rect.y, role: .header, into: &buffer)
+            x += column.width + 1
+        }
+        if sparkWidth >= sparklineMinWidth { buffer.put("PACKETS/S", x: x, y: rect.y, role: .header, maxWidth: sparkWidth) }
+
+        let tableRows = min(model.nodes.count, Layout.ensembleTableRows(state.size), rect.height - 1)
+        let first = max(0, min(state.ensembleSelection - tableRows + 1, model.nodes.count - tableRows))
+        for row in 0..<max(0, tableRows) {
+            let index = first + row
+            let node = model.nodes[index]
+            let y = rect.y + 1 + row
+            var x = rect.x
+            for column in shown {
+                let (text, role) = column.cell(node, model, index)
+                put(text, column: column, x: x, y: y, role: role, into: &buffer)
+                x += column.width + 1
+            }
+            if sparkWidth >= sparklineMinWidth {
+                let values = model.histories[index].values(.packetsReceivedPerSecond)
+                buffer.put(Sparkline.text(values, width: sparkWidth - 1), x: x, y: y, role: .sparkline)
+            }
+            if index == state.ensembleSelection { buffer.paint(.selected, x: rect.x, y: y, width: rect.width) }
+        }
+        let detailTop = rect.y + 1 + tableRows + 1
+        if model.nodes.indices.contains(state.ensembleSelection), detailTop < rect.maxY {
+            renderDetail(model, index: state.ensembleSelection,
+                         into: &buffer, rect: Rect(x: rect.x, y: detailTop, width: rect.width, height: rect.maxY - detailTop))
+        }
+    }
+
+    static func put(_ text: String, column: Column, x: Int, y: Int, role: StyleRole, into buffer: inout CellBuffer) {
+        let width = DisplayWidth.of(text)
+        let start = column.rightAligned && width < column.width ? x + column.width - width : x
+        buffer.put(text, x: start, y: y, role: role, maxWidth: column.width)
+    }
+
+    static func lagCell(_ node: NodeStatus, _ model: ClusterModel) -> (String, StyleRole) {
+        if let behind = node.epochsBehind, behind > 0 { return ("\(behind) epoch\(behind == 1 ? "" : "s")", .warning) }
+        guard let lag = node.lagTxns else { return ("-", .normal) }
+        let maxLag = model.nodes.compactMap(\.lagTxns).max() ?? 0
+        let barWidth = 4
+        let filled = maxLag == 0 ? 0 : Int((Double(lag) / Double(maxLag) * Double(barWidth)).rounded(.up))
+        let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: barWidth - filled)
+        return ("\(bar) \(compact(lag))", lag >= model.settings.lagEventThresholdTxns ? .warning : .lagBar)
+    }
+
+    /// 1204 → "1.2k": a lag count in six columns.
+    static func compact(_ value: Int64) -> String {
+        switch value {
+        case ..<10_000: String(value)
+        case ..<1_000_000: String(format: "%.1fk", Double(value) / 1000)
+        default: String(format: "%.1fM", Double(value) / 1_000_000)
+        }
+    }
+
+    static func renderDetail(_ model: ClusterModel, index: Int, into buffer: inout CellBuffer, rect: Rect) {
+        let node = model.nodes[index]
+        var lines: [(String, StyleRole)] = []
+        var head = "\(node.label) \(node.address) \(node.state.rawValue)"
+        if let role = node.role { head += " · \(role.rawValue)" }
+        if let version = node.version { head += " · \(version.split(separator: ",").first.map(String.init) ?? version)" }
+        lines.append((head, role(for: node.state)))
+        if let reason = node.reason { lines.append(("  \(reason)", node.state.isUp ? .dim : .error)) }
+        if !node.refusedWords.isEmpty {
+            lines.append(("  not in 4lw.commands.whitelist: \(node.refusedWords.map(\.rawValue).joined(separator: ", "))", .warning))
+        }
+        var figures: [String] = []
+        if let rate = node.packetsReceivedPerSecond { figures.append(String(format: "%.0f pkts/s in", rate)) }
+        if let rate = node.packetsSentPerSecond { figures.append(String(format: "%.0f out", rate)) }
+        if let rate = node.txnsPerSecond { figures.append(String(format: "%.0f txns/s", rate)) }
+        if let eph = node.ephemerals { figures.append("\(eph) ephemerals") }
+        if let learners = node.learners { figures.append("\(learners) learners (\(node.syncedFollowers ?? 0) synced)") }
+        if let poll = node.pollMs { figures.append(String(format: "poll %.0f ms", poll)) }
+        if !figures.isEmpty { lines.append(("  " + figures.joined(separator: " · "), .normal)) }
+        if let raw = node.raw, !raw.isEmpty {
+            lines.append(("  answer: " + raw.split(whereSeparator: \.isNewline).joined(separator: " ⏎ "), .dim))
+        }
+        let sparkWidth = max(10, rect.width - 16)
+        let history = model.histories[index]
+        lines.append(("  latency avg  " + Sparkline.text(history.values(.latencyAvgMs), width: sparkWidth), .sparkline))
+        lines.append(("  outstanding  " + Sparkline.text(history.values(.outstanding), width: sparkWidth), .sparkline))
+        for (offset, line) in lines.prefix(rect.height).enumerated() {
+            buffer.put(line.0, x: rect.x, y: rect.y + offset, role: line.1, maxWidth: rect.width)
+        }
+    }
+
+    static func role(for state: NodeState) -> StyleRole {
+        switch state {
+        case .leading: .leading
+        case .following: .following
+        case .observing: .observing
+        case .looking: .looking
+        case .standalone: .standalone
+        case .down: .down
+        case .notServing: .notServing
+        case .refused: .refused
+        case .unknown: .unknown
+        }
+    }
+}
+
+enum StatusTableCells {
+    static func latency(_ node: NodeStatus) -> String {
+        guard let avg = node.latencyAvgMs else { return "-" }
+        func f(_ v: Double?) -> String {
+            guard let v else { return "?" }
+            return v == v.rounded() ? String(Int(v)) : String(format: "%.1f", v)
+        }
+        return "\(f(node.latencyMinMs))/\(f(avg))/\(f(node.latencyMaxMs))"
+    }
+}
+
+/// ▁▂▃▄▅▆▇█ over the newest `width` values, scaled to their maximum.
+public enum Sparkline {
+    static let levels: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
+
+    public static func text(_ values: [Double?], width: Int) -> String {
+        guard width > 0 else { return "" }
+        let window = Array(values.suffix(width))
+        let maxValue = window.compactMap { $0 }.max() ?? 0
+        var out = String(repeating: " ", count: width - window.count)
+        for value in window {
+            guard let value else { out.append(" "); continue }
+            let level = maxValue <= 0 ? 0 : Int((value / maxValue * Double(levels.count - 1)).rounded())
+            out.append(levels[min(max(level, 0), levels.count - 1)])
+        }
+        return out
+    }
+}

@@ -1,0 +1,70 @@
+import EnsembleMonitor
+
+/// Tabs, the ensemble banner and the footer: on every view.
+enum FrameView {
+    static func renderTabs(_ state: DashboardState, into buffer: inout CellBuffer) {
+        buffer.fill(Rect(x: 0, y: Layout.tabRow, width: state.size.columns, height: 1), role: .tabInactive)
+        var x = 0
+        for (view, title) in Layout.tabTitles() {
+            x += buffer.put(title, x: x, y: Layout.tabRow, role: view == state.view ? .tabActive : .tabInactive)
+        }
+        let right = "zkdash · \(state.targetDescription) · \(Clock.text(state.lastPollMs, offsetSeconds: state.timeZoneOffsetSeconds))"
+        let width = DisplayWidth.of(right)
+        if x + 2 + width <= state.size.columns {
+            buffer.put(right, x: state.size.columns - width, y: Layout.tabRow, role: .tabInactive)
+        }
+    }
+
+    static func renderBanner(_ state: DashboardState, into buffer: inout CellBuffer) {
+        let summary = state.cluster.summary
+        var x = 0
+        let y = Layout.bannerRow
+        if state.lastPollMs == 0 {
+            buffer.put("polling \(state.cluster.members.count) node(s)…", x: 0, y: y, role: .dim)
+            return
+        }
+        if let index = summary.leaderIndex {
+            let leader = state.cluster.nodes[index]
+            x += buffer.put("leader ", x: x, y: y, role: .banner)
+            x += buffer.put(leader.label, x: x, y: y, role: .leading)
+            if leader.sid != nil { x += buffer.put(" \(leader.address)", x: x, y: y, role: .banner) }
+        } else {
+            x += buffer.put("no leader", x: x, y: y, role: .error)
+        }
+        if let epoch = summary.epoch { x += buffer.put(" · epoch \(epoch)", x: x, y: y, role: .banner) }
+        x += buffer.put(" · voters \(summary.votersUp)/\(summary.votersTotal) up, quorum \(summary.majority) · ", x: x, y: y, role: .banner)
+        if summary.hasQuorum {
+            buffer.put("QUORUM OK", x: x, y: y, role: .ok)
+        } else {
+            buffer.put("NO QUORUM: \(summary.problem ?? "unknown")", x: x, y: y, role: .error)
+        }
+    }
+
+    static func renderFooter(_ state: DashboardState, into buffer: inout CellBuffer) {
+        let y = Layout.footerRow(state.size)
+        buffer.fill(Rect(x: 0, y: y, width: state.size.columns, height: 1), role: .footer)
+        if let message = state.message {
+            buffer.put(message, x: 0, y: y, role: .warning)
+            return
+        }
+        var hints = ["q quit", "? help", "1-4/Tab views", "t theme \(state.themeName)"]
+        switch state.view {
+        case .ensemble: hints.append("↑↓/jk select")
+        case .events: hints.append("↑↓ scroll")
+        case .tree: hints.append(state.readOnly ? "read-only" : "c/e/d create/edit/delete")
+        case .election: break
+        }
+        buffer.put(hints.joined(separator: "  "), x: 0, y: y, role: .footer)
+    }
+}
+
+/// Wall-clock text for the screen, with the offset the shell passes in (the
+/// renderer never asks the system for the time zone: screens stay testable).
+enum Clock {
+    static func text(_ ms: Int64, offsetSeconds: Int) -> String {
+        guard ms > 0 else { return "--:--:--" }
+        let seconds = (ms / 1000 + Int64(offsetSeconds)) % 86_400
+        let wrapped = seconds < 0 ? seconds + 86_400 : seconds
+        return String(format: "%02d:%02d:%02d", Int(wrapped / 3600), Int(wrapped / 60 % 60), Int(wrapped % 60))
+    }
+}

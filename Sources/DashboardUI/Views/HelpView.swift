@@ -1,0 +1,41 @@
+/// `?`: every key, in a box over the current view.
+enum HelpView {
+    static let sections: [(String, [(String, String)])] = [
+        ("Everywhere", [
+            ("1 2 3 4", "Ensemble, Tree, Election, Events"), ("Tab / Shift-Tab", "next / previous view"),
+            ("t", "next theme"), ("?", "this help (any key closes)"), ("q, Ctrl-C", "quit"),
+            ("mouse", "click a tab or a row; wheel scrolls"),
+        ]),
+        ("Ensemble", [("↑ ↓  j k", "select a node"), ("g G  Home End", "first / last"), ("PgUp PgDn", "page")]),
+        ("Tree", [
+            ("Enter → l", "expand / show children"), ("← h", "collapse / go to parent"), ("↑ ↓  j k  g G", "move"),
+            ("/", "filter children by name"), ("v", "data as text / JSON / hex"),
+            ("c e d", "create / edit data / delete (asks first; off with --read-only)"),
+        ]),
+        ("Events", [("↑ ↓  PgUp PgDn", "scroll back / forward"), ("g G", "oldest / newest")]),
+    ]
+
+    static func render(_ state: DashboardState, into buffer: inout CellBuffer) {
+        var lines: [(String, StyleRole)] = [("zkdash keys", .title)]
+        for (title, keys) in sections {
+            lines.append(("", .normal))
+            lines.append((title, .header))
+            for (key, meaning) in keys { lines.append(("  " + ElectionView.pad(key, 17) + meaning, .normal)) }
+        }
+        let width = min(state.size.columns - 2, (lines.map { DisplayWidth.of($0.0) }.max() ?? 0) + 4)
+        let height = min(state.size.rows - 2, lines.count + 2)
+        let x = max(0, (state.size.columns - width) / 2)
+        let y = max(0, (state.size.rows - height) / 2)
+        buffer.fill(Rect(x: x, y: y, width: width, height: height), role: .normal)
+        let horizontal = String(repeating: "─", count: max(0, width - 2))
+        buffer.put("┌" + horizontal + "┐", x: x, y: y, role: .border)
+        buffer.put("└" + horizontal + "┘", x: x, y: y + height - 1, role: .border)
+        for row in 1..<max(1, height - 1) {
+            buffer.put("│", x: x, y: y + row, role: .border)
+            buffer.put("│", x: x + width - 1, y: y + row, role: .border)
+        }
+        for (offset, line) in lines.prefix(height - 2).enumerated() {
+            buffer.put(line.0, x: x + 2, y: y + 1 + offset, role: line.1, maxWidth: width - 4)
+        }
+    }
+}
