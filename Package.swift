@@ -97,7 +97,12 @@ let package = Package(
             // Raw answers captured from real Apache 3.8 nodes (scripts/capture_apache_answers.py).
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "DashboardUITests", dependencies: ["DashboardUI", "EnsembleMonitor", "ZooKeeperAdmin"]),
+        .testTarget(
+            name: "DashboardUITests",
+            dependencies: ["DashboardUI", "EnsembleMonitor", "ZooKeeperAdmin"],
+            // Golden screens, read from the source tree by the tests.
+            exclude: ["Golden"]
+        ),
         .testTarget(
             name: "ZooKeeperServerTests",
             dependencies: [

@@ -47,12 +47,14 @@ enum ElectionView {
             buffer.put(line, x: rect.x, y: y, role: .normal, maxWidth: rect.width)
             y += 1
         }
-        if summary.voteSource != .telemetry, y + 1 < rect.maxY {
+        if summary.voteSource != .telemetry {
             y += 1
-            buffer.put("Apache reports only whom a node follows (AdminServer leader_id, else its mode) and election-time",
-                       x: rect.x, y: y, role: .dim, maxWidth: rect.width)
-            buffer.put("totals (mntr zk_*_election_time); votes in flight come from zkdash servers' `vote` telemetry.",
-                       x: rect.x, y: y + 1, role: .dim, maxWidth: rect.width)
+            let note = "Apache reports only whom a node follows (AdminServer leader_id, else its mode) and election-time "
+                + "totals (mntr zk_*_election_time); votes in flight come from zkdash servers' vote telemetry."
+            for line in TextWrap.lines(note, width: rect.width) where y < rect.maxY {
+                buffer.put(line, x: rect.x, y: y, role: .dim)
+                y += 1
+            }
         }
     }
 
@@ -90,5 +92,25 @@ enum ElectionView {
     static func pad(_ text: String, _ width: Int) -> String {
         let w = DisplayWidth.of(text)
         return w >= width ? String(text.prefix(width - 1)) + " " : text + String(repeating: " ", count: width - w)
+    }
+}
+
+/// Greedy word wrap for notes.
+enum TextWrap {
+    static func lines(_ text: String, width: Int) -> [String] {
+        guard width > 0 else { return [] }
+        var lines: [String] = []
+        var current = ""
+        for word in text.split(separator: " ") {
+            let candidate = current.isEmpty ? String(word) : current + " " + word
+            if DisplayWidth.of(candidate) <= width || current.isEmpty {
+                current = candidate
+            } else {
+                lines.append(current)
+                current = String(word)
+            }
+        }
+        if !current.isEmpty { lines.append(current) }
+        return lines
     }
 }

@@ -13,17 +13,19 @@ enum EnsembleView {
 
     static let sparklineMinWidth = 10
 
+    /// Priorities: lower stays longer when the screen is narrow; the
+    /// packets/s sparkline (priority 2) keeps at least `sparklineMinWidth`.
     static let columns: [Column] = [
         Column(title: "SID", width: 3, priority: 0, rightAligned: true) { node, _, _ in (node.sid.map(String.init) ?? "-", .normal) },
-        Column(title: "ADDRESS", width: 21, priority: 0) { node, _, _ in (node.address.description, .normal) },
+        Column(title: "ADDRESS", width: 15, priority: 0) { node, _, _ in (node.address.description, .normal) },
         Column(title: "STATE", width: 11, priority: 0) { node, _, _ in (node.state.rawValue, role(for: node.state)) },
-        Column(title: "ZXID", width: 11, priority: 1) { node, _, _ in (node.zxid?.epochColonCounter ?? "-", .normal) },
-        Column(title: "LAG", width: 11, priority: 1) { node, model, _ in lagCell(node, model) },
-        Column(title: "LAT min/avg/max", width: 15, priority: 3) { node, _, _ in (StatusTableCells.latency(node), .normal) },
-        Column(title: "OUTST", width: 5, priority: 2, rightAligned: true) { node, _, _ in (node.outstanding.map(String.init) ?? "-", .normal) },
-        Column(title: "CONNS", width: 5, priority: 2, rightAligned: true) { node, _, _ in (node.connections.map(String.init) ?? "-", .normal) },
-        Column(title: "ZNODES", width: 7, priority: 4, rightAligned: true) { node, _, _ in (node.znodes.map(String.init) ?? "-", .normal) },
-        Column(title: "WATCHES", width: 7, priority: 5, rightAligned: true) { node, _, _ in (node.watches.map(String.init) ?? "-", .normal) },
+        Column(title: "ZXID", width: 9, priority: 1) { node, _, _ in (node.zxid?.epochColonCounter ?? "-", .normal) },
+        Column(title: "LAG", width: 10, priority: 1) { node, model, _ in lagCell(node, model) },
+        Column(title: "LAT ms", width: 11, priority: 3) { node, _, _ in (StatusTableCells.latency(node), .normal) },
+        Column(title: "OUT", width: 4, priority: 4, rightAligned: true) { node, _, _ in (node.outstanding.map(String.init) ?? "-", .normal) },
+        Column(title: "CONN", width: 5, priority: 5, rightAligned: true) { node, _, _ in (node.connections.map(String.init) ?? "-", .normal) },
+        Column(title: "ZNODES", width: 7, priority: 6, rightAligned: true) { node, _, _ in (node.znodes.map(String.init) ?? "-", .normal) },
+        Column(title: "WATCHES", width: 7, priority: 7, rightAligned: true) { node, _, _ in (node.watches.map(String.init) ?? "-", .normal) },
     ]
 
     /// The columns that fit, in display order, and the sparkline's width.
@@ -66,7 +68,7 @@ enum EnsembleView {
             }
             if sparkWidth >= sparklineMinWidth {
                 let values = model.histories[index].values(.packetsReceivedPerSecond)
-                buffer.put(Sparkline.text(values, width: sparkWidth - 1), x: x, y: y, role: .sparkline)
+                buffer.put(Sparkline.text(values, width: min(60, sparkWidth - 1)), x: x, y: y, role: .sparkline)
             }
             if index == state.ensembleSelection { buffer.paint(.selected, x: rect.x, y: y, width: rect.width) }
         }
@@ -87,7 +89,7 @@ enum EnsembleView {
         if let behind = node.epochsBehind, behind > 0 { return ("\(behind) epoch\(behind == 1 ? "" : "s")", .warning) }
         guard let lag = node.lagTxns else { return ("-", .normal) }
         let maxLag = model.nodes.compactMap(\.lagTxns).max() ?? 0
-        let barWidth = 4
+        let barWidth = 3
         let filled = maxLag == 0 ? 0 : Int((Double(lag) / Double(maxLag) * Double(barWidth)).rounded(.up))
         let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: barWidth - filled)
         return ("\(bar) \(compact(lag))", lag >= model.settings.lagEventThresholdTxns ? .warning : .lagBar)
@@ -124,10 +126,18 @@ enum EnsembleView {
         if let raw = node.raw, !raw.isEmpty {
             lines.append(("  answer: " + raw.split(whereSeparator: \.isNewline).joined(separator: " ⏎ "), .dim))
         }
-        let sparkWidth = max(10, rect.width - 16)
         let history = model.histories[index]
-        lines.append(("  latency avg  " + Sparkline.text(history.values(.latencyAvgMs), width: sparkWidth), .sparkline))
-        lines.append(("  outstanding  " + Sparkline.text(history.values(.outstanding), width: sparkWidth), .sparkline))
+        let sparkWidth = max(10, min(60, rect.width - 26))
+        func trend(_ label: String, _ metric: Metric, _ unit: String) -> (String, StyleRole) {
+            let current = history.values(metric).last.flatMap { $0 }.map { value in
+                value == value.rounded() ? "\(Int(value))" : String(format: "%.1f", value)
+            } ?? "-"
+            return ("  " + ElectionView.pad(label, 13) + ElectionView.pad("\(current)\(unit)", 10) + Sparkline.text(history.values(metric), width: sparkWidth), .sparkline)
+        }
+        lines.append(trend("packets/s", .packetsReceivedPerSecond, ""))
+        lines.append(trend("latency avg", .latencyAvgMs, " ms"))
+        lines.append(trend("outstanding", .outstanding, ""))
+        lines.append(trend("txns/s", .txnsPerSecond, ""))
         for (offset, line) in lines.prefix(rect.height).enumerated() {
             buffer.put(line.0, x: rect.x, y: rect.y + offset, role: line.1, maxWidth: rect.width)
         }

@@ -1,26 +1,25 @@
 /// `?`: every key, in a box over the current view.
 enum HelpView {
+    /// Kept to 18 lines so the box fits an 80×24 terminal.
     static let sections: [(String, [(String, String)])] = [
         ("Everywhere", [
-            ("1 2 3 4", "Ensemble, Tree, Election, Events"), ("Tab / Shift-Tab", "next / previous view"),
-            ("t", "next theme"), ("?", "this help (any key closes)"), ("q, Ctrl-C", "quit"),
-            ("mouse", "click a tab or a row; wheel scrolls"),
+            ("1 2 3 4", "Ensemble, Tree, Election, Events"), ("Tab Shift-Tab", "next / previous view"),
+            ("↑↓ jk g G PgUp/Dn", "move in lists: line, first / last, page"), ("t", "next theme"),
+            ("mouse", "click a tab or a row; the wheel scrolls"), ("? / q Ctrl-C", "this help (any key closes) / quit"),
         ]),
-        ("Ensemble", [("↑ ↓  j k", "select a node"), ("g G  Home End", "first / last"), ("PgUp PgDn", "page")]),
+        ("Ensemble", [("↑ ↓  j k", "select the node detailed below the table")]),
         ("Tree", [
-            ("Enter → l", "expand / show children"), ("← h", "collapse / go to parent"), ("↑ ↓  j k  g G", "move"),
-            ("/", "filter children by name"), ("v", "data as text / JSON / hex"),
-            ("c e d", "create / edit data / delete (asks first; off with --read-only)"),
+            ("Enter → l", "expand, show children"), ("← h", "collapse, go to parent"), ("/", "filter children by name"),
+            ("v", "data as text / JSON / hex"), ("c e d", "create / edit / delete, confirmed (not --read-only)"),
         ]),
-        ("Events", [("↑ ↓  PgUp PgDn", "scroll back / forward"), ("g G", "oldest / newest")]),
+        ("Events", [("↑ ↓  PgUp PgDn", "scroll back in time; G newest")]),
     ]
 
     static func render(_ state: DashboardState, into buffer: inout CellBuffer) {
         var lines: [(String, StyleRole)] = [("zkdash keys", .title)]
         for (title, keys) in sections {
-            lines.append(("", .normal))
             lines.append((title, .header))
-            for (key, meaning) in keys { lines.append(("  " + ElectionView.pad(key, 17) + meaning, .normal)) }
+            for (key, meaning) in keys { lines.append(("  " + ElectionView.pad(key, 19) + meaning, .normal)) }
         }
         let width = min(state.size.columns - 2, (lines.map { DisplayWidth.of($0.0) }.max() ?? 0) + 4)
         let height = min(state.size.rows - 2, lines.count + 2)
