@@ -1,0 +1,497 @@
+/// Keys, clicks and client answers for the tree view. Every handler returns
+/// the commands for the client; none does I/O.
+extension TreeState {
+    /// The view became visible: load what is needed.
+    public mutating func activate(nowMs: Int64) -> [TreeCommand] {
+        guard activated else {
+            activated = true
+            var root = nodes["/"] ?? TreeNode()
+            root.expanded = true
+            root.loading = true
+            nodes["/"] = root
+            return [.listChildren(path: "/"), .loadNode(path: "/"), .watchers(path: "/")]
+        }
+        var commands = windowStats()
+        if detail?.path != selectedPath { commands += loadSelected() }
+        return commands
+    }
+
+    /// A key while the Tree view is shown.
+    public mutating func handle(_ key: Key, readOnly: Bool, nowMs: Int64) -> [TreeCommand] {
+        if let prompt {
+            return handlePrompt(prompt, key)
+        }
+        message = nil
+        messageIsError = false
+        let page = max(1, viewportRows - 1)
+        switch key {
+        case .down, .character("j"): return select(selectedIndex + 1)
+        case .up, .character("k"): return select(selectedIndex - 1)
+        case .home, .character("g"): return select(0)
+        case .end, .character("G"): return select(rowCount - 1)
+        case .pageDown, .control("f"): return scrollPage(page)
+        case .pageUp, .control("b"): return scrollPage(-page)
+        case .enter, .right, .character("l"):
+            if let node = nodes[selectedPath], node.expanded {
+                // Already open: step onto its first child.
+                return node.shown.isEmpty ? [] : select(selectedIndex + 1)
+            }
+            return expand(selectedPath)
+        case .left, .character("h"):
+            if selectedPath != "/", nodes[selectedPath]?.expanded == true { return collapse(selectedPath) }
+            if let parent = TreePath.parent(selectedPath), let index = index(of: parent) { return select(index) }
+            return []
+        case .character("/"):
+            prompt = .filter(filter)
+            return []
+        case .escape:
+            guard !filter.isEmpty else { return [] }
+            return setFilter("")
+        case .character("v"):
+            let all = DataDisplay.allCases
+            dataDisplay = all[(all.firstIndex(of: dataDisplay)! + 1) % all.count]
+            return []
+        case .character("r"):
+            return refresh()
+        case .character("c"), .character("e"), .character("d"):
+            guard !readOnly else {
+                say("read-only (--read-only)", error: true)
+                return []
+            }
+            return startMutation(key)
+        default:
+            return []
+        }
+    }
+
+    /// A click or wheel inside the tree's area (the body rect).
+    public mutating func handle(mouse: MouseEvent, in rect: Rect, nowMs: Int64) -> [TreeCommand] {
+        let panes = TreeLayout.panes(rect)
+        viewportRows = max(1, panes.tree.height)
+        switch mouse.kind {
+        case .wheelUp: return select(selectedIndex - 3)
+        case .wheelDown: return select(selectedIndex + 3)
+        case .click:
+            let tree = panes.tree
+            guard prompt == nil, mouse.x >= tree.x, mouse.x < tree.maxX, mouse.y >= tree.y, mouse.y < tree.maxY else { return [] }
+            let top = TreeLayout.windowTop(self, rows: tree.height)
+            let index = top + mouse.y - tree.y
+            guard index < rowCount else { return [] }
+            if index == selectedIndex {
+                if nodes[selectedPath]?.expanded == true, selectedPath != "/" { return collapse(selectedPath) }
+                return expand(selectedPath)
+            }
+            return select(index)
+        }
+    }
+
+    /// An answer from the client or a watch notification.
+    public mutating func handle(_ input: TreeInput, nowMs: Int64) -> [TreeCommand] {
+        highlights = highlights.filter { $0.value > nowMs }
+        let before = selectedPath
+        var commands: [TreeCommand] = []
+        switch input {
+        case let .children(path, names, stat):
+            commands += receiveChildren(path, names: names, stat: stat)
+        case let .failed(path, message):
+            if nodes[path]?.loading == true {
+                nodes[path]!.loading = false
+                nodes[path]!.needsRelist = false
+                nodes[path]!.error = message
+            }
+            if message == "NoNode", path != "/" {
+                removeNode(path)
+            }
+            if path == selectedPath { detailError = message }
+            say("\(path): \(message)", error: true)
+        case let .stats(found, missing):
+            for (path, stat) in found {
+                stats[path] = stat
+                statRequested.remove(path)
+            }
+            for path in missing {
+                stats[path] = nil
+                statRequested.remove(path)
+            }
+        case let .node(node):
+            stats[node.path] = node.stat
+            if node.path == selectedPath {
+                detail = node
+                detailError = nil
+            }
+        case let .watchers(path, info):
+            if path == selectedPath { watchers = info }
+        case let .changed(path, kind):
+            commands += receiveChange(path, kind: kind, nowMs: nowMs)
+        case let .mutationDone(path, text):
+            say(text, error: false)
+            if let parent = TreePath.parent(path), nodes[parent]?.children != nil { commands += relist(parent) }
+            if nodes[path]?.children != nil { commands += relist(path) }
+            if path == selectedPath || TreePath.parent(path) == selectedPath { commands += loadSelected() }
+        case let .mutationFailed(text):
+            say(text, error: true)
+        case let .connection(text, resync):
+            connection = text
+            if resync, activated { commands += refresh() }
+        }
+        return commands + settle(previous: before)
+    }
+
+    // MARK: Navigation
+
+    mutating func select(_ target: Int) -> [TreeCommand] {
+        let before = selectedPath
+        selectedIndex = max(0, min(rowCount - 1, target))
+        if let row = row(at: selectedIndex) { selectedPath = row.path }
+        return settle(previous: before)
+    }
+
+    mutating func scrollPage(_ delta: Int) -> [TreeCommand] {
+        scrollTop = max(0, min(max(0, rowCount - viewportRows), scrollTop + delta))
+        return select(selectedIndex + delta)
+    }
+
+    /// After any change: the selection on an existing row, the scroll keeping
+    /// it visible, the detail for a newly selected node, stats for the rows on screen.
+    mutating func settle(previous: String) -> [TreeCommand] {
+        if let index = index(of: selectedPath) {
+            selectedIndex = index
+        } else {
+            selectedIndex = max(0, min(rowCount - 1, selectedIndex))
+            selectedPath = row(at: selectedIndex)?.path ?? "/"
+        }
+        let rows = max(1, viewportRows)
+        if selectedIndex < scrollTop { scrollTop = selectedIndex }
+        if selectedIndex >= scrollTop + rows { scrollTop = selectedIndex - rows + 1 }
+        scrollTop = max(0, min(scrollTop, max(0, rowCount - rows)))
+        var commands: [TreeCommand] = []
+        if selectedPath != previous {
+            detail = nil
+            detailError = nil
+            watchers = nil
+            if activated { commands += loadSelected() }
+        }
+        return commands + windowStats()
+    }
+
+    mutating func loadSelected() -> [TreeCommand] {
+        [.loadNode(path: selectedPath), .watchers(path: selectedPath)]
+    }
+
+    /// One `.stats` for the rows on screen whose Stat is unknown (parents
+    /// listed already came with theirs).
+    mutating func windowStats() -> [TreeCommand] {
+        guard activated else { return [] }
+        var paths: [String] = []
+        for row in rows(scrollTop..<(scrollTop + max(1, viewportRows))) where stats[row.path] == nil && !statRequested.contains(row.path) {
+            paths.append(row.path)
+        }
+        guard !paths.isEmpty else { return [] }
+        statRequested.formUnion(paths)
+        return [.stats(paths: paths)]
+    }
+
+    mutating func expand(_ path: String) -> [TreeCommand] {
+        var node = nodes[path] ?? TreeNode()
+        node.expanded = true
+        node.shown = shownChildren(node)
+        nodes[path] = node
+        setOpen(path, true)
+        recount(from: path)
+        return relist(path)
+    }
+
+    mutating func collapse(_ path: String) -> [TreeCommand] {
+        guard nodes[path] != nil else { return [] }
+        nodes[path]!.expanded = false
+        setOpen(path, false)
+        recount(from: path)
+        return []
+    }
+
+    /// Asks for `path`'s children unless a list is outstanding (then one more
+    /// follows the answer): bursts of changes cost at most two lists.
+    mutating func relist(_ path: String) -> [TreeCommand] {
+        guard nodes[path] != nil else { return [] }
+        if nodes[path]!.loading {
+            nodes[path]!.needsRelist = true
+            return []
+        }
+        nodes[path]!.loading = true
+        return [.listChildren(path: path)]
+    }
+
+    mutating func refresh() -> [TreeCommand] {
+        stats = [:]
+        statRequested = []
+        var commands: [TreeCommand] = []
+        for path in nodes.keys.sorted() where nodes[path]!.expanded {
+            commands += relist(path)
+        }
+        detail = nil
+        watchers = nil
+        return commands + loadSelected() + windowStats()
+    }
+
+    mutating func setFilter(_ text: String) -> [TreeCommand] {
+        guard text != filter else { return [] }
+        filter = text
+        refilter()
+        return settle(previous: selectedPath)
+    }
+
+    mutating func say(_ text: String, error: Bool) {
+        message = text
+        messageIsError = error
+    }
+
+    // MARK: Answers
+
+    mutating func receiveChildren(_ path: String, names: [String], stat: TreeStat?) -> [TreeCommand] {
+        var node = nodes[path] ?? TreeNode()
+        let sorted = names.isSortedAscending ? names : names.sorted()
+        // Open children that vanished take their subtrees with them.
+        for name in node.openChildren where sorted.sortedIndex(of: name) == nil {
+            dropSubtree(TreePath.child(path, name))
+            node.openChildren.remove(name)
+        }
+        node.children = sorted
+        node.loading = false
+        node.error = nil
+        nodes[path] = node
+        nodes[path]!.shown = shownChildren(nodes[path]!)
+        if let stat { stats[path] = stat }
+        recount(from: path)
+        if nodes[path]!.needsRelist {
+            nodes[path]!.needsRelist = false
+            return relist(path)
+        }
+        return []
+    }
+
+    mutating func receiveChange(_ path: String, kind: TreeChangeKind, nowMs: Int64) -> [TreeCommand] {
+        var commands: [TreeCommand] = []
+        let parent = TreePath.parent(path)
+        if nodes[path] != nil || (parent.map { nodes[$0]?.children != nil } ?? false) {
+            highlights[path] = nowMs + Self.highlightMs
+        }
+        switch kind {
+        case .created:
+            if let parent { commands += childAdded(parent, TreePath.name(path)) }
+        case .deleted:
+            removeNode(path)
+        case .dataChanged:
+            forgetStat(path)
+            if path == selectedPath { commands.append(.loadNode(path: path)) }
+        case .childrenChanged:
+            forgetStat(path)
+            if nodes[path]?.children != nil { commands += relist(path) }
+        }
+        return commands
+    }
+
+    mutating func forgetStat(_ path: String) {
+        stats[path] = nil
+        statRequested.remove(path)
+    }
+
+    mutating func childAdded(_ parent: String, _ name: String) -> [TreeCommand] {
+        forgetStat(parent)
+        guard var node = nodes[parent], var children = node.children else { return [] }
+        if children.count > Self.inPlaceLimit || node.loading { return relist(parent) }
+        let position = children.lowerBound(name)
+        guard position == children.count || children[position] != name else { return [] }
+        children.insert(name, at: position)
+        node.children = children
+        nodes[parent] = node
+        nodes[parent]!.shown = shownChildren(nodes[parent]!)
+        recount(from: parent)
+        return []
+    }
+
+    /// A node is gone: out of its parent's list, with its subtree and stats.
+    mutating func removeNode(_ path: String) {
+        guard path != "/" else { return }
+        forgetStat(path)
+        dropSubtree(path)
+        guard let parent = TreePath.parent(path), var node = nodes[parent] else { return }
+        forgetStat(parent)
+        let name = TreePath.name(path)
+        node.openChildren.remove(name)
+        if var children = node.children, let position = children.sortedIndex(of: name) {
+            if node.loading {
+                node.needsRelist = true
+            }
+            children.remove(at: position)
+            node.children = children
+        }
+        nodes[parent] = node
+        nodes[parent]!.shown = shownChildren(nodes[parent]!)
+        recount(from: parent)
+        if path == selectedPath { detail = nil }
+    }
+
+    mutating func dropSubtree(_ path: String) {
+        nodes[path] = nil
+        let prefix = path + "/"
+        for key in nodes.keys where key.hasPrefix(prefix) { nodes[key] = nil }
+    }
+
+    // MARK: Prompts
+
+    mutating func startMutation(_ key: Key) -> [TreeCommand] {
+        switch key {
+        case .character("c"):
+            prompt = .createName(parent: selectedPath, text: "")
+        case .character("e"):
+            guard let detail, detail.path == selectedPath else {
+                say("\(selectedPath): data not loaded yet", error: true)
+                return []
+            }
+            prompt = .setData(path: selectedPath, version: detail.stat.version, text: String(decoding: detail.data ?? [], as: UTF8.self))
+        case .character("d"):
+            guard selectedPath != "/" else {
+                say("/ cannot be deleted", error: true)
+                return []
+            }
+            guard let version = (detail?.path == selectedPath ? detail?.stat.version : nil) ?? stats[selectedPath]?.version else {
+                say("\(selectedPath): stat not loaded yet", error: true)
+                return []
+            }
+            prompt = .confirm(question: "delete \(selectedPath) (version \(version))? y/n", command: .delete(path: selectedPath, version: version))
+        default:
+            break
+        }
+        return []
+    }
+
+    mutating func handlePrompt(_ current: TreePrompt, _ key: Key) -> [TreeCommand] {
+        if case let .confirm(_, command) = current {
+            prompt = nil
+            if key == .character("y") || key == .character("Y") {
+                say(Self.progressText(command), error: false)
+                return [command]
+            }
+            say("cancelled", error: false)
+            return []
+        }
+        if case .filter = current {
+            switch key {
+            case .up, .down, .pageUp, .pageDown:
+                let step = key == .up ? -1 : key == .down ? 1 : key == .pageUp ? -max(1, viewportRows - 1) : max(1, viewportRows - 1)
+                return select(selectedIndex + step)
+            default:
+                break
+            }
+        }
+        switch key {
+        case .escape:
+            prompt = nil
+            if case .filter = current { return setFilter("") }
+            say("cancelled", error: false)
+            return []
+        case .enter:
+            prompt = nil
+            return submit(current)
+        case .backspace, .delete:
+            var text = current.text
+            if !text.isEmpty { text.removeLast() }
+            return edit(current, text)
+        case .character(let character):
+            return edit(current, current.text + String(character))
+        default:
+            return []
+        }
+    }
+
+    mutating func edit(_ current: TreePrompt, _ text: String) -> [TreeCommand] {
+        switch current {
+        case .filter:
+            prompt = .filter(text)
+            return setFilter(text)
+        case let .createName(parent, _): prompt = .createName(parent: parent, text: text)
+        case let .createData(path, ephemeral, sequential, _):
+            prompt = .createData(path: path, ephemeral: ephemeral, sequential: sequential, text: text)
+        case let .setData(path, version, _): prompt = .setData(path: path, version: version, text: text)
+        case .confirm: break
+        }
+        return []
+    }
+
+    mutating func submit(_ current: TreePrompt) -> [TreeCommand] {
+        switch current {
+        case .filter:
+            return []
+        case let .createName(parent, text):
+            guard let parsed = Self.parseCreate(text) else {
+                say("a name without \"/\", optionally with -e (ephemeral) and -s (sequential)", error: true)
+                return []
+            }
+            prompt = .createData(path: TreePath.child(parent, parsed.name), ephemeral: parsed.ephemeral, sequential: parsed.sequential, text: "")
+        case let .createData(path, ephemeral, sequential, text):
+            let data = Array(text.utf8)
+            var kind = [ephemeral ? "ephemeral" : "persistent"]
+            if sequential { kind.append("sequential") }
+            prompt = .confirm(
+                question: "create \(path) (\(kind.joined(separator: " ")), \(data.count) bytes)? y/n",
+                command: .create(path: path, data: data, ephemeral: ephemeral, sequential: sequential))
+        case let .setData(path, version, text):
+            let data = Array(text.utf8)
+            prompt = .confirm(
+                question: "set \(path) (version \(version)) to \(data.count) bytes? y/n",
+                command: .setData(path: path, data: data, version: version))
+        case .confirm:
+            break
+        }
+        return []
+    }
+
+    /// "name", "name -e", "-s -e name", "name -es": the name and the flags.
+    static func parseCreate(_ text: String) -> (name: String, ephemeral: Bool, sequential: Bool)? {
+        var name: String?
+        var ephemeral = false
+        var sequential = false
+        for token in text.split(separator: " ") {
+            if token.hasPrefix("-"), token.count > 1, token.dropFirst().allSatisfy({ $0 == "e" || $0 == "s" }) {
+                ephemeral = ephemeral || token.contains("e")
+                sequential = sequential || token.contains("s")
+            } else {
+                guard name == nil else { return nil }
+                name = String(token)
+            }
+        }
+        // A sequential node may have an empty prefix ("-s" alone).
+        let finalName = name ?? (sequential ? "" : nil)
+        guard let finalName, !finalName.contains("/"), finalName != ".", finalName != ".." else { return nil }
+        return (finalName, ephemeral, sequential)
+    }
+
+    static func progressText(_ command: TreeCommand) -> String {
+        switch command {
+        case let .create(path, _, _, _): "creating \(path)…"
+        case let .setData(path, _, _): "setting \(path)…"
+        case let .delete(path, _): "deleting \(path)…"
+        default: ""
+        }
+    }
+}
+
+extension TreePrompt {
+    var text: String {
+        switch self {
+        case let .filter(text), let .createName(_, text), let .createData(_, _, _, text), let .setData(_, _, text): text
+        case .confirm: ""
+        }
+    }
+
+    /// The status line while the prompt is open.
+    var label: String {
+        switch self {
+        case let .filter(text): "/\(text)"
+        case let .createName(parent, text): "new child of \(parent) (name [-e] [-s]): \(text)"
+        case let .createData(path, _, _, text): "data for \(path): \(text)"
+        case let .setData(path, _, text): "set \(path): \(text)"
+        case let .confirm(question, _): question
+        }
+    }
+}

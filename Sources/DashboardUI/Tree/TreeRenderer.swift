@@ -1,0 +1,294 @@
+import Foundation
+
+/// Where the tree view's parts go inside the body: the tree on the left with
+/// its status line under it and the detail on the right (100 columns and
+/// more), else the tree above the detail.
+public enum TreeLayout {
+    public struct Panes: Equatable, Sendable {
+        /// Tree rows (without the status line).
+        public var tree: Rect
+        public var statusY: Int
+        public var detail: Rect
+        /// A vertical divider column, or a horizontal divider row.
+        public var divider: Rect
+        public var sideBySide: Bool
+    }
+
+    public static func panes(_ rect: Rect) -> Panes {
+        if rect.width >= 100 {
+            let treeWidth = max(40, rect.width * 45 / 100)
+            return Panes(
+                tree: Rect(x: rect.x, y: rect.y, width: treeWidth, height: rect.height - 1),
+                statusY: rect.maxY - 1,
+                detail: Rect(x: rect.x + treeWidth + 2, y: rect.y, width: rect.width - treeWidth - 2, height: rect.height),
+                divider: Rect(x: rect.x + treeWidth, y: rect.y, width: 1, height: rect.height),
+                sideBySide: true)
+        }
+        let treeHeight = max(2, (rect.height - 1) * 11 / 20)
+        return Panes(
+            tree: Rect(x: rect.x, y: rect.y, width: rect.width, height: treeHeight - 1),
+            statusY: rect.y + treeHeight - 1,
+            detail: Rect(x: rect.x, y: rect.y + treeHeight + 1, width: rect.width, height: rect.height - treeHeight - 1),
+            divider: Rect(x: rect.x, y: rect.y + treeHeight, width: rect.width, height: 1),
+            sideBySide: false)
+    }
+
+    /// Tree rows on a screen of this size (for `TreeState.viewportRows`).
+    public static func treeRows(for size: ScreenSize) -> Int {
+        max(1, panes(Layout.body(size)).tree.height)
+    }
+
+    /// First row shown: the state's scroll, moved so the selection is on screen
+    /// when the real height differs from `viewportRows`.
+    static func windowTop(_ state: TreeState, rows: Int) -> Int {
+        var top = state.scrollTop
+        if state.selectedIndex >= top + rows { top = state.selectedIndex - rows + 1 }
+        if state.selectedIndex < top { top = state.selectedIndex }
+        return max(0, min(top, max(0, state.rowCount - rows)))
+    }
+}
+
+public enum TreeRenderer {
+    public static func render(_ state: TreeState, into buffer: inout CellBuffer, rect: Rect, nowMs: Int64) {
+        guard rect.width > 0, rect.height > 2 else { return }
+        let panes = TreeLayout.panes(rect)
+        renderTree(state, into: &buffer, rect: panes.tree, nowMs: nowMs)
+        renderStatus(state, into: &buffer, x: panes.tree.x, y: panes.statusY, width: panes.tree.width)
+        if panes.sideBySide {
+            for y in panes.divider.y..<panes.divider.maxY { buffer.put("│", x: panes.divider.x, y: y, role: .border) }
+        } else {
+            buffer.put(String(repeating: "─", count: panes.divider.width), x: panes.divider.x, y: panes.divider.y, role: .border)
+        }
+        renderDetail(state, into: &buffer, rect: panes.detail)
+    }
+
+    // MARK: Tree
+
+    static func renderTree(_ state: TreeState, into buffer: inout CellBuffer, rect: Rect, nowMs: Int64) {
+        guard rect.height > 0 else { return }
+        let top = TreeLayout.windowTop(state, rows: rect.height)
+        let needle = state.filter.lowercased()
+        for (offset, row) in state.rows(top..<(top + rect.height)).enumerated() {
+            let y = rect.y + offset
+            let node = state.nodes[row.path]
+            let stat = state.stats[row.path]
+            var x = rect.x + min(2 * row.depth, max(0, rect.width - 12))
+            let marker: String
+            if node?.expanded == true {
+                marker = node?.loading == true && node?.children == nil ? "…" : "▾"
+            } else if let stat, stat.numChildren == 0 {
+                marker = " "
+            } else if let children = node?.children, children.isEmpty {
+                marker = " "
+            } else {
+                marker = "▸"
+            }
+            x += buffer.put(marker + " ", x: x, y: y, role: .dim, maxWidth: rect.maxX - x)
+            let nameRole: StyleRole
+            if let stat, stat.isContainer {
+                nameRole = .container
+            } else if let stat, stat.isEphemeral {
+                nameRole = .ephemeral
+            } else if TreePath.isSequential(row.name) {
+                nameRole = .sequential
+            } else {
+                nameRole = .normal
+            }
+            let nameX = x
+            x += buffer.put(row.name, x: x, y: y, role: nameRole, maxWidth: rect.maxX - x)
+            if !needle.isEmpty, row.path != "/", let range = row.name.lowercased().range(of: needle) {
+                let start = DisplayWidth.of(row.name.lowercased()[..<range.lowerBound])
+                let width = DisplayWidth.of(row.name.lowercased()[range])
+                buffer.paint(.match, x: nameX + start, y: y, width: min(width, rect.maxX - nameX - start))
+            }
+            let count = node?.children?.count ?? stat.map { Int($0.numChildren) }
+            if let count, count > 0 {
+                x += buffer.put(" (\(count))", x: x, y: y, role: .dim, maxWidth: rect.maxX - x)
+            }
+            var flags: [String] = []
+            if let stat {
+                if stat.isEphemeral { flags.append("e") }
+                if stat.isContainer { flags.append("c") }
+                if stat.isTTL { flags.append("ttl") }
+            }
+            if TreePath.isSequential(row.name) { flags.append("s") }
+            if !flags.isEmpty {
+                x += buffer.put(" [" + flags.joined(separator: ",") + "]", x: x, y: y, role: nameRole, maxWidth: rect.maxX - x)
+            }
+            if let error = node?.error {
+                buffer.put(" ! " + error, x: x, y: y, role: .error, maxWidth: rect.maxX - x)
+            }
+            if let until = state.highlights[row.path], until > nowMs {
+                buffer.paint(.changed, x: nameX, y: y, width: min(DisplayWidth.of(row.name), rect.maxX - nameX))
+            }
+            if offset + top == state.selectedIndex {
+                buffer.paint(.selected, x: rect.x, y: y, width: rect.width)
+            }
+        }
+    }
+
+    static func renderStatus(_ state: TreeState, into buffer: inout CellBuffer, x: Int, y: Int, width: Int) {
+        let position = "\(state.selectedIndex + 1)/\(state.rowCount)"
+        if let prompt = state.prompt {
+            let role: StyleRole = { if case .confirm = prompt { return .warning }; return .highlight }()
+            let cursor = prompt.capturesText ? "▏" : ""
+            buffer.put(prompt.label + cursor, x: x, y: y, role: role, maxWidth: width)
+            return
+        }
+        var left: String
+        var role = StyleRole.dim
+        if let message = state.message {
+            left = message
+            role = state.messageIsError ? .warning : .normal
+        } else if !state.filter.isEmpty {
+            left = "filter: \(state.filter) (/ edit, Esc clears)"
+            role = .match
+        } else {
+            left = state.connection
+        }
+        let positionWidth = DisplayWidth.of(position)
+        if width > positionWidth + 4 {
+            buffer.put(position, x: x + width - positionWidth, y: y, role: .dim)
+            buffer.put(left, x: x, y: y, role: role, maxWidth: width - positionWidth - 1)
+        } else {
+            buffer.put(left, x: x, y: y, role: role, maxWidth: width)
+        }
+    }
+
+    // MARK: Detail
+
+    static func renderDetail(_ state: TreeState, into buffer: inout CellBuffer, rect: Rect) {
+        guard rect.height > 0, rect.width > 0 else { return }
+        var lines = detailLines(state, width: rect.width)
+        if lines.count > rect.height {
+            lines = Array(lines.prefix(rect.height - 1)) + [("… \(lines.count - rect.height + 1) more lines", .dim)]
+        }
+        for (offset, line) in lines.enumerated() {
+            buffer.put(line.text, x: rect.x, y: rect.y + offset, role: line.role, maxWidth: rect.width)
+        }
+    }
+
+    static func detailLines(_ state: TreeState, width: Int) -> [(text: String, role: StyleRole)] {
+        var lines: [(text: String, role: StyleRole)] = [(state.selectedPath, .header)]
+        if let error = state.detailError {
+            lines.append((error, .error))
+            return lines
+        }
+        guard let detail = state.detail, detail.path == state.selectedPath else {
+            lines.append(("loading…", .dim))
+            return lines
+        }
+        let stat = detail.stat
+        lines.append(("czxid 0x\(hex(stat.czxid))  mzxid 0x\(hex(stat.mzxid))  pzxid 0x\(hex(stat.pzxid))", .normal))
+        lines.append(("ctime \(isoTime(stat.ctime))", .normal))
+        lines.append(("mtime \(isoTime(stat.mtime))", .normal))
+        lines.append(("version \(stat.version)  cversion \(stat.cversion)  aversion \(stat.aversion)", .normal))
+        var owner = "ephemeralOwner 0x\(hex(stat.ephemeralOwner))"
+        if stat.isContainer { owner += " (container)" } else if stat.isTTL { owner += " (TTL)" } else if stat.isEphemeral { owner += " (ephemeral)" }
+        lines.append((owner, stat.isEphemeral ? .ephemeral : .normal))
+        lines.append(("dataLength \(stat.dataLength)  numChildren \(stat.numChildren)", .normal))
+        let acl = detail.acl.map { "\($0.scheme):\($0.id) \($0.permsText)" }
+        lines.append(("ACL " + (acl.isEmpty ? "(none)" : acl.joined(separator: ", ")), .normal))
+        switch state.watchers {
+        case nil: lines.append(("watchers …", .dim))
+        case .sessions(let ids)?:
+            lines.append(("watchers " + (ids.isEmpty ? "none" : ids.map { "0x" + hex($0) }.joined(separator: ", ")), .normal))
+        case .unavailable(let why)?: lines.append(("watchers: \(why)", .dim))
+        }
+        let size = detail.data.map { "\($0.count) bytes" } ?? "null"
+        lines.append(("data (\(state.dataDisplay.title), \(size); v cycles text/JSON/hex)", .header))
+        guard let data = detail.data else { return lines }
+        switch state.dataDisplay {
+        case .text:
+            lines += textLines(data).map { ($0, .normal) }
+        case .json:
+            if let pretty = prettyJSON(data) {
+                lines += pretty.map { ($0, .normal) }
+            } else {
+                lines.append(("not JSON; as text:", .warning))
+                lines += textLines(data).map { ($0, .normal) }
+            }
+        case .hex:
+            lines += hexDump(data, width: width).map { ($0, .normal) }
+        }
+        return lines
+    }
+
+    // MARK: Formatting
+
+    /// Lower-case hex without leading zeros (as Apache prints zxids and sessions).
+    static func hex(_ value: Int64) -> String {
+        String(UInt64(bitPattern: value), radix: 16)
+    }
+
+    /// UTC ISO 8601 with milliseconds; "-" for 0.
+    static func isoTime(_ ms: Int64) -> String {
+        guard ms != 0 else { return "-" }
+        let seconds = Int64((Double(ms) / 1000).rounded(.down))
+        let millis = ms - seconds * 1000
+        var days = seconds / 86_400
+        var secondOfDay = seconds % 86_400
+        if secondOfDay < 0 {
+            secondOfDay += 86_400
+            days -= 1
+        }
+        // Howard Hinnant's civil_from_days.
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        func pad(_ value: Int64, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2)).\(pad(millis, 3))Z"
+    }
+
+    /// UTF-8 (invalid sequences replaced), control characters as "·", split at newlines.
+    static func textLines(_ data: [UInt8]) -> [String] {
+        guard !data.isEmpty else { return ["(empty)"] }
+        let text = String(decoding: data, as: UTF8.self)
+        return text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            String(line.map { character -> Character in
+                guard let scalar = character.unicodeScalars.first else { return "·" }
+                return scalar.value < 0x20 || scalar.value == 0x7F ? "·" : character
+            })
+        }
+    }
+
+    static func prettyJSON(_ data: [UInt8]) -> [String]? {
+        guard !data.isEmpty,
+              let object = try? JSONSerialization.jsonObject(with: Data(data), options: [.fragmentsAllowed]),
+              let pretty = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .fragmentsAllowed, .withoutEscapingSlashes])
+        else { return nil }
+        return String(decoding: pretty, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    }
+
+    /// "0000  7b 22 61 22  {"a"": offset, bytes, printable ASCII; the row
+    /// length (4 to 16 bytes, a multiple of 4) fits the width.
+    static func hexDump(_ data: [UInt8], width: Int) -> [String] {
+        guard !data.isEmpty else { return ["(empty)"] }
+        let perLine = max(4, min(16, (width - 7) / 4 / 4 * 4))
+        var lines: [String] = []
+        var offset = 0
+        while offset < data.count {
+            let chunk = data[offset..<min(data.count, offset + perLine)]
+            let digits = String(offset, radix: 16)
+            var line = String(repeating: "0", count: max(0, 4 - digits.count)) + digits + "  "
+            line += chunk.map { byte -> String in
+                let text = String(byte, radix: 16)
+                return text.count == 1 ? "0" + text : text
+            }.joined(separator: " ")
+            line += String(repeating: " ", count: (perLine - chunk.count) * 3) + "  "
+            line += String(chunk.map { $0 >= 0x20 && $0 < 0x7F ? Character(UnicodeScalar($0)) : "." })
+            lines.append(line)
+            offset += perLine
+        }
+        return lines
+    }
+}
