@@ -67,11 +67,18 @@ let package = Package(
         ),
         // The dashboard's state, reducer and rendering into a cell buffer: pure.
         .target(name: "DashboardUI", dependencies: ["EnsembleMonitor"]),
+        // ncursesw, and a C shim for what Swift cannot import (macros, stdscr, signal-safe endwin).
+        .systemLibrary(name: "CNcurses"),
+        .target(name: "CNcursesShim", dependencies: ["CNcurses"], linkerSettings: [.linkedLibrary("ncursesw")]),
+        // The curses shell around DashboardUI: terminal, key decoding, colour pairs, frame diffs.
+        .target(name: "TerminalUI", dependencies: ["CNcursesShim", "DashboardUI"]),
         .executableTarget(
             name: "zkdash",
             dependencies: [
                 "ZooKeeperServer",
                 "EnsembleMonitor",
+                "DashboardUI",
+                "TerminalUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -113,29 +113,7 @@ struct StatusCommand: AsyncParsableCommand {
 
     /// The members to poll, and whether to discover more from `conf`.
     private func loadMembers() throws -> ([Member], Bool) {
-        if let servers {
-            let addresses = try ServerListParser.parse(servers)
-            return (addresses.map { Member(address: $0) }, addresses.count == 1)
-        }
-        let path = config!
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw ValidationError("--config: cannot read \(path)")
-        }
-        let parsed: ServerConfig
-        do { parsed = try ServerConfigParser.parse(text, fileName: path) } catch { throw ValidationError("--config: \(error)") }
-        // admin.* keys are Apache-only: the config reader keeps them as warnings with their values.
-        let adminEnabled = parsed.warnings.first { $0.key == "admin.enableServer" }?.value.lowercased() != "false"
-        let filePort = parsed.warnings.first { $0.key == "admin.serverPort" }.flatMap { Int($0.value) }
-        let admin = adminEnabled ? filePort : nil
-        if parsed.servers.isEmpty {
-            guard let port = parsed.clientPort else { throw ValidationError("--config: \(path) has no clientPort and no server.N lines") }
-            let host = Member.clientHost(parsed.clientPortAddress, serverHost: "127.0.0.1")
-            return ([Member(address: NodeAddress(host: host, clientPort: port, adminPort: admin), origin: .config)], false)
-        }
-        let (members, skipped) = Member.fromConfig(parsed, adminPort: admin)
-        for line in skipped { FileHandle.standardError.write(Data("zkdash status: \(line)\n".utf8)) }
-        guard !members.isEmpty else { throw ValidationError("--config: no server.N line of \(path) names a client port") }
-        return (members, false)
+        try EnsembleTarget.loadMembers(servers: servers, config: config, commandName: "status")
     }
 }
 

@@ -1,0 +1,12 @@
+// ncursesw with its wide-character API (get_wch, add_wch, mvaddnwstr).
+#ifndef CNCURSES_SHIM_H
+#define CNCURSES_SHIM_H
+#ifndef NCURSES_WIDECHAR
+#define NCURSES_WIDECHAR 1
+#endif
+#ifndef _XOPEN_SOURCE_EXTENDED
+#define _XOPEN_SOURCE_EXTENDED 1
+#endif
+#include <locale.h>
+#include <ncursesw/curses.h>
+#endif

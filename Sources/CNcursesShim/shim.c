@@ -1,0 +1,152 @@
+#define NCURSES_WIDECHAR 1
+#define _XOPEN_SOURCE_EXTENDED 1
+#define _DEFAULT_SOURCE 1
+#include "CNcursesShim.h"
+#include <locale.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+#include <ncursesw/curses.h>
+
+static volatile sig_atomic_t zk_active = 0;
+static int zk_handlers_installed = 0;
+static const int zk_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE };
+#define ZK_SIGNAL_COUNT ((int)(sizeof(zk_signals) / sizeof(zk_signals[0])))
+static struct sigaction zk_previous[ZK_SIGNAL_COUNT];
+
+static void zk_restore_terminal(void) {
+    if (zk_active) {
+        zk_active = 0;
+        endwin();
+    }
+}
+
+// Restores the terminal, puts back the handler that was there before (the
+// default, or Swift's backtracer) and delivers the signal again after return.
+static void zk_signal_handler(int sig) {
+    zk_restore_terminal();
+    for (int i = 0; i < ZK_SIGNAL_COUNT; i++) {
+        if (zk_signals[i] == sig) {
+            sigaction(sig, &zk_previous[i], NULL);
+            break;
+        }
+    }
+    raise(sig);
+}
+
+static void zk_install_handlers(void) {
+    if (zk_handlers_installed) return;
+    zk_handlers_installed = 1;
+    atexit(zk_restore_terminal);
+    for (int i = 0; i < ZK_SIGNAL_COUNT; i++) {
+        struct sigaction action;
+        memset(&action, 0, sizeof action);
+        action.sa_handler = zk_signal_handler;
+        sigemptyset(&action.sa_mask);
+        action.sa_flags = SA_ONSTACK;
+        sigaction(zk_signals[i], &action, &zk_previous[i]);
+    }
+}
+
+int zk_term_start(int want_colors) {
+    setlocale(LC_ALL, "");
+    if (getenv("ESCDELAY") == NULL) set_escdelay(25);
+    if (newterm(NULL, stdout, stdin) == NULL) return -1;
+    zk_active = 1;
+    zk_install_handlers();
+    raw();
+    noecho();
+    nonl();
+    keypad(stdscr, TRUE);
+    curs_set(0);
+    leaveok(stdscr, TRUE);
+    scrollok(stdscr, FALSE);
+    mouseinterval(0);
+    mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+    if (want_colors && has_colors()) {
+        start_color();
+        use_default_colors();
+    }
+    return 0;
+}
+
+void zk_term_stop(void) { zk_restore_terminal(); }
+int zk_term_active(void) { return zk_active ? 1 : 0; }
+
+void zk_term_size(int *columns, int *rows) {
+    int y, x;
+    getmaxyx(stdscr, y, x);
+    *columns = x;
+    *rows = y;
+}
+
+int zk_term_colors(void) { return has_colors() ? COLORS : 0; }
+int zk_term_color_pairs(void) { return has_colors() ? COLOR_PAIRS : 0; }
+
+int zk_term_read(int timeout_ms, uint32_t *value, int *is_code) {
+    wint_t ch = 0;
+    wtimeout(stdscr, timeout_ms);
+    int result = wget_wch(stdscr, &ch);
+    if (result == ERR) return -1;
+    *value = (uint32_t)ch;
+    *is_code = result == KEY_CODE_YES ? 1 : 0;
+    return 0;
+}
+
+int zk_term_mouse(int *x, int *y, uint64_t *bstate) {
+    MEVENT event;
+    if (getmouse(&event) != OK) return -1;
+    *x = event.x;
+    *y = event.y;
+    *bstate = (uint64_t)event.bstate;
+    return 0;
+}
+
+int zk_term_init_pair(int pair, int fg, int bg) { return init_pair((short)pair, (short)fg, (short)bg) == OK ? 0 : -1; }
+
+void zk_term_put(int y, int x, const uint32_t *text, int count, int pair, int attrs) {
+    attr_t a = A_NORMAL;
+    if (attrs & ZK_ATTR_BOLD) a |= A_BOLD;
+    if (attrs & ZK_ATTR_UNDERLINE) a |= A_UNDERLINE;
+    if (attrs & ZK_ATTR_REVERSE) a |= A_REVERSE;
+    if (attrs & ZK_ATTR_DIM) a |= A_DIM;
+    wattr_set(stdscr, a, (short)pair, NULL);
+    wchar_t buffer[512];
+    wchar_t *wide = count < 512 ? buffer : malloc(sizeof(wchar_t) * (size_t)(count + 1));
+    if (wide == NULL) return;
+    for (int i = 0; i < count; i++) wide[i] = (wchar_t)text[i];
+    wide[count] = 0;
+    mvwaddnwstr(stdscr, y, x, wide, count);
+    if (wide != buffer) free(wide);
+}
+
+void zk_term_clear(void) {
+    wattr_set(stdscr, A_NORMAL, 0, NULL);
+    werase(stdscr);
+    clearok(stdscr, TRUE);
+}
+
+void zk_term_refresh(void) { wrefresh(stdscr); }
+
+int zk_key_code(const char *name) {
+    static const struct { const char *name; int code; } codes[] = {
+        { "DOWN", KEY_DOWN }, { "UP", KEY_UP }, { "LEFT", KEY_LEFT }, { "RIGHT", KEY_RIGHT },
+        { "HOME", KEY_HOME }, { "END", KEY_END }, { "NPAGE", KEY_NPAGE }, { "PPAGE", KEY_PPAGE },
+        { "BACKSPACE", KEY_BACKSPACE }, { "DC", KEY_DC }, { "ENTER", KEY_ENTER }, { "BTAB", KEY_BTAB },
+        { "F0", KEY_F0 }, { "RESIZE", KEY_RESIZE }, { "MOUSE", KEY_MOUSE },
+    };
+    for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
+        if (strcmp(codes[i].name, name) == 0) return codes[i].code;
+    }
+    return -1;
+}
+
+uint64_t zk_mouse_mask(const char *name) {
+    if (strcmp(name, "BUTTON1_PRESSED") == 0) return BUTTON1_PRESSED;
+    if (strcmp(name, "BUTTON1_RELEASED") == 0) return BUTTON1_RELEASED;
+    if (strcmp(name, "BUTTON1_CLICKED") == 0) return BUTTON1_CLICKED;
+    if (strcmp(name, "BUTTON4_PRESSED") == 0) return BUTTON4_PRESSED;
+    if (strcmp(name, "BUTTON5_PRESSED") == 0) return BUTTON5_PRESSED;
+    return 0;
+}

@@ -1,0 +1,82 @@
+import CNcursesShim
+import DashboardUI
+
+/// The curses terminal: start and stop, size, reads, colours. Not thread-safe:
+/// one thread owns it from `start` to `stop`. Signal and atexit handlers put the
+/// terminal back even when the process dies (SIGINT, SIGTERM, SIGSEGV, traps).
+public final class Terminal {
+    public enum StartError: Error, CustomStringConvertible {
+        case noTerminal
+        public var description: String { "cannot start the terminal (is stdout a terminal and TERM set?)" }
+    }
+
+    public private(set) var isRunning = false
+    /// What the terminal can show, after `start`.
+    public private(set) var colorCapability: ColorCapability = .none
+
+    public init() {}
+
+    /// `colorsAllowed`: false for NO_COLOR (no colour calls at all).
+    public func start(colorsAllowed: Bool) throws {
+        guard zk_term_start(colorsAllowed ? 1 : 0) == 0 else { throw StartError.noTerminal }
+        isRunning = true
+        colorCapability = colorsAllowed ? Self.capability(colors: Int(zk_term_colors())) : .none
+    }
+
+    public func stop() {
+        guard isRunning else { return }
+        zk_term_stop()
+        isRunning = false
+    }
+
+    public var size: ScreenSize {
+        var columns: Int32 = 0
+        var rows: Int32 = 0
+        zk_term_size(&columns, &rows)
+        return ScreenSize(columns: Int(columns), rows: Int(rows))
+    }
+
+    public var colorPairLimit: Int { Int(zk_term_color_pairs()) }
+
+    /// Reads one input, waiting up to `timeoutMs`; nil when none came.
+    public func read(timeoutMs: Int) -> DecodedInputWithMouse? {
+        var value: UInt32 = 0
+        var isCode: Int32 = 0
+        guard zk_term_read(Int32(timeoutMs), &value, &isCode) == 0 else { return nil }
+        let decoded = KeyDecoder.decode(isCode != 0 ? .code(Int32(bitPattern: value)) : .character(value))
+        switch decoded {
+        case .mousePending:
+            var x: Int32 = 0, y: Int32 = 0
+            var state: UInt64 = 0
+            guard zk_term_mouse(&x, &y, &state) == 0,
+                  let event = KeyDecoder.mouse(x: Int(x), y: Int(y), buttonState: state) else { return .ignored }
+            return .mouse(event)
+        case .key(let key): return .key(key)
+        case .resize: return .resize
+        case .ignored: return .ignored
+        }
+    }
+
+    /// Defines the theme's colour pairs in curses.
+    public func install(_ colors: ColorPairs) {
+        guard colors.capability != .none else { return }
+        for (pair, colours) in colors.pairs.sorted(by: { $0.key < $1.key }) {
+            _ = zk_term_init_pair(pair, colours.foreground, colours.background)
+        }
+    }
+
+    static func capability(colors: Int) -> ColorCapability {
+        if colors >= 256 { return .palette256 }
+        if colors >= 16 { return .sixteen }
+        if colors >= 8 { return .eight }
+        return .none
+    }
+}
+
+/// One read, decoded, with mouse events already fetched.
+public enum DecodedInputWithMouse: Equatable, Sendable {
+    case key(Key)
+    case mouse(MouseEvent)
+    case resize
+    case ignored
+}

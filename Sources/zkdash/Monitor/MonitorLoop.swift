@@ -1,0 +1,117 @@
+import DashboardUI
+import EnsembleMonitor
+import Foundation
+import TerminalUI
+
+/// The dashboard's main loop, run on the one thread that owns curses: keys →
+/// reduce; inbox (polls, tree answers) → reduce; ticks; after any change,
+/// render and write the cells that differ. Effects that need I/O go to
+/// `perform`, which runs them off this thread and posts results to the inbox.
+final class MonitorLoop {
+    struct Options {
+        var readOnly: Bool
+        var targetDescription: String
+        var themes: MonitorThemes
+        var members: [Member]
+        var settings: MonitorSettings
+    }
+
+    private let options: Options
+    private let inbox: Inbox
+    private let performTree: @Sendable (TreeCommand) -> Void
+    /// Milliseconds between ticks (clocks, highlight fading).
+    private let tickMs: Int64 = 250
+    /// Longest wait for a key before the inbox and ticks are looked at.
+    private let readTimeoutMs = 30
+
+    init(options: Options, inbox: Inbox, performTree: @escaping @Sendable (TreeCommand) -> Void) {
+        self.options = options
+        self.inbox = inbox
+        self.performTree = performTree
+    }
+
+    /// Runs until `q`/Ctrl-C; throws when there is no terminal.
+    func run() throws {
+        let terminal = Terminal()
+        let environment = ProcessInfo.processInfo.environment
+        let noColor = !(environment["NO_COLOR"] ?? "").isEmpty
+        try terminal.start(colorsAllowed: !noColor)
+        defer { terminal.stop() }
+
+        var themes = options.themes
+        var state = DashboardState(
+            size: terminal.size,
+            cluster: ClusterModel(members: options.members, settings: options.settings),
+            readOnly: options.readOnly,
+            targetDescription: options.targetDescription)
+        state.themeCount = themes.themes.count
+        state.themeIndex = themes.index
+        state.themeName = themes.themes[themes.index].name
+        state.message = themes.problem
+        state.timeZoneOffsetSeconds = Self.localOffsetSeconds()
+        state.nowMs = Self.nowMs()
+
+        func colors(for index: Int) -> ColorPairs {
+            let pairs = ColorPairs(theme: themes.themes[index], capability: terminal.colorCapability,
+                                   maxPairs: max(1, terminal.colorPairLimit))
+            terminal.install(pairs)
+            return pairs
+        }
+        let writer = FrameWriter(colors: colors(for: themes.index))
+        writer.write(Dashboard.render(state))
+        var nextTick = state.nowMs + tickMs
+
+        while true {
+            var changed = false
+            var effects: [DashboardEffect] = []
+            // Keys first, all that are waiting; wait only when the inbox is empty.
+            var wait = readTimeoutMs
+            while let input = terminal.read(timeoutMs: wait) {
+                wait = 0
+                switch input {
+                case .key(let key): effects += Dashboard.reduce(&state, .key(key))
+                case .mouse(let event): effects += Dashboard.reduce(&state, .mouse(event))
+                case .resize:
+                    effects += Dashboard.reduce(&state, .resize(terminal.size))
+                    writer.invalidate()
+                case .ignored: continue
+                }
+                changed = true
+                if effects.contains(.quit) { break }
+            }
+            for input in inbox.drain() {
+                effects += Dashboard.reduce(&state, input)
+                changed = true
+            }
+            let now = Self.nowMs()
+            if now >= nextTick {
+                effects += Dashboard.reduce(&state, .tick(nowMs: now))
+                nextTick = now + tickMs
+                changed = true
+            }
+            for effect in effects {
+                switch effect {
+                case .quit:
+                    return
+                case .selectTheme(let index):
+                    guard themes.themes.indices.contains(index) else { continue }
+                    themes.index = index
+                    state.themeName = themes.themes[index].name
+                    writer.setColors(colors(for: index))
+                case .tree(let command):
+                    performTree(command)
+                }
+            }
+            if changed { writer.write(Dashboard.render(state)) }
+        }
+    }
+
+    static func nowMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+
+    static func localOffsetSeconds() -> Int {
+        var now = time(nil)
+        var local = tm()
+        localtime_r(&now, &local)
+        return local.tm_gmtoff
+    }
+}
