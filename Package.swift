@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         .target(name: "ZooKeeperProtocol"),
@@ -66,7 +67,14 @@ let package = Package(
             ]
         ),
         // The dashboard's state, reducer and rendering into a cell buffer: pure.
-        .target(name: "DashboardUI", dependencies: ["EnsembleMonitor"]),
+        .target(
+            name: "DashboardUI",
+            dependencies: [
+                "EnsembleMonitor",
+                // Theme files (themes/*.toml) are parsed with TOMLKit.
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
         // ncursesw, and a C shim for what Swift cannot import (macros, stdscr, signal-safe endwin).
         .systemLibrary(name: "CNcurses"),
         .target(name: "CNcursesShim", dependencies: ["CNcurses"], linkerSettings: [.linkedLibrary("ncursesw")]),
