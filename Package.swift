@@ -75,6 +75,16 @@ let package = Package(
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),
+        // The dashboard's I/O side: the tree view's client requests and watches.
+        .target(
+            name: "DashboardIO",
+            dependencies: [
+                "DashboardUI", "ZooKeeperClient", "ZooKeeperProtocol", "EnsembleMonitor",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // ncursesw, and a C shim for what Swift cannot import (macros, stdscr, signal-safe endwin).
         .systemLibrary(name: "CNcurses"),
         .target(name: "CNcursesShim", dependencies: ["CNcurses"], linkerSettings: [.linkedLibrary("ncursesw")]),
@@ -117,6 +127,13 @@ let package = Package(
             dependencies: ["DashboardUI", "EnsembleMonitor", "ZooKeeperAdmin"],
             // Golden screens, read from the source tree by the tests.
             exclude: ["Golden"]
+        ),
+        .testTarget(
+            name: "DashboardIOTests",
+            dependencies: [
+                "DashboardIO", "DashboardUI", "ZooKeeperServer", "ZooKeeperClient", "ZooKeeperProtocol",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "ZooKeeperServerTests",

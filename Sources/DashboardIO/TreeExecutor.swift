@@ -1,0 +1,360 @@
+import DashboardUI
+import EnsembleMonitor
+import Logging
+import NIOCore
+import NIOPosix
+import ZooKeeperClient
+import ZooKeeperProtocol
+
+/// Carries out the tree view's `TreeCommand`s with the ZooKeeper client and
+/// turns watch events and connection changes into `TreeInput`s on `updates`.
+///
+/// - Connects lazily, on the first command; the client reconnects by itself
+///   (the same session). An expired session is replaced by a new one, and
+///   `updates` says `.connection(_, resync: true)` so that the view reads
+///   everything it shows again.
+/// - Live updates: one persistent recursive watch on "/" (addWatch). Every
+///   create, delete and data change anywhere under the root becomes
+///   `.changed(path, kind)`; the view ignores paths it has not listed. The
+///   watch is re-registered by the client after a reconnect.
+/// - Errors are answered as `.failed(path, message)` / `.mutationFailed` with
+///   Apache's error name ("NoNode", "NoAuth", "BadVersion", …).
+/// - Watchers come from `wchp` (four-letter word) on every configured server,
+///   merged; answers are cached for `wchpCacheDuration` so moving the
+///   selection does not ask the servers on every key.
+public final class TreeExecutor: Sendable {
+    public let updates: AsyncStream<TreeInput>
+    let continuation: AsyncStream<TreeInput>.Continuation
+    let configuration: ZooKeeperClient.Configuration
+    let fourLetterWordAddresses: [ServerAddress]
+    let chroot: String?
+    let session: SessionHolder
+    let wchpCache: WchpCache
+    let wchpTimeout: Duration
+
+    public static let wchpCacheDuration: Duration = .seconds(2)
+
+    /// - Parameters:
+    ///   - connectString: the client's connect string (with an optional chroot).
+    ///   - fourLetterWordAddresses: "host:port" of the servers to ask `wchp`;
+    ///     nil means the connect string's servers (their client ports).
+    public init(
+        connectString: String,
+        sessionTimeout: Duration = .seconds(15),
+        fourLetterWordAddresses: [String]? = nil,
+        credentials: [ZooKeeperClient.AuthCredential] = [],
+        wchpTimeout: Duration = .seconds(1),
+        logger: Logger = Logger(label: "zkdash.tree")
+    ) {
+        (updates, continuation) = AsyncStream.makeStream(of: TreeInput.self)
+        configuration = ZooKeeperClient.Configuration(
+            connectString: connectString, sessionTimeout: sessionTimeout, credentials: credentials, logger: logger)
+        let parsed = try? ConnectString(parsing: connectString)
+        chroot = parsed?.chroot
+        if let fourLetterWordAddresses {
+            self.fourLetterWordAddresses = fourLetterWordAddresses.compactMap { try? ConnectString(parsing: $0).servers.first }
+        } else {
+            self.fourLetterWordAddresses = parsed?.servers ?? []
+        }
+        session = SessionHolder()
+        wchpCache = WchpCache()
+        self.wchpTimeout = wchpTimeout
+    }
+
+    /// Runs one command; the answers go back to the reducer as `.tree(input)`.
+    public func perform(_ command: TreeCommand) async -> [TreeInput] {
+        switch command {
+        case .listChildren(let path):
+            return await read(path) { client in
+                let answer = try await client.getChildren(path)
+                // Sorted here, off the UI's path (100k names take a while).
+                return [.children(path: path, names: answer.children.sorted(), stat: TreeStat(answer.stat))]
+            }
+        case .stats(let paths):
+            guard let client = try? await client() else {
+                return [.stats([:], missing: paths)]
+            }
+            let results = await withTaskGroup(of: (String, TreeStat?).self) { group in
+                for path in paths {
+                    group.addTask { (path, (try? await client.exists(path)).flatMap { $0.map(TreeStat.init) }) }
+                }
+                var found: [String: TreeStat] = [:]
+                var missing: [String] = []
+                for await (path, stat) in group {
+                    if let stat { found[path] = stat } else { missing.append(path) }
+                }
+                return (found, missing.sorted())
+            }
+            return [.stats(results.0, missing: results.1)]
+        case .loadNode(let path):
+            return await read(path) { client in
+                async let data = client.getData(path)
+                async let acl = client.getACL(path)
+                let (node, nodeACL) = try await (data, acl)
+                let entries = nodeACL.acl.map { TreeACLEntry(perms: $0.perms.rawValue, scheme: $0.id.scheme, id: $0.id.id) }
+                return [.node(NodeDetail(path: path, data: node.data, stat: TreeStat(node.stat), acl: entries))]
+            }
+        case .watchers(let path):
+            return [.watchers(path: path, await watchers(of: path))]
+        case let .create(path, data, ephemeral, sequential):
+            let mode: CreateMode = ephemeral ? (sequential ? .ephemeralSequential : .ephemeral) : (sequential ? .persistentSequential : .persistent)
+            return await write { client in
+                let created = try await client.create(path, data: data, mode: mode)
+                return [.mutationDone(path: created.path, message: "created \(created.path)")]
+            }
+        case let .setData(path, data, version):
+            return await write { client in
+                let stat = try await client.setData(path, data: data, version: version)
+                return [.mutationDone(path: path, message: "set \(path) (version \(stat.version))")]
+            }
+        case let .delete(path, version):
+            return await write { client in
+                try await client.delete(path, version: version)
+                return [.mutationDone(path: path, message: "deleted \(path)")]
+            }
+        }
+    }
+
+    /// Closes the session and ends `updates`.
+    public func close() async {
+        let client = await session.shutDown()
+        await client?.close()
+        continuation.finish()
+    }
+
+    // MARK: Calls
+
+    func read(_ path: String, _ body: (ZooKeeperClient) async throws -> [TreeInput]) async -> [TreeInput] {
+        do {
+            return try await body(try await client())
+        } catch {
+            return [.failed(path: path, message: Self.message(error))]
+        }
+    }
+
+    func write(_ body: (ZooKeeperClient) async throws -> [TreeInput]) async -> [TreeInput] {
+        do {
+            return try await body(try await client())
+        } catch {
+            return [.mutationFailed(message: Self.message(error))]
+        }
+    }
+
+    /// Apache's error name for a client error ("NoNode"), with its detail.
+    static func message(_ error: any Error) -> String {
+        if let error = error as? ZooKeeperError {
+            var text = error.code.message
+            if let detail = error.detail { text += " (\(detail))" }
+            return text
+        }
+        if let error = error as? ConnectStringError { return error.description }
+        return "\(error)"
+    }
+
+    /// The live client, connecting (or replacing an ended session) first.
+    func client() async throws -> ZooKeeperClient {
+        try await session.client { [configuration, continuation] in
+            continuation.yield(.connection("connecting to \(configuration.connectString)…", resync: false))
+            do {
+                let client = try await ZooKeeperClient.connect(configuration)
+                return client
+            } catch {
+                continuation.yield(.connection("not connected: \(Self.message(error))", resync: false))
+                throw error
+            }
+        } started: { [weak self] client, replaced in
+            self?.follow(client, replaced: replaced)
+        }
+    }
+
+    /// Session events and the recursive watch of a new client, into `updates`.
+    func follow(_ client: ZooKeeperClient, replaced: Bool) {
+        let continuation = self.continuation
+        let server = client.connectedServer.map(\.description) ?? "?"
+        continuation.yield(.connection("connected to \(server), session 0x\(String(UInt64(bitPattern: client.sessionId), radix: 16))", resync: replaced))
+        let sessionTask = Task { [weak self, weak client] in
+            guard let events = client?.sessionEvents else { return }
+            for await event in events {
+                switch event {
+                case .connected:
+                    break
+                case .disconnected:
+                    continuation.yield(.connection("disconnected, reconnecting…", resync: false))
+                case let .reconnected(server, sessionId, _):
+                    continuation.yield(.connection("connected to \(server), session 0x\(String(UInt64(bitPattern: sessionId), radix: 16))", resync: true))
+                case .expired, .authFailed:
+                    continuation.yield(.connection(event == .expired ? "session expired, starting a new one…" : "authentication failed", resync: false))
+                    if event == .expired, let self {
+                        // A new session right away, so the watch goes on.
+                        _ = try? await self.client()
+                    }
+                    return
+                case .closed:
+                    return
+                }
+            }
+        }
+        let watchTask = Task { [weak client] in
+            guard let watch = try? await client?.addWatch("/", mode: .persistentRecursive) else { return }
+            do {
+                for try await event in watch {
+                    let kind: TreeChangeKind
+                    switch event.type {
+                    case .nodeCreated: kind = .created
+                    case .nodeDeleted: kind = .deleted
+                    case .nodeDataChanged: kind = .dataChanged
+                    case .nodeChildrenChanged: kind = .childrenChanged
+                    default: continue
+                    }
+                    continuation.yield(.changed(path: event.path, kind: kind))
+                }
+            } catch {}
+        }
+        Task { await session.track(tasks: [sessionTask, watchTask]) }
+    }
+
+    // MARK: wchp
+
+    func watchers(of path: String) async -> WatchersInfo {
+        guard !fourLetterWordAddresses.isEmpty else { return .unavailable("no four-letter-word address") }
+        let serverPath = chroot.map { path == "/" ? $0 : $0 + path } ?? path
+        let answers = await withTaskGroup(of: WchpAnswer.self) { group in
+            for address in fourLetterWordAddresses {
+                group.addTask { await self.wchp(address) }
+            }
+            var answers: [WchpAnswer] = []
+            for await answer in group { answers.append(answer) }
+            return answers
+        }
+        var sessions = Set<Int64>()
+        var anyReport = false
+        var refused = false
+        for answer in answers {
+            switch answer {
+            case .report(let table):
+                anyReport = true
+                sessions.formUnion(table[serverPath] ?? [])
+            case .refused: refused = true
+            case .unreachable: break
+            }
+        }
+        if anyReport { return .sessions(sessions.sorted()) }
+        return .unavailable(refused ? "wchp not whitelisted" : "wchp: no server answered")
+    }
+
+    func wchp(_ address: ServerAddress) async -> WchpAnswer {
+        let now = ContinuousClock.now
+        if let cached = await wchpCache.get(address, now: now) { return cached }
+        let answer: WchpAnswer
+        do {
+            let text = try await FourLetterWordClient.ask("wchp", host: address.host, port: address.port, timeout: wchpTimeout)
+            if FourLetterReply.refusedWord(in: text) != nil {
+                answer = .refused
+            } else {
+                answer = .report(WchpParser.parse(text))
+            }
+        } catch {
+            answer = .unreachable
+        }
+        await wchpCache.put(address, answer, expires: now.advanced(by: Self.wchpCacheDuration))
+        return answer
+    }
+}
+
+extension TreeStat {
+    init(_ stat: Stat) {
+        self.init(
+            czxid: stat.czxid, mzxid: stat.mzxid, pzxid: stat.pzxid, ctime: stat.ctime, mtime: stat.mtime,
+            version: stat.version, cversion: stat.cversion, aversion: stat.aversion, ephemeralOwner: stat.ephemeralOwner,
+            dataLength: stat.dataLength, numChildren: stat.numChildren)
+    }
+}
+
+/// The client, created once at a time; replaced when its session ended.
+actor SessionHolder {
+    private var current: ZooKeeperClient?
+    private var connecting: Task<ZooKeeperClient, any Error>?
+    private var tasks: [Task<Void, Never>] = []
+    private var closed = false
+    private var sessions = 0
+
+    func client(
+        connect: @escaping @Sendable () async throws -> ZooKeeperClient,
+        started: @escaping @Sendable (ZooKeeperClient, Bool) -> Void
+    ) async throws -> ZooKeeperClient {
+        if closed { throw ZooKeeperError(code: .sessionExpired, detail: "tree executor closed") }
+        if let current, !current.isSessionEnded { return current }
+        if let connecting { return try await connecting.value }
+        let task = Task { try await connect() }
+        connecting = task
+        do {
+            let client = try await task.value
+            connecting = nil
+            if closed {
+                await client.close()
+                throw ZooKeeperError(code: .sessionExpired, detail: "tree executor closed")
+            }
+            current = client
+            sessions += 1
+            started(client, sessions > 1)
+            return client
+        } catch {
+            connecting = nil
+            throw error
+        }
+    }
+
+    func track(tasks new: [Task<Void, Never>]) {
+        if closed {
+            new.forEach { $0.cancel() }
+        } else {
+            tasks += new
+        }
+    }
+
+    func shutDown() -> ZooKeeperClient? {
+        closed = true
+        tasks.forEach { $0.cancel() }
+        tasks = []
+        connecting?.cancel()
+        defer { current = nil }
+        return current
+    }
+}
+
+enum WchpAnswer: Sendable {
+    case report([String: [Int64]])
+    case refused
+    case unreachable
+}
+
+actor WchpCache {
+    private var entries: [ServerAddress: (answer: WchpAnswer, expires: ContinuousClock.Instant)] = [:]
+
+    func get(_ address: ServerAddress, now: ContinuousClock.Instant) -> WchpAnswer? {
+        guard let entry = entries[address], entry.expires > now else { return nil }
+        return entry.answer
+    }
+
+    func put(_ address: ServerAddress, _ answer: WchpAnswer, expires: ContinuousClock.Instant) {
+        entries[address] = (answer, expires)
+    }
+}
+
+/// `wchp`'s report: a path line, then a tab-indented `0x<session>` line per watcher.
+public enum WchpParser {
+    public static func parse(_ text: String) -> [String: [Int64]] {
+        var table: [String: [Int64]] = [:]
+        var path: String?
+        for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
+            if line.hasPrefix("\t") || line.hasPrefix(" ") {
+                let trimmed = line.drop { $0 == "\t" || $0 == " " }
+                guard let path, trimmed.hasPrefix("0x"), let id = UInt64(trimmed.dropFirst(2), radix: 16) else { continue }
+                table[path, default: []].append(Int64(bitPattern: id))
+            } else {
+                path = String(line)
+            }
+        }
+        return table
+    }
+}
