@@ -96,6 +96,7 @@ let package = Package(
                 "ZooKeeperServer",
                 "EnsembleMonitor",
                 "DashboardUI",
+                "DashboardIO",
                 "TerminalUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -142,6 +143,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "CNcursesShim", "DashboardUI", "EnsembleMonitor"]),
     ],
     swiftLanguageModes: [.v6]
 )

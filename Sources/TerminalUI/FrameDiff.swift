@@ -39,8 +39,9 @@ public enum FrameDiff {
             }
             guard any else { continue }
             // Pair wide characters with their right halves.
-            for x in 0..<columns where changed[x] {
-                if cells[base + x].isContinuation, x > 0 { changed[x - 1] = true }
+            for x in 1..<max(1, columns) where changed[x] {
+                let wasContinuation = oldCells.map { $0[base + x].isContinuation } ?? false
+                if cells[base + x].isContinuation || wasContinuation { changed[x - 1] = true }
             }
             for x in 0..<(columns - 1) where changed[x] && cells[base + x + 1].isContinuation {
                 changed[x + 1] = true

@@ -1,19 +1,41 @@
+import DashboardIO
 import DashboardUI
 import EnsembleMonitor
+import Logging
 
-/// The tree view's I/O: commands run off the terminal thread and their answers
-/// go back through the inbox. Until DashboardIO's TreeExecutor is wired in,
-/// commands are dropped and the Tree view shows its placeholder.
+/// The tree view's I/O: commands run in tasks off the terminal thread, and
+/// their answers and the executor's live updates go back through the inbox.
+/// The executor connects on the first command (opening the Tree view).
 final class MonitorTree: Sendable {
+    private let executor: TreeExecutor
     private let inbox: Inbox
+    private let updates: Task<Void, Never>
 
     init(members: [Member], inbox: Inbox) {
+        let connectString = members.map { member in
+            let host = member.address.host
+            return host.contains(":") ? "[\(host)]:\(member.address.clientPort)" : "\(host):\(member.address.clientPort)"
+        }.joined(separator: ",")
+        // Nothing may write to the terminal while curses owns it: the client's logs are dropped.
+        let executor = TreeExecutor(connectString: connectString, logger: Logger(label: "zkdash.tree") { _ in SwiftLogNoOpLogHandler() })
+        self.executor = executor
         self.inbox = inbox
+        updates = Task.detached {
+            for await input in executor.updates { inbox.post(.tree(input)) }
+        }
     }
 
     func perform(_ command: TreeCommand) {
-        _ = inbox
+        let executor = executor
+        let inbox = inbox
+        Task.detached {
+            let inputs = await executor.perform(command)
+            inbox.post(contentsOf: inputs.map { .tree($0) })
+        }
     }
 
-    func close() async {}
+    func close() async {
+        await executor.close()
+        updates.cancel()
+    }
 }
