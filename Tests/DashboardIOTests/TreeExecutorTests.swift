@@ -1,1 +1,220 @@
+import DashboardIO
+import DashboardUI
+import Foundation
+import Logging
 import Testing
+import ZooKeeperClient
+import ZooKeeperProtocol
+
+let quietLogger: Logger = {
+    var logger = Logger(label: "test.dashboardio")
+    logger.logLevel = .critical
+    return logger
+}()
+
+func otherClient(_ server: EmbeddedServer) async throws -> ZooKeeperClient {
+    try await withTimeout(15, "connect") {
+        try await ZooKeeperClient.connect(.init(connectString: server.connectString, sessionTimeout: .seconds(6), logger: quietLogger))
+    }
+}
+
+func executor(_ server: EmbeddedServer) -> TreeExecutor {
+    TreeExecutor(connectString: server.connectString, sessionTimeout: .seconds(6), logger: quietLogger)
+}
+
+@Suite("DashboardIO: TreeExecutor against the embedded server", .serialized)
+struct TreeExecutorTests {
+    @Test func readsAndWritesRoundTrip() async throws {
+        let server = try EmbeddedServer.start()
+        defer { server.stop() }
+        let tree = executor(server)
+
+        let created = await tree.perform(.create(path: "/a", data: Array("v1".utf8), ephemeral: false, sequential: false))
+        #expect(created == [.mutationDone(path: "/a", message: "created /a")])
+
+        let listed = await tree.perform(.listChildren(path: "/"))
+        guard case let .children(path, names, stat)? = listed.first else {
+            Issue.record("no children: \(listed)")
+            return
+        }
+        #expect(path == "/")
+        #expect(names == ["a", "zookeeper"])
+        #expect(stat?.numChildren == 2)
+
+        let loaded = await tree.perform(.loadNode(path: "/a"))
+        guard case let .node(detail)? = loaded.first else {
+            Issue.record("no node: \(loaded)")
+            return
+        }
+        #expect(detail.data == Array("v1".utf8))
+        #expect(detail.stat.version == 0)
+        #expect(detail.stat.dataLength == 2)
+        #expect(detail.acl == [TreeACLEntry(perms: 31, scheme: "world", id: "anyone")])
+
+        #expect(await tree.perform(.setData(path: "/a", data: Array("v2".utf8), version: 0))
+            == [.mutationDone(path: "/a", message: "set /a (version 1)")])
+        // The version the view showed is checked.
+        #expect(await tree.perform(.setData(path: "/a", data: Array("v3".utf8), version: 0)) == [.mutationFailed(message: "BadVersion")])
+
+        let stats = await tree.perform(.stats(paths: ["/a", "/zookeeper", "/missing"]))
+        guard case let .stats(found, missing)? = stats.first else {
+            Issue.record("no stats: \(stats)")
+            return
+        }
+        #expect(found["/a"]?.version == 1)
+        #expect(found["/zookeeper"] != nil)
+        #expect(missing == ["/missing"])
+
+        let sequential = await tree.perform(.create(path: "/a/job-", data: [], ephemeral: true, sequential: true))
+        guard case let .mutationDone(jobPath, _)? = sequential.first else {
+            Issue.record("no create: \(sequential)")
+            return
+        }
+        #expect(jobPath == "/a/job-0000000000")
+        let jobStats = await tree.perform(.stats(paths: [jobPath]))
+        if case let .stats(found, _)? = jobStats.first { #expect(found[jobPath]?.isEphemeral == true) }
+
+        #expect(await tree.perform(.delete(path: "/a", version: 1)) == [.mutationFailed(message: "Directory not empty")])
+        #expect(await tree.perform(.delete(path: jobPath, version: 0)) == [.mutationDone(path: jobPath, message: "deleted \(jobPath)")])
+        #expect(await tree.perform(.delete(path: "/a", version: 1)) == [.mutationDone(path: "/a", message: "deleted /a")])
+        #expect(await tree.perform(.loadNode(path: "/a")) == [.failed(path: "/a", message: "NoNode")])
+        #expect(await tree.perform(.listChildren(path: "/a")) == [.failed(path: "/a", message: "NoNode")])
+
+        // The default whitelist has no wchp.
+        #expect(await tree.perform(.watchers(path: "/")) == [.watchers(path: "/", .unavailable("wchp not whitelisted"))])
+        await tree.close()
+    }
+
+    @Test func changesByAnotherClientArriveAsUpdates() async throws {
+        let server = try EmbeddedServer.start()
+        defer { server.stop() }
+        let tree = executor(server)
+        let updates = UpdatesCollector(tree.updates)
+        _ = await tree.perform(.listChildren(path: "/"))
+        _ = try await updates.wait("connected") {
+            if case let .connection(text, _) = $0 { return text.hasPrefix("connected to 127.0.0.1:") }
+            return false
+        }
+        let other = try await otherClient(server)
+        // The watch is added just after the connection: create until one is seen.
+        var seen = false
+        for attempt in 0..<50 where !seen {
+            _ = try await other.create("/probe-\(attempt)")
+            seen = (try? await updates.wait(seconds: 0.2, "probe") { $0 == .changed(path: "/probe-\(attempt)", kind: .created) }) != nil
+        }
+        #expect(seen)
+        _ = try await other.create("/watched", data: Array("x".utf8))
+        _ = try await other.create("/watched/child")
+        _ = try await other.setData("/watched", data: Array("y".utf8))
+        try await other.delete("/watched/child")
+        _ = try await updates.wait("created") { $0 == .changed(path: "/watched/child", kind: .created) }
+        _ = try await updates.wait("data changed") { $0 == .changed(path: "/watched", kind: .dataChanged) }
+        _ = try await updates.wait("deleted") { $0 == .changed(path: "/watched/child", kind: .deleted) }
+        await other.close()
+        await tree.close()
+        await updates.stop()
+    }
+
+    @Test func watchersFromWchp() async throws {
+        let server = try EmbeddedServer.start(extraConfig: "4lw.commands.whitelist=*\n")
+        defer { server.stop() }
+        let tree = TreeExecutor(
+            connectString: server.connectString, sessionTimeout: .seconds(6),
+            fourLetterWordAddresses: [server.connectString], logger: quietLogger)
+        let other = try await otherClient(server)
+        _ = try await other.create("/watched")
+        let data = try await other.getData("/watched", watch: true)
+        #expect(data.watch != nil)
+        let answer = await tree.perform(.watchers(path: "/watched"))
+        #expect(answer == [.watchers(path: "/watched", .sessions([other.sessionId]))])
+        #expect(await tree.perform(.watchers(path: "/zookeeper")) == [.watchers(path: "/zookeeper", .sessions([]))])
+        await other.close()
+        await tree.close()
+    }
+
+    @Test func wchpParser() {
+        let table = WchpParser.parse("/a\n\t0x100000abc\n\t0x2\n/b/c\n\t0xffffffffffffffff\n\n")
+        #expect(table == ["/a": [0x1_0000_0abc, 2], "/b/c": [-1]])
+    }
+
+    @Test func unreachableServerFailsReads() async throws {
+        let port = FreePort.next()
+        let tree = TreeExecutor(connectString: "127.0.0.1:\(port)", sessionTimeout: .seconds(2), logger: quietLogger)
+        let answer = try await withTimeout(20, "list against nothing") { await tree.perform(.listChildren(path: "/")) }
+        guard case let .failed(path, message)? = answer.first else {
+            Issue.record("not a failure: \(answer)")
+            return
+        }
+        #expect(path == "/")
+        #expect(message.hasPrefix("ConnectionLoss"))
+        await tree.close()
+    }
+
+    /// The benchmark "first screen of a 100k-child znode ≤ 300 ms": from the
+    /// list request to a rendered frame (list, sort, reducer, stats of the rows
+    /// on screen, render). Prints TREE_FIRST_SCREEN_MS.
+    @Test func hundredThousandChildrenFirstScreen() async throws {
+        let server = try EmbeddedServer.start()
+        defer { server.stop() }
+        let other = try await otherClient(server)
+        _ = try await other.create("/big")
+        let count = 100_000
+        let batch = 2000
+        let createStart = ContinuousClock.now
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for start in stride(from: 0, to: count, by: batch) {
+                group.addTask {
+                    let ops = (start..<min(count, start + batch)).map { index -> ZooKeeperClient.Operation in
+                        let digits = String(index)
+                        return .create(path: "/big/item-" + String(repeating: "0", count: 6 - digits.count) + digits)
+                    }
+                    _ = try await other.multi(ops)
+                }
+            }
+            try await group.waitForAll()
+        }
+        print("TREE_CREATE_100K_MS=\(ms(ContinuousClock.now - createStart))")
+        #expect(try await other.exists("/big")?.numChildren == Int32(count))
+
+        let tree = executor(server)
+        var state = TreeState()
+        let size = ScreenSize(columns: 160, rows: 45)
+        state.viewportRows = TreeLayout.treeRows(for: size)
+        // Connected, root listed and the cursor on /big, as a user would be.
+        var pending = state.activate(nowMs: 0)
+        while !pending.isEmpty {
+            let command = pending.removeFirst()
+            for input in await tree.perform(command) { pending += state.handle(input, nowMs: 0) }
+        }
+        _ = state.handle(.down, readOnly: false, nowMs: 0)
+        #expect(state.selectedPath == "/big")
+
+        for round in 0..<3 {
+            var copy = state
+            let start = ContinuousClock.now
+            var commands = copy.handle(.enter, readOnly: false, nowMs: 0)
+            var statsAsked = 0
+            while !commands.isEmpty {
+                let command = commands.removeFirst()
+                if case .stats(let paths) = command { statsAsked += paths.count }
+                // The detail pane's reads go on in parallel in the shell; the screen needs the list and the stats.
+                if case .loadNode = command { continue }
+                if case .watchers = command { continue }
+                for input in await tree.perform(command) { commands += copy.handle(input, nowMs: 0) }
+            }
+            var buffer = CellBuffer(size: size)
+            TreeRenderer.render(copy, into: &buffer, rect: Layout.body(size), nowMs: 0)
+            let elapsed = ms(ContinuousClock.now - start)
+            #expect(copy.rowCount == count + 3)
+            #expect(statsAsked <= state.viewportRows)
+            #expect(buffer.text().contains("item-000000"))
+            print("TREE_FIRST_SCREEN_MS=\(elapsed) (round \(round), \(statsAsked) stats)")
+        }
+        await tree.close()
+        await other.close()
+    }
+}
+
+func ms(_ duration: Duration) -> Int {
+    Int(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
+}

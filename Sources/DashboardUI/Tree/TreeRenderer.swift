@@ -18,13 +18,13 @@ public enum TreeLayout {
         if rect.width >= 100 {
             let treeWidth = max(40, rect.width * 45 / 100)
             return Panes(
-                tree: Rect(x: rect.x, y: rect.y, width: treeWidth, height: rect.height - 1),
+                tree: Rect(x: rect.x, y: rect.y, width: treeWidth - 1, height: rect.height - 1),
                 statusY: rect.maxY - 1,
                 detail: Rect(x: rect.x + treeWidth + 2, y: rect.y, width: rect.width - treeWidth - 2, height: rect.height),
                 divider: Rect(x: rect.x + treeWidth, y: rect.y, width: 1, height: rect.height),
                 sideBySide: true)
         }
-        let treeHeight = max(2, (rect.height - 1) * 11 / 20)
+        let treeHeight = max(2, (rect.height - 1) * 9 / 20)
         return Panes(
             tree: Rect(x: rect.x, y: rect.y, width: rect.width, height: treeHeight - 1),
             statusY: rect.y + treeHeight - 1,
@@ -179,14 +179,16 @@ public enum TreeRenderer {
             return lines
         }
         let stat = detail.stat
-        lines.append(("czxid 0x\(hex(stat.czxid))  mzxid 0x\(hex(stat.mzxid))  pzxid 0x\(hex(stat.pzxid))", .normal))
-        lines.append(("ctime \(isoTime(stat.ctime))", .normal))
-        lines.append(("mtime \(isoTime(stat.mtime))", .normal))
-        lines.append(("version \(stat.version)  cversion \(stat.cversion)  aversion \(stat.aversion)", .normal))
         var owner = "ephemeralOwner 0x\(hex(stat.ephemeralOwner))"
         if stat.isContainer { owner += " (container)" } else if stat.isTTL { owner += " (TTL)" } else if stat.isEphemeral { owner += " (ephemeral)" }
-        lines.append((owner, stat.isEphemeral ? .ephemeral : .normal))
-        lines.append(("dataLength \(stat.dataLength)  numChildren \(stat.numChildren)", .normal))
+        let groups = [
+            ["czxid 0x\(hex(stat.czxid))", "mzxid 0x\(hex(stat.mzxid))", "pzxid 0x\(hex(stat.pzxid))"],
+            ["ctime \(isoTime(stat.ctime))", "mtime \(isoTime(stat.mtime))"],
+            ["version \(stat.version)", "cversion \(stat.cversion)", "aversion \(stat.aversion)",
+             "dataLength \(stat.dataLength)", "numChildren \(stat.numChildren)"],
+        ]
+        for group in groups { lines += pack(group, width: width).map { ($0, .normal) } }
+        lines.append((owner, stat.isEphemeral ? .ephemeral : stat.isContainer ? .container : .normal))
         let acl = detail.acl.map { "\($0.scheme):\($0.id) \($0.permsText)" }
         lines.append(("ACL " + (acl.isEmpty ? "(none)" : acl.joined(separator: ", ")), .normal))
         switch state.watchers {
@@ -195,7 +197,7 @@ public enum TreeRenderer {
             lines.append(("watchers " + (ids.isEmpty ? "none" : ids.map { "0x" + hex($0) }.joined(separator: ", ")), .normal))
         case .unavailable(let why)?: lines.append(("watchers: \(why)", .dim))
         }
-        let size = detail.data.map { "\($0.count) bytes" } ?? "null"
+        let size = detail.data.map { "\($0.count) bytes" } ?? "null data"
         lines.append(("data (\(state.dataDisplay.title), \(size); v cycles text/JSON/hex)", .header))
         guard let data = detail.data else { return lines }
         switch state.dataDisplay {
@@ -215,6 +217,24 @@ public enum TreeRenderer {
     }
 
     // MARK: Formatting
+
+    /// Segments joined by two spaces into lines of at most `width` columns.
+    static func pack(_ segments: [String], width: Int) -> [String] {
+        var lines: [String] = []
+        var line = ""
+        for segment in segments {
+            if line.isEmpty {
+                line = segment
+            } else if DisplayWidth.of(line) + 2 + DisplayWidth.of(segment) <= width {
+                line += "  " + segment
+            } else {
+                lines.append(line)
+                line = segment
+            }
+        }
+        if !line.isEmpty { lines.append(line) }
+        return lines
+    }
 
     /// Lower-case hex without leading zeros (as Apache prints zxids and sessions).
     static func hex(_ value: Int64) -> String {
