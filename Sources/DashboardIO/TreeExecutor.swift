@@ -71,17 +71,30 @@ public final class TreeExecutor: Sendable {
                 return [.children(path: path, names: answer.children.sorted(), stat: TreeStat(answer.stat))]
             }
         case .stats(let paths):
+            // A path whose exists failed (connection lost) is in neither
+            // list: the view asks again after the next connection change.
             guard let client = try? await client() else {
-                return [.stats([:], missing: paths)]
+                return [.stats([:], missing: [])]
             }
-            let results = await withTaskGroup(of: (String, TreeStat?).self) { group in
+            let results = await withTaskGroup(of: (String, Result<TreeStat?, any Error>).self) { group in
                 for path in paths {
-                    group.addTask { (path, (try? await client.exists(path)).flatMap { $0.map(TreeStat.init) }) }
+                    group.addTask {
+                        do {
+                            return (path, .success(try await client.exists(path).map(TreeStat.init)))
+                        } catch {
+                            return (path, .failure(error))
+                        }
+                    }
                 }
                 var found: [String: TreeStat] = [:]
                 var missing: [String] = []
-                for await (path, stat) in group {
-                    if let stat { found[path] = stat } else { missing.append(path) }
+                for await (path, result) in group {
+                    switch result {
+                    case .success(let stat?): found[path] = stat
+                    case .success(nil): missing.append(path)
+                    case .failure(let error as ZooKeeperError) where error.code == .noNode: missing.append(path)
+                    case .failure: break
+                    }
                 }
                 return (found, missing.sorted())
             }

@@ -194,24 +194,41 @@ struct TreeExecutorTests {
             let start = ContinuousClock.now
             var commands = copy.handle(.enter, readOnly: false, nowMs: 0)
             var statsAsked = 0
+            var phases: [String] = []
             while !commands.isEmpty {
                 let command = commands.removeFirst()
                 if case .stats(let paths) = command { statsAsked += paths.count }
                 // The detail pane's reads go on in parallel in the shell; the screen needs the list and the stats.
                 if case .loadNode = command { continue }
                 if case .watchers = command { continue }
-                for input in await tree.perform(command) { commands += copy.handle(input, nowMs: 0) }
+                let performStart = ContinuousClock.now
+                let inputs = await tree.perform(command)
+                let reduceStart = ContinuousClock.now
+                for input in inputs { commands += copy.handle(input, nowMs: 0) }
+                phases.append("\(Self.name(command)) \(ms(reduceStart - performStart)) ms + reducer \(ms(ContinuousClock.now - reduceStart)) ms")
             }
+            let renderStart = ContinuousClock.now
             var buffer = CellBuffer(size: size)
             TreeRenderer.render(copy, into: &buffer, rect: Layout.body(size), nowMs: 0)
             let elapsed = ms(ContinuousClock.now - start)
+            phases.append("render \(ms(ContinuousClock.now - renderStart)) ms")
             #expect(copy.rowCount == count + 3)
             #expect(statsAsked <= state.viewportRows)
             #expect(buffer.text().contains("item-000000"))
-            print("TREE_FIRST_SCREEN_MS=\(elapsed) (round \(round), \(statsAsked) stats)")
+            print("TREE_FIRST_SCREEN_MS=\(elapsed) (round \(round), \(statsAsked) stats; \(phases.joined(separator: ", ")))")
         }
         await tree.close()
         await other.close()
+    }
+}
+
+extension TreeExecutorTests {
+    static func name(_ command: TreeCommand) -> String {
+        switch command {
+        case .listChildren: "list"
+        case .stats: "stats"
+        default: "\(command)"
+        }
     }
 }
 

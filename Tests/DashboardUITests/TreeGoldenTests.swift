@@ -41,7 +41,7 @@ struct TreeGoldenTests {
         data (JSON, 17 bytes; v cycles text/JSON/hex)
         {
           "a" : [
-        … 5 more lines
+        … 5 more lines (J/K scroll)
 
         """#
         #expect(Self.screen(ScreenSize(columns: 80, rows: 24)) == expected)

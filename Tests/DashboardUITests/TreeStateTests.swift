@@ -248,6 +248,41 @@ struct TreeStateTests {
         #expect(buffer.text().contains("item-099961"))
     }
 
+    @Test func mouseSelectsTogglesAndScrolls() {
+        var tree = FakeTree.sample()
+        var state = started(&tree)
+        let body = Layout.body(ScreenSize(columns: 160, rows: 45))
+        // Row 1 of the tree is /app.
+        tree.run(&state, state.handle(mouse: MouseEvent(kind: .click, x: 3, y: body.y + 1), in: body, nowMs: 1000))
+        #expect(state.selectedPath == "/app")
+        #expect(state.viewportRows == TreeLayout.treeRows(for: ScreenSize(columns: 160, rows: 45)))
+        tree.run(&state, state.handle(mouse: MouseEvent(kind: .click, x: 3, y: body.y + 1), in: body, nowMs: 1000))
+        #expect(state.nodes["/app"]?.expanded == true)
+        #expect(state.rowCount == 7)
+        tree.run(&state, state.handle(mouse: MouseEvent(kind: .wheelDown, x: 3, y: body.y), in: body, nowMs: 1000))
+        #expect(state.selectedIndex == 4)
+        // Clicks in the detail pane do nothing.
+        tree.run(&state, state.handle(mouse: MouseEvent(kind: .click, x: 150, y: body.y + 1), in: body, nowMs: 1000))
+        #expect(state.selectedIndex == 4)
+    }
+
+    @Test func statsSayingGoneRemoveTheRow() {
+        var tree = FakeTree.sample()
+        var state = started(&tree)
+        tree.nodes["/brokers"] = nil
+        _ = state.handle(.stats([:], missing: ["/brokers"]), nowMs: 1000)
+        #expect(state.visiblePaths == ["/", "/app", "/zookeeper"])
+    }
+
+    @Test func detailScrollsAndResetsOnMove() {
+        var tree = FakeTree.sample()
+        var state = started(&tree)
+        state.press([.character("J"), .character("J"), .character("K")], tree: &tree)
+        #expect(state.detailScroll == 1)
+        state.press([.down], tree: &tree)
+        #expect(state.detailScroll == 0)
+    }
+
     @Test func formatting() {
         #expect(TreeRenderer.isoTime(1_795_000_000_123) == "2026-11-18T11:06:40.123Z")
         #expect(TreeRenderer.isoTime(0) == "-")

@@ -47,6 +47,12 @@ extension TreeState {
         case .escape:
             guard !filter.isEmpty else { return [] }
             return setFilter("")
+        case .character("J"):
+            detailScroll += 1
+            return []
+        case .character("K"):
+            detailScroll = max(0, detailScroll - 1)
+            return []
         case .character("v"):
             let all = DataDisplay.allCases
             dataDisplay = all[(all.firstIndex(of: dataDisplay)! + 1) % all.count]
@@ -109,10 +115,8 @@ extension TreeState {
                 stats[path] = stat
                 statRequested.remove(path)
             }
-            for path in missing {
-                stats[path] = nil
-                statRequested.remove(path)
-            }
+            // exists says it is gone: the deletion event may still be on its way.
+            for path in missing { removeNode(path) }
         case let .node(node):
             stats[node.path] = node.stat
             if node.path == selectedPath {
@@ -132,6 +136,8 @@ extension TreeState {
             say(text, error: true)
         case let .connection(text, resync):
             connection = text
+            // Stats asked for while the connection was away may never come.
+            statRequested = []
             if resync, activated { commands += refresh() }
         }
         return commands + settle(previous: before)
@@ -166,6 +172,7 @@ extension TreeState {
         scrollTop = max(0, min(scrollTop, max(0, rowCount - rows)))
         var commands: [TreeCommand] = []
         if selectedPath != previous {
+            detailScroll = 0
             detail = nil
             detailError = nil
             watchers = nil

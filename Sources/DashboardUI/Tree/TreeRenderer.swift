@@ -160,8 +160,11 @@ public enum TreeRenderer {
     static func renderDetail(_ state: TreeState, into buffer: inout CellBuffer, rect: Rect) {
         guard rect.height > 0, rect.width > 0 else { return }
         var lines = detailLines(state, width: rect.width)
+        // The path stays; J / K scroll the rest.
+        let scroll = max(0, min(state.detailScroll, lines.count - rect.height))
+        if scroll > 0 { lines.removeSubrange(1...scroll) }
         if lines.count > rect.height {
-            lines = Array(lines.prefix(rect.height - 1)) + [("… \(lines.count - rect.height + 1) more lines", .dim)]
+            lines = Array(lines.prefix(rect.height - 1)) + [("… \(lines.count - rect.height + 1) more lines (J/K scroll)", .dim)]
         }
         for (offset, line) in lines.enumerated() {
             buffer.put(line.text, x: rect.x, y: rect.y + offset, role: line.role, maxWidth: rect.width)

@@ -62,6 +62,8 @@ public struct TreeState: Sendable, Equatable {
     public internal(set) var detailError: String?
     public internal(set) var watchers: WatchersInfo?
     public internal(set) var dataDisplay: DataDisplay = .text
+    /// Detail lines scrolled past (J / K), below the path line.
+    public internal(set) var detailScroll = 0
     /// Changed paths and when their highlight ends (ms).
     public internal(set) var highlights: [String: Int64] = [:]
     /// Status line text (results, errors, "read-only (--read-only)").
