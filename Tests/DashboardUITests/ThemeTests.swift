@@ -75,6 +75,14 @@ private func attributes(_ style: ThemeStyle) -> [Bool] {
                                                            background: .rgb(red: 0x00, green: 0x2b, blue: 0x36)))
         // Keys left out take normal's colours: the background is painted everywhere.
         #expect(solarized.style(for: .leading).background == .rgb(red: 0x00, green: 0x2b, blue: 0x36))
+        // On 256 colours the states keep their own colours and attributes.
+        let palette = solarized.degraded(to: .palette256)
+        #expect(palette.style(for: .normal) == ThemeStyle(foreground: .indexed(245), background: .indexed(234)))
+        #expect(palette.style(for: .leading) == ThemeStyle(foreground: .indexed(64), background: .indexed(234), bold: true))
+        #expect(palette.style(for: .down) == ThemeStyle(foreground: .indexed(160), background: .indexed(234), bold: true))
+        #expect(palette.style(for: .refused) == ThemeStyle(foreground: .indexed(160), background: .indexed(234)))
+        // On 8 colours grey text on black stays readable: white, not bold black.
+        #expect(solarized.degraded(to: .eight).style(for: .normal) == ThemeStyle(foreground: .basic(7), background: .basic(0)))
     }
 
     @Test func monoHasNoColoursAndDistinctStates() throws {
@@ -349,8 +357,9 @@ private func attributes(_ style: ThemeStyle) -> [Bool] {
         let style = ThemeStyle(foreground: .basic(8), background: .basic(0))
         let degraded = style.degraded(to: .eight)
         #expect(degraded.foreground != degraded.background)
+        #expect(degraded == ThemeStyle(foreground: .basic(7), background: .basic(0)))
         let onYellow = ThemeStyle(foreground: .basic(11), background: .basic(3)).degraded(to: .eight)
-        #expect(onYellow.foreground == .basic(0))
+        #expect(onYellow == ThemeStyle(foreground: .basic(0), background: .basic(3)))
     }
 
     @Test func darkWithoutColourFallsBackToMonoAttributes() throws {

@@ -254,9 +254,11 @@ extension ThemeCatalog {
     """#
 
     static let solarizedText = #"""
-    # zkdash theme "solarized": Ethan Schoonover's Solarized (dark) palette as
-    # 24-bit colours; shown as the nearest palette colours the terminal has.
-    # Base03 #002b36 is painted as the background of every role.
+    # zkdash theme "solarized": Ethan Schoonover's Solarized (dark) palette. The
+    # base tones are 24-bit colours (shown as the nearest palette colours: #002b36 →
+    # 234, …); the accents are Solarized's own 256-colour values, because the nearest
+    # palette colour to Solarized red is orange. Base03 #002b36 is painted as the
+    # background of every role.
     # Format: themes/README.md.
     name = "solarized"
 
@@ -272,7 +274,7 @@ extension ThemeCatalog {
     bold = true
 
     [header]
-    fg = "#268bd2"
+    fg = 33  # blue #268bd2
     bold = true
 
     [border]
@@ -289,31 +291,31 @@ extension ThemeCatalog {
     bold = true
 
     [highlight]
-    fg = "#cb4b16"
+    fg = 166  # orange #cb4b16
     bold = true
 
     [changed]
-    fg = "#b58900"
+    fg = 136  # yellow #b58900
     bold = true
 
     [match]
     fg = "#002b36"
-    bg = "#b58900"
+    bg = 136  # yellow #b58900
 
     [ok]
-    fg = "#859900"
+    fg = 64  # green #859900
 
     [warning]
-    fg = "#cb4b16"
+    fg = 166  # orange #cb4b16
     bold = true
 
     [error]
-    fg = "#dc322f"
+    fg = 160  # red #dc322f
     bold = true
 
     [tabActive]
     fg = "#fdf6e3"
-    bg = "#268bd2"
+    bg = 33  # blue #268bd2
     bold = true
 
     [tabInactive]
@@ -321,7 +323,7 @@ extension ThemeCatalog {
     bg = "#073642"
 
     [key]
-    fg = "#2aa198"
+    fg = 37  # cyan #2aa198
     bold = true
 
     [footer]
@@ -329,38 +331,38 @@ extension ThemeCatalog {
     bg = "#073642"
 
     [sparkline]
-    fg = "#2aa198"
+    fg = 37  # cyan #2aa198
 
     [lagBar]
-    fg = "#6c71c4"
+    fg = 61  # violet #6c71c4
 
     # Node states.
     [leading]
-    fg = "#859900"
+    fg = 64  # green #859900
     bold = true
 
     [following]
-    fg = "#2aa198"
+    fg = 37  # cyan #2aa198
 
     [observing]
-    fg = "#268bd2"
+    fg = 33  # blue #268bd2
 
     [looking]
-    fg = "#b58900"
+    fg = 136  # yellow #b58900
     bold = true
 
     [standalone]
-    fg = "#d33682"
+    fg = 125  # magenta #d33682
 
     [down]
-    fg = "#dc322f"
+    fg = 160  # red #dc322f
     bold = true
 
     [notServing]
-    fg = "#cb4b16"
+    fg = 166  # orange #cb4b16
 
     [refused]
-    fg = "#dc322f"
+    fg = 160  # red #dc322f
 
     [unknown]
     fg = "#586e75"
@@ -368,13 +370,13 @@ extension ThemeCatalog {
 
     # Tree view.
     [ephemeral]
-    fg = "#d33682"
+    fg = 125  # magenta #d33682
 
     [sequential]
-    fg = "#2aa198"
+    fg = 37  # cyan #2aa198
 
     [container]
-    fg = "#268bd2"
+    fg = 33  # blue #268bd2
     bold = true
 
     """#

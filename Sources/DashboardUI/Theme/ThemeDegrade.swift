@@ -57,6 +57,7 @@ extension ThemeStyle {
         result.background = background.degraded(to: capability)
         if capability == .eight && foreground.isBright { result.bold = true }
         if result.foreground != .terminalDefault, result.foreground == result.background, foreground != background {
+            result.bold = bold  // the stand-in is not a bright colour
             if case .basic(let n) = result.background, [2, 3, 6, 7, 10, 11, 14, 15].contains(n) {
                 result.foreground = .basic(0)
             } else {
