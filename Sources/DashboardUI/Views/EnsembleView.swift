@@ -107,7 +107,7 @@ enum EnsembleView {
     static func renderDetail(_ model: ClusterModel, index: Int, into buffer: inout CellBuffer, rect: Rect) {
         let node = model.nodes[index]
         var lines: [(String, StyleRole)] = []
-        var head = "\(node.label) \(node.address) \(node.state.rawValue)"
+        var head = node.sid == nil ? "\(node.address) \(node.state.rawValue)" : "\(node.label) \(node.address) \(node.state.rawValue)"
         if let role = node.role { head += " · \(role.rawValue)" }
         if let version = node.version { head += " · \(version.split(separator: ",").first.map(String.init) ?? version)" }
         lines.append((head, role(for: node.state)))
