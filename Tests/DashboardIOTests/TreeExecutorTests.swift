@@ -176,6 +176,12 @@ struct TreeExecutorTests {
         print("TREE_CREATE_100K_MS=\(ms(ContinuousClock.now - createStart))")
         #expect(try await other.exists("/big")?.numChildren == Int32(count))
 
+        // How much of a list is the sort (done in the executor, off the UI).
+        let shuffled = (0..<count).map { "item-" + String($0) }.shuffled()
+        let sortStart = ContinuousClock.now
+        let sorted = shuffled.sorted()
+        print("TREE_SORT_100K_MS=\(ms(ContinuousClock.now - sortStart)) (\(sorted.count) names)")
+
         let tree = executor(server)
         var state = TreeState()
         let size = ScreenSize(columns: 160, rows: 45)

@@ -283,6 +283,29 @@ struct TreeStateTests {
         #expect(state.detailScroll == 0)
     }
 
+    @Test func statusLineShowsPromptsMessagesAndFilter() {
+        var tree = FakeTree.sample()
+        var state = started(&tree)
+        let size = ScreenSize(columns: 80, rows: 24)
+        func status() -> String {
+            var buffer = CellBuffer(size: size)
+            TreeRenderer.render(state, into: &buffer, rect: Layout.body(size), nowMs: 1000)
+            return buffer.row(TreeLayout.panes(Layout.body(size)).statusY)
+        }
+        _ = state.handle(.connection("connected to 127.0.0.1:2181, session 0x1", resync: false), nowMs: 1000)
+        #expect(status() == "connected to 127.0.0.1:2181, session 0x1" + String(repeating: " ", count: 37) + "1/4")
+        _ = state.handle(.character("d"), readOnly: true, nowMs: 1000)
+        #expect(status().hasPrefix("read-only (--read-only)"))
+        state.press([.down, .character("c")], tree: &tree)
+        state.type("x -e", tree: &tree)
+        #expect(status() == "new child of /app (name [-e] [-s]): x -e▏")
+        state.press([.escape, .character("/")], tree: &tree)
+        state.type("app", tree: &tree)
+        #expect(status() == "/app▏")
+        state.press([.enter], tree: &tree)
+        #expect(status().hasPrefix("filter: app (/ edit, Esc clears)"))
+    }
+
     @Test func formatting() {
         #expect(TreeRenderer.isoTime(1_795_000_000_123) == "2026-11-18T11:06:40.123Z")
         #expect(TreeRenderer.isoTime(0) == "-")
