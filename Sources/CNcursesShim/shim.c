@@ -52,9 +52,11 @@ static void zk_install_handlers(void) {
 int zk_term_start(int want_colors) {
     setlocale(LC_ALL, "");
     if (getenv("ESCDELAY") == NULL) set_escdelay(25);
+    // Before newterm: ncurses then keeps its own SIGINT/SIGTERM handlers out
+    // (they exit with status 1); ours restore the terminal and re-raise.
+    zk_install_handlers();
     if (newterm(NULL, stdout, stdin) == NULL) return -1;
     zk_active = 1;
-    zk_install_handlers();
     raw();
     noecho();
     nonl();
