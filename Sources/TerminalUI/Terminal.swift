@@ -38,6 +38,9 @@ public final class Terminal {
 
     public var colorPairLimit: Int { Int(zk_term_color_pairs()) }
 
+    /// terminfo's colour count once colours are started (0 without colours).
+    public var colorCount: Int { Int(zk_term_colors()) }
+
     /// Reads one input, waiting up to `timeoutMs`; nil when none came.
     public func read(timeoutMs: Int) -> DecodedInputWithMouse? {
         var value: UInt32 = 0

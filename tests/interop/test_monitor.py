@@ -297,13 +297,19 @@ class ZkdashServerMonitorTests(MonitorCase):
         pane.keys("q")
         pane.assert_shell_restored()
 
-    def test_b_bad_theme_is_reported_and_default_used(self):
+    def test_b_bad_theme_is_reported_default_used_and_t_cycles(self):
         s = self.servers[0]
         pane = Pane(self)
         pane.start_monitor("--servers", s.hosts, "--timeout", "1", "--no-admin", "--theme", "no-such-theme")
+        # The curses screen (alternate screen: the typed command line is gone) names the problem.
         screen = pane.wait_text("no-such-theme")
-        self.assertIn("STANDALONE", pane.wait_text("STANDALONE"))
         self.assertIn("1 Ensemble", screen)
+        self.assertIn("using dark", screen)
+        pane.wait_text("STANDALONE")
+        # t cycles the themes (the colour pairs are rebuilt; the footer names the theme).
+        pane.keys("t")
+        pane.wait_text("theme light")
+        self.assertNotIn("no-such-theme", pane.screen())
         pane.keys("q")
         pane.assert_shell_restored()
 

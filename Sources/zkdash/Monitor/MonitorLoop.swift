@@ -51,8 +51,10 @@ final class MonitorLoop {
         state.timeZoneOffsetSeconds = Self.localOffsetSeconds()
         state.nowMs = Self.nowMs()
 
+        let capability = noColor ? .none
+            : ColorCapabilityDetector.detect(environment: environment, terminalColors: terminal.colorCount)
         func colors(for index: Int) -> ColorPairs {
-            let pairs = ColorPairs(theme: themes.themes[index], capability: terminal.colorCapability,
+            let pairs = ColorPairs(theme: themes.themes[index].degraded(to: capability), capability: capability,
                                    maxPairs: max(1, terminal.colorPairLimit))
             terminal.install(pairs)
             return pairs
