@@ -221,12 +221,16 @@ class ApacheEnsembleMonitorTests(MonitorCase):
         pane.keys("q")
         pane.assert_shell_restored()
 
-    def test_b_too_small(self):
+    def test_b_too_small_then_resized(self):
         pane = Pane(self, columns=60, rows=10)
         cmd = [zkdash_bin(), "monitor", "--servers", self.servers(), "--timeout", "1", "--no-admin"]
         pane.type_line(" ".join(_sh(a) for a in cmd) + "; echo ZKDASH_EXIT=$?")
         screen = pane.wait_text("Terminal too small")
         self.assertIn("60×10", screen)
+        # Growing the window (KEY_RESIZE) brings the views back, repainted whole.
+        pane.tmux("resize-window", "-t", pane.name, "-x", "160", "-y", "45")
+        screen = pane.wait_for(lambda s: len(rows_with(s, "LEADING")) == 1, what="the table after the resize")
+        self.assertNotIn("Terminal too small", screen)
         pane.keys("q")
         pane.assert_shell_restored()
 
