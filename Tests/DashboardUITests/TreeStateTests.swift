@@ -115,8 +115,9 @@ struct TreeStateTests {
         #expect(state.message == "cancelled")
         _ = state.handle(.character("d"), readOnly: false, nowMs: 1000)
         #expect(state.handle(.character("y"), readOnly: false, nowMs: 1000) == [.delete(path: "/brokers", version: 4)])
-        // The watch reports the deletion: the row goes, the selection stays on that line.
+        // Deleted: the row goes (the watch may say so later), the selection stays on that line.
         tree.nodes["/brokers"] = nil
+        tree.run(&state, state.handle(.mutationDone(path: "/brokers", message: "deleted /brokers"), nowMs: 1000))
         tree.run(&state, state.handle(.changed(path: "/brokers", kind: .deleted), nowMs: 1000))
         #expect(state.visiblePaths == ["/", "/app", "/zookeeper"])
         #expect(state.selectedPath == "/zookeeper")
@@ -136,6 +137,18 @@ struct TreeStateTests {
                                          command: .create(path: "/app/job", data: Array("hi".utf8), ephemeral: true, sequential: true)))
         let commands = state.handle(.character("y"), readOnly: false, nowMs: 1000)
         #expect(commands == [.create(path: "/app/job", data: Array("hi".utf8), ephemeral: true, sequential: true)])
+        // Created: the parent's Stat and detail are read again (and its list, when open).
+        let after = state.handle(.mutationDone(path: "/app/job0000000001", message: "created /app/job0000000001"), nowMs: 1000)
+        #expect(after.contains(.loadNode(path: "/app")))
+        #expect(after.contains(.stats(paths: ["/app"])))
+        #expect(!after.contains(.listChildren(path: "/app")))
+        state.press([.enter], tree: &tree)
+        _ = state.handle(.character("c"), readOnly: false, nowMs: 1000)
+        state.type("more", tree: &tree)
+        state.press([.enter, .enter], tree: &tree)
+        _ = state.handle(.character("y"), readOnly: false, nowMs: 1000)
+        let open = state.handle(.mutationDone(path: "/app/more", message: "created /app/more"), nowMs: 1000)
+        #expect(open.contains(.listChildren(path: "/app")))
         #expect(TreeState.parseCreate("a/b") == nil)
         #expect(TreeState.parseCreate("x -es")! == ("x", true, true))
         #expect(TreeState.parseCreate("x")! == ("x", false, false))
@@ -155,7 +168,7 @@ struct TreeStateTests {
         // Done: the detail is read again.
         let after = state.handle(.mutationDone(path: "/brokers", message: "set /brokers (version 3)"), nowMs: 1000)
         #expect(after.contains(.loadNode(path: "/brokers")))
-        #expect(after.contains(.listChildren(path: "/")))
+        #expect(!after.contains(.listChildren(path: "/")))
         #expect(state.message == "set /brokers (version 3)")
     }
 

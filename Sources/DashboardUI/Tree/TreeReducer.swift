@@ -129,10 +129,23 @@ extension TreeState {
             commands += receiveChange(path, kind: kind, nowMs: nowMs)
         case let .mutationDone(path, text):
             say(text, error: false)
-            if let parent = TreePath.parent(path), nodes[parent]?.children != nil { commands += relist(parent) }
-            if nodes[path]?.children != nil { commands += relist(path) }
-            if path == selectedPath || TreePath.parent(path) == selectedPath { commands += loadSelected() }
+            // The watch reports the change too; this keeps the view right without it.
+            let done = pendingMutations.isEmpty ? nil : pendingMutations.removeFirst()
+            switch done {
+            case .setData?:
+                forgetStat(path)
+                if path == selectedPath { commands += loadSelected() }
+            case .delete?:
+                removeNode(path)
+            default:
+                if let parent = TreePath.parent(path) {
+                    forgetStat(parent)
+                    if nodes[parent]?.children != nil { commands += relist(parent) }
+                    if parent == selectedPath { commands += loadSelected() }
+                }
+            }
         case let .mutationFailed(text):
+            if !pendingMutations.isEmpty { pendingMutations.removeFirst() }
             say(text, error: true)
         case let .connection(text, resync):
             connection = text
@@ -377,6 +390,7 @@ extension TreeState {
             prompt = nil
             if key == .character("y") || key == .character("Y") {
                 say(Self.progressText(command), error: false)
+                pendingMutations.append(command)
                 return [command]
             }
             say("cancelled", error: false)

@@ -49,6 +49,8 @@ public struct TreeState: Sendable, Equatable {
     /// Stats of rows (from listChildren for parents, `.stats` for rows on screen).
     public internal(set) var stats: [String: TreeStat] = [:]
     var statRequested: Set<String> = []
+    /// Create / set / delete sent and not answered yet, oldest first.
+    var pendingMutations: [TreeCommand] = []
     public internal(set) var selectedPath = "/"
     public internal(set) var selectedIndex = 0
     public internal(set) var scrollTop = 0
