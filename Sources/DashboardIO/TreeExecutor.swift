@@ -76,28 +76,33 @@ public final class TreeExecutor: Sendable {
             guard let client = try? await client() else {
                 return [.stats([:], missing: [])]
             }
-            let results = await withTaskGroup(of: (String, Result<TreeStat?, any Error>).self) { group in
+            let answers = await withTaskGroup(of: StatAnswer.self) { group in
                 for path in paths {
                     group.addTask {
                         do {
-                            return (path, .success(try await client.exists(path).map(TreeStat.init)))
+                            let stat = try await client.exists(path)
+                            return StatAnswer(path: path, stat: stat.map(TreeStat.init), gone: stat == nil)
+                        } catch let error as ZooKeeperError where error.code == .noNode {
+                            return StatAnswer(path: path, stat: nil, gone: true)
                         } catch {
-                            return (path, .failure(error))
+                            return StatAnswer(path: path, stat: nil, gone: false)
                         }
                     }
                 }
-                var found: [String: TreeStat] = [:]
-                var missing: [String] = []
-                for await (path, result) in group {
-                    switch result {
-                    case .success(let stat?): found[path] = stat
-                    case .success(nil): missing.append(path)
-                    case .failure(let error as ZooKeeperError) where error.code == .noNode: missing.append(path)
-                    case .failure: break
-                    }
-                }
-                return (found, missing.sorted())
+                var answers: [StatAnswer] = []
+                for await answer in group { answers.append(answer) }
+                return answers
             }
+            var found: [String: TreeStat] = [:]
+            var missing: [String] = []
+            for answer in answers {
+                if let stat = answer.stat {
+                    found[answer.path] = stat
+                } else if answer.gone {
+                    missing.append(answer.path)
+                }
+            }
+            let results = (found, missing.sorted())
             return [.stats(results.0, missing: results.1)]
         case .loadNode(let path):
             return await read(path) { client in
@@ -333,6 +338,13 @@ actor SessionHolder {
         defer { current = nil }
         return current
     }
+}
+
+/// One exists answer: a Stat, gone (nil or NoNode), or failed otherwise.
+struct StatAnswer: Sendable {
+    var path: String
+    var stat: TreeStat?
+    var gone: Bool
 }
 
 enum WchpAnswer: Sendable {
