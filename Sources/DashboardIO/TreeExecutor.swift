@@ -116,17 +116,17 @@ public final class TreeExecutor: Sendable {
             return [.watchers(path: path, await watchers(of: path))]
         case let .create(path, data, ephemeral, sequential):
             let mode: CreateMode = ephemeral ? (sequential ? .ephemeralSequential : .ephemeral) : (sequential ? .persistentSequential : .persistent)
-            return await write { client in
+            return await write(path) { client in
                 let created = try await client.create(path, data: data, mode: mode)
                 return [.mutationDone(path: created.path, message: "created \(created.path)")]
             }
         case let .setData(path, data, version):
-            return await write { client in
+            return await write(path) { client in
                 let stat = try await client.setData(path, data: data, version: version)
                 return [.mutationDone(path: path, message: "set \(path) (version \(stat.version))")]
             }
         case let .delete(path, version):
-            return await write { client in
+            return await write(path) { client in
                 try await client.delete(path, version: version)
                 return [.mutationDone(path: path, message: "deleted \(path)")]
             }
@@ -150,11 +150,11 @@ public final class TreeExecutor: Sendable {
         }
     }
 
-    func write(_ body: (ZooKeeperClient) async throws -> [TreeInput]) async -> [TreeInput] {
+    func write(_ path: String, _ body: (ZooKeeperClient) async throws -> [TreeInput]) async -> [TreeInput] {
         do {
             return try await body(try await client())
         } catch {
-            return [.mutationFailed(message: Self.message(error))]
+            return [.mutationFailed(path: path, message: Self.message(error))]
         }
     }
 

@@ -54,7 +54,7 @@ struct TreeExecutorTests {
         #expect(await tree.perform(.setData(path: "/a", data: Array("v2".utf8), version: 0))
             == [.mutationDone(path: "/a", message: "set /a (version 1)")])
         // The version the view showed is checked.
-        #expect(await tree.perform(.setData(path: "/a", data: Array("v3".utf8), version: 0)) == [.mutationFailed(message: "BadVersion")])
+        #expect(await tree.perform(.setData(path: "/a", data: Array("v3".utf8), version: 0)) == [.mutationFailed(path: "/a", message: "BadVersion")])
 
         let stats = await tree.perform(.stats(paths: ["/a", "/zookeeper", "/missing"]))
         guard case let .stats(found, missing)? = stats.first else {
@@ -74,7 +74,7 @@ struct TreeExecutorTests {
         let jobStats = await tree.perform(.stats(paths: [jobPath]))
         if case let .stats(found, _)? = jobStats.first { #expect(found[jobPath]?.isEphemeral == true) }
 
-        #expect(await tree.perform(.delete(path: "/a", version: 1)) == [.mutationFailed(message: "Directory not empty")])
+        #expect(await tree.perform(.delete(path: "/a", version: 1)) == [.mutationFailed(path: "/a", message: "Directory not empty")])
         #expect(await tree.perform(.delete(path: jobPath, version: 0)) == [.mutationDone(path: jobPath, message: "deleted \(jobPath)")])
         #expect(await tree.perform(.delete(path: "/a", version: 1)) == [.mutationDone(path: "/a", message: "deleted /a")])
         #expect(await tree.perform(.loadNode(path: "/a")) == [.failed(path: "/a", message: "NoNode")])

@@ -319,6 +319,23 @@ struct TreeStateTests {
         #expect(status().hasPrefix("filter: app (/ edit, Esc clears)"))
     }
 
+    @Test func mutationAnswersMatchTheirCommandsInAnyOrder() {
+        var tree = FakeTree.sample()
+        var state = started(&tree)
+        state.press([.down, .enter, .character("G")], tree: &tree)
+        // A set of /zookeeper and a sequential create under /app, answered in the other order.
+        state.pendingMutations = [
+            .setData(path: "/zookeeper", data: [], version: 0),
+            .create(path: "/app/job-", data: [], ephemeral: false, sequential: true),
+        ]
+        let created = state.handle(.mutationDone(path: "/app/job-0000000003", message: "created"), nowMs: 1000)
+        #expect(created.contains(.listChildren(path: "/app")))
+        #expect(state.pendingMutations == [.setData(path: "/zookeeper", data: [], version: 0)])
+        _ = state.handle(.mutationFailed(path: "/zookeeper", message: "BadVersion"), nowMs: 1000)
+        #expect(state.pendingMutations.isEmpty)
+        #expect(state.message == "/zookeeper: BadVersion")
+    }
+
     @Test func formatting() {
         #expect(TreeRenderer.isoTime(1_795_000_000_123) == "2026-11-18T11:06:40.123Z")
         #expect(TreeRenderer.isoTime(0) == "-")

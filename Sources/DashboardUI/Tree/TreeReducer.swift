@@ -130,7 +130,7 @@ extension TreeState {
         case let .mutationDone(path, text):
             say(text, error: false)
             // The watch reports the change too; this keeps the view right without it.
-            let done = pendingMutations.isEmpty ? nil : pendingMutations.removeFirst()
+            let done = takePendingMutation(for: path)
             switch done {
             case .setData?:
                 forgetStat(path)
@@ -144,9 +144,9 @@ extension TreeState {
                     if parent == selectedPath { commands += loadSelected() }
                 }
             }
-        case let .mutationFailed(text):
-            if !pendingMutations.isEmpty { pendingMutations.removeFirst() }
-            say(text, error: true)
+        case let .mutationFailed(path, text):
+            _ = takePendingMutation(for: path)
+            say("\(path): \(text)", error: true)
         case let .connection(text, resync):
             connection = text
             // Stats asked for while the connection was away may never come.
@@ -258,6 +258,21 @@ extension TreeState {
         filter = text
         refilter()
         return settle(previous: selectedPath)
+    }
+
+    /// The sent mutation an answer is for: the shell runs commands
+    /// concurrently, so answers may come in any order. A sequential create
+    /// answers with its numbered path.
+    mutating func takePendingMutation(for path: String) -> TreeCommand? {
+        let index = pendingMutations.firstIndex { command in
+            switch command {
+            case let .create(requested, _, _, sequential): requested == path || (sequential && path.hasPrefix(requested))
+            case let .setData(requested, _, _), let .delete(requested, _): requested == path
+            default: false
+            }
+        }
+        guard let index else { return nil }
+        return pendingMutations.remove(at: index)
     }
 
     mutating func say(_ text: String, error: Bool) {

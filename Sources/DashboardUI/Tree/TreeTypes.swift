@@ -137,7 +137,7 @@ public enum TreeInput: Sendable, Equatable {
     /// A create / set / delete succeeded (`path` is the node it concerned,
     /// e.g. the created path with its sequence number).
     case mutationDone(path: String, message: String)
-    case mutationFailed(message: String)
+    case mutationFailed(path: String, message: String)
     /// Connection state for the status line; `resync` after a reconnect or a
     /// new session asks for everything shown to be read again.
     case connection(String, resync: Bool)
