@@ -336,6 +336,29 @@ struct TreeStateTests {
         #expect(state.message == "/zookeeper: BadVersion")
     }
 
+    @Test func largeDataIsFormattedOnceAndDrawnByTheWindow() {
+        var tree = FakeTree.sample()
+        tree.nodes["/brokers"]!.data = Array(repeating: 0x41, count: 1 << 20)
+        var state = started(&tree)
+        state.press([.down, .down], tree: &tree)
+        #expect(state.dataLines == [String(repeating: "A", count: 1 << 20)])
+        state.press([.character("v"), .character("v")], tree: &tree)
+        #expect(state.dataDisplay == .hex)
+        #expect(state.dataLines.isEmpty)
+        let size = ScreenSize(columns: 160, rows: 45)
+        var buffer = CellBuffer(size: size)
+        TreeRenderer.render(state, into: &buffer, rect: Layout.body(size), nowMs: 1000)
+        let detail = TreeLayout.panes(Layout.body(size)).detail
+        // 16 bytes a row: 65,536 rows, 8 header lines, 42 rows on screen.
+        #expect(buffer.row(detail.maxY - 1).hasSuffix("… 65503 more lines (J/K scroll)"))
+        #expect(buffer.row(detail.y + 8).hasSuffix("0000  41 41 41 41 41 41 41 41 41 41 41 41 41 41 41 41  AAAAAAAAAAAAAAAA"))
+        state.press(Array(repeating: .character("J"), count: 3), tree: &tree)
+        buffer = CellBuffer(size: size)
+        TreeRenderer.render(state, into: &buffer, rect: Layout.body(size), nowMs: 1000)
+        #expect(buffer.row(detail.y + 5).hasSuffix("0000  41 41 41 41 41 41 41 41 41 41 41 41 41 41 41 41  AAAAAAAAAAAAAAAA"))
+        #expect(buffer.row(detail.y).hasSuffix("/brokers"))
+    }
+
     @Test func formatting() {
         #expect(TreeRenderer.isoTime(1_795_000_000_123) == "2026-11-18T11:06:40.123Z")
         #expect(TreeRenderer.isoTime(0) == "-")

@@ -56,6 +56,7 @@ extension TreeState {
         case .character("v"):
             let all = DataDisplay.allCases
             dataDisplay = all[(all.firstIndex(of: dataDisplay)! + 1) % all.count]
+            formatData()
             return []
         case .character("r"):
             return refresh()
@@ -122,6 +123,7 @@ extension TreeState {
             if node.path == selectedPath {
                 detail = node
                 detailError = nil
+                formatData()
             }
         case let .watchers(path, info):
             if path == selectedPath { watchers = info }
@@ -273,6 +275,10 @@ extension TreeState {
         }
         guard let index else { return nil }
         return pendingMutations.remove(at: index)
+    }
+
+    mutating func formatData() {
+        (dataLines, dataNotJSON) = TreeRenderer.formatData(detail?.data, dataDisplay)
     }
 
     mutating func say(_ text: String, error: Bool) {

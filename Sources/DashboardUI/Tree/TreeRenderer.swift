@@ -159,18 +159,46 @@ public enum TreeRenderer {
 
     static func renderDetail(_ state: TreeState, into buffer: inout CellBuffer, rect: Rect) {
         guard rect.height > 0, rect.width > 0 else { return }
-        var lines = detailLines(state, width: rect.width)
-        // The path stays; J / K scroll the rest.
-        let scroll = max(0, min(state.detailScroll, lines.count - rect.height))
-        if scroll > 0 { lines.removeSubrange(1...scroll) }
-        if lines.count > rect.height {
-            lines = Array(lines.prefix(rect.height - 1)) + [("… \(lines.count - rect.height + 1) more lines (J/K scroll)", .dim)]
+        // The fields, then the data: text and JSON lines were formatted when the
+        // node arrived; hex lines are made for the rows shown only. A frame
+        // costs the rows on screen, not the size of the data.
+        let header = detailLines(state, width: rect.width)
+        let data = state.detail?.path == state.selectedPath && state.detailError == nil ? state.detail?.data : nil
+        let perLine = hexBytesPerLine(width: rect.width)
+        let dataCount: Int
+        if let data, state.dataDisplay == .hex {
+            dataCount = data.isEmpty ? 1 : (data.count + perLine - 1) / perLine
+        } else {
+            dataCount = data == nil ? 0 : state.dataLines.count
         }
-        for (offset, line) in lines.enumerated() {
-            buffer.put(line.text, x: rect.x, y: rect.y + offset, role: line.role, maxWidth: rect.width)
+        let total = header.count + dataCount
+        func line(_ index: Int) -> (text: String, role: StyleRole) {
+            if index < header.count { return header[index] }
+            let position = index - header.count
+            if let data, state.dataDisplay == .hex {
+                return (data.isEmpty ? "(empty)" : hexLine(data, offset: position * perLine, perLine: perLine), .normal)
+            }
+            return (state.dataLines[position], .normal)
+        }
+        // The path stays; J / K scroll the rest.
+        let scroll = max(0, min(state.detailScroll, total - rect.height))
+        var indices = [0] + Array((1 + scroll)..<max(1 + scroll, min(total, 1 + scroll + rect.height - 1)))
+        var more = 0
+        if total - scroll > rect.height {
+            more = total - scroll - rect.height + 1
+            indices.removeLast()
+        }
+        for (offset, index) in indices.enumerated() {
+            let entry = line(index)
+            // A long line (a 1 MB value without newlines) is cut before it is measured.
+            buffer.put(entry.text.prefix(rect.width + 1), x: rect.x, y: rect.y + offset, role: entry.role, maxWidth: rect.width)
+        }
+        if more > 0 {
+            buffer.put("… \(more) more lines (J/K scroll)", x: rect.x, y: rect.y + indices.count, role: .dim, maxWidth: rect.width)
         }
     }
 
+    /// The detail's fields and the data's title line (the data lines come apart).
     static func detailLines(_ state: TreeState, width: Int) -> [(text: String, role: StyleRole)] {
         var lines: [(text: String, role: StyleRole)] = [(state.selectedPath, .header)]
         if let error = state.detailError {
@@ -202,21 +230,22 @@ public enum TreeRenderer {
         }
         let size = detail.data.map { "\($0.count) bytes" } ?? "null data"
         lines.append(("data (\(state.dataDisplay.title), \(size); v cycles text/JSON/hex)", .header))
-        guard let data = detail.data else { return lines }
-        switch state.dataDisplay {
-        case .text:
-            lines += textLines(data).map { ($0, .normal) }
-        case .json:
-            if let pretty = prettyJSON(data) {
-                lines += pretty.map { ($0, .normal) }
-            } else {
-                lines.append(("not JSON; as text:", .warning))
-                lines += textLines(data).map { ($0, .normal) }
-            }
-        case .hex:
-            lines += hexDump(data, width: width).map { ($0, .normal) }
-        }
+        if state.dataDisplay == .json, state.dataNotJSON { lines.append(("not JSON; as text:", .warning)) }
         return lines
+    }
+
+    /// Text or JSON lines of the data, made once per node and display mode
+    /// (hex is made per frame for the rows shown). Returns the lines and
+    /// whether JSON was asked for but the data is not JSON.
+    static func formatData(_ data: [UInt8]?, _ display: DataDisplay) -> (lines: [String], notJSON: Bool) {
+        guard let data else { return ([], false) }
+        switch display {
+        case .text, .hex:
+            return (display == .text ? textLines(data) : [], false)
+        case .json:
+            if let pretty = prettyJSON(data) { return (pretty, false) }
+            return (textLines(data), true)
+        }
     }
 
     // MARK: Formatting
@@ -292,26 +321,29 @@ public enum TreeRenderer {
         return String(decoding: pretty, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     }
 
-    /// "0000  7b 22 61 22  {"a"": offset, bytes, printable ASCII; the row
-    /// length (4 to 16 bytes, a multiple of 4) fits the width.
+    /// Bytes per hex row (4 to 16, a multiple of 4) that fit the width.
+    static func hexBytesPerLine(width: Int) -> Int {
+        max(4, min(16, (width - 7) / 4 / 4 * 4))
+    }
+
+    /// One hex row: offset, bytes, printable ASCII ("0000  7b 22 61 22  {"a"").
+    static func hexLine(_ data: [UInt8], offset: Int, perLine: Int) -> String {
+        let chunk = data[offset..<min(data.count, offset + perLine)]
+        let digits = String(offset, radix: 16)
+        var line = String(repeating: "0", count: max(0, 4 - digits.count)) + digits + "  "
+        line += chunk.map { byte -> String in
+            let text = String(byte, radix: 16)
+            return text.count == 1 ? "0" + text : text
+        }.joined(separator: " ")
+        line += String(repeating: " ", count: (perLine - chunk.count) * 3) + "  "
+        line += String(chunk.map { $0 >= 0x20 && $0 < 0x7F ? Character(UnicodeScalar($0)) : "." })
+        return line
+    }
+
+    /// The whole dump (tests; the renderer makes only the rows it shows).
     static func hexDump(_ data: [UInt8], width: Int) -> [String] {
         guard !data.isEmpty else { return ["(empty)"] }
-        let perLine = max(4, min(16, (width - 7) / 4 / 4 * 4))
-        var lines: [String] = []
-        var offset = 0
-        while offset < data.count {
-            let chunk = data[offset..<min(data.count, offset + perLine)]
-            let digits = String(offset, radix: 16)
-            var line = String(repeating: "0", count: max(0, 4 - digits.count)) + digits + "  "
-            line += chunk.map { byte -> String in
-                let text = String(byte, radix: 16)
-                return text.count == 1 ? "0" + text : text
-            }.joined(separator: " ")
-            line += String(repeating: " ", count: (perLine - chunk.count) * 3) + "  "
-            line += String(chunk.map { $0 >= 0x20 && $0 < 0x7F ? Character(UnicodeScalar($0)) : "." })
-            lines.append(line)
-            offset += perLine
-        }
-        return lines
+        let perLine = hexBytesPerLine(width: width)
+        return stride(from: 0, to: data.count, by: perLine).map { hexLine(data, offset: $0, perLine: perLine) }
     }
 }

@@ -64,6 +64,10 @@ public struct TreeState: Sendable, Equatable {
     public internal(set) var detailError: String?
     public internal(set) var watchers: WatchersInfo?
     public internal(set) var dataDisplay: DataDisplay = .text
+    /// The detail's data as text or JSON lines (formatted when it arrives).
+    public internal(set) var dataLines: [String] = []
+    /// JSON was asked for and the data is not JSON (shown as text).
+    public internal(set) var dataNotJSON = false
     /// Detail lines scrolled past (J / K), below the path line.
     public internal(set) var detailScroll = 0
     /// Changed paths and when their highlight ends (ms).
