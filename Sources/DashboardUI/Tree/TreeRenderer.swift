@@ -132,7 +132,10 @@ public enum TreeRenderer {
         if let prompt = state.prompt {
             let role: StyleRole = { if case .confirm = prompt { return .warning }; return .highlight }()
             let cursor = prompt.capturesText ? "▏" : ""
-            buffer.put(prompt.label + cursor, x: x, y: y, role: role, maxWidth: width)
+            var text = prompt.label + cursor
+            // A long value being edited: its end, where the typing is.
+            if text.utf8.count > 4 * width { text = "…" + text.suffix(max(1, width - 1)) }
+            buffer.put(text, x: x, y: y, role: role, maxWidth: width)
             return
         }
         var left: String
