@@ -259,6 +259,13 @@ struct TreeStateTests {
         var buffer = CellBuffer(size: ScreenSize(columns: 160, rows: 45))
         TreeRenderer.render(state, into: &buffer, rect: Layout.body(buffer.size), nowMs: 1000)
         #expect(buffer.text().contains("item-099961"))
+        // A filter key goes over every listed name (printed, not asserted).
+        var filtered = state
+        let start = ContinuousClock.now
+        filtered.press([.character("/"), .character("9")], tree: &tree)
+        let elapsed = ContinuousClock.now - start
+        print("TREE_FILTER_KEY_100K_MS=\(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)")
+        #expect(filtered.rowCount == 2 + 40_951)
     }
 
     @Test func mouseSelectsTogglesAndScrolls() {
