@@ -252,7 +252,35 @@ extension TreeState {
         guard let children = node.children else { return [] }
         guard !filter.isEmpty else { return children }
         let needle = filter.lowercased()
-        return children.filter { node.openChildren.contains($0) || $0.lowercased().contains(needle) }
+        let open = node.openChildren
+        if needle.utf8.allSatisfy({ $0 < 0x80 }) {
+            // ASCII filter: bytes compared in place, no lowercased copy per name
+            // (UTF-8 never hides an ASCII byte inside a longer character).
+            let bytes = Array(needle.utf8)
+            return children.filter { open.contains($0) || Self.asciiContains($0, lowercasedNeedle: bytes) }
+        }
+        return children.filter { open.contains($0) || $0.lowercased().contains(needle) }
+    }
+
+    static func asciiContains(_ name: String, lowercasedNeedle needle: [UInt8]) -> Bool {
+        var name = name
+        return name.withUTF8 { haystack in
+            let count = needle.count
+            guard haystack.count >= count else { return false }
+            var start = 0
+            while start <= haystack.count - count {
+                var matched = 0
+                while matched < count {
+                    var byte = haystack[start + matched]
+                    if byte >= 0x41, byte <= 0x5A { byte += 0x20 }
+                    if byte != needle[matched] { break }
+                    matched += 1
+                }
+                if matched == count { return true }
+                start += 1
+            }
+            return false
+        }
     }
 
     /// Applies the filter to every listed node and recounts everything.
