@@ -132,6 +132,26 @@ struct TreeExecutorTests {
         await tree.close()
     }
 
+    @Test func chrootPathsAndWatchers() async throws {
+        let server = try EmbeddedServer.start(extraConfig: "4lw.commands.whitelist=*\n")
+        defer { server.stop() }
+        let other = try await otherClient(server)
+        _ = try await other.create("/app")
+        _ = try await other.create("/app/x", data: Array("in app".utf8))
+        _ = try await other.getData("/app/x", watch: true)
+        // The view sees the chroot as "/"; wchp reports server paths.
+        let tree = TreeExecutor(connectString: server.connectString + "/app", sessionTimeout: .seconds(6), logger: quietLogger)
+        let listed = await tree.perform(.listChildren(path: "/"))
+        guard case let .children(_, names, _)? = listed.first else {
+            Issue.record("no children: \(listed)")
+            return
+        }
+        #expect(names == ["x"])
+        #expect(await tree.perform(.watchers(path: "/x")) == [.watchers(path: "/x", .sessions([other.sessionId]))])
+        await other.close()
+        await tree.close()
+    }
+
     @Test func wchpParser() {
         let table = WchpParser.parse("/a\n\t0x100000abc\n\t0x2\n/b/c\n\t0xffffffffffffffff\n\n")
         #expect(table == ["/a": [0x1_0000_0abc, 2], "/b/c": [-1]])
