@@ -152,6 +152,39 @@ struct TreeExecutorTests {
         await tree.close()
     }
 
+    /// A server that forgot the session (a fresh one on the same address)
+    /// expires it: the executor starts a new session, asks the view to read
+    /// everything again, and live updates go on.
+    @Test func expiredSessionIsReplaced() async throws {
+        let first = try EmbeddedServer.start()
+        let port = first.port
+        let tree = TreeExecutor(connectString: first.connectString, sessionTimeout: .seconds(4), logger: quietLogger)
+        let updates = UpdatesCollector(tree.updates)
+        #expect(await tree.perform(.listChildren(path: "/")).count == 1)
+        first.stop()
+        let second = try EmbeddedServer.start(port: port)
+        defer { second.stop() }
+        // A server behind the zxid the client has seen sends it away (Apache's
+        // rule): a few writes bring the new one past it.
+        let other = try await otherClient(second)
+        for index in 0..<5 { _ = try await other.create("/pad-\(index)") }
+        _ = try await updates.wait(seconds: 20, "a new session") {
+            if case let .connection(text, resync) = $0 { return resync && text.hasPrefix("connected to") }
+            return false
+        }
+        let listed = await tree.perform(.listChildren(path: "/"))
+        #expect(listed.first.map { if case .children = $0 { true } else { false } } == true)
+        var seen = false
+        for attempt in 0..<50 where !seen {
+            _ = try await other.create("/after-\(attempt)")
+            seen = (try? await updates.wait(seconds: 0.2, "change") { $0 == .changed(path: "/after-\(attempt)", kind: .created) }) != nil
+        }
+        #expect(seen)
+        await other.close()
+        await tree.close()
+        await updates.stop()
+    }
+
     @Test func wchpParser() {
         let table = WchpParser.parse("/a\n\t0x100000abc\n\t0x2\n/b/c\n\t0xffffffffffffffff\n\n")
         #expect(table == ["/a": [0x1_0000_0abc, 2], "/b/c": [-1]])

@@ -22,10 +22,11 @@ final class EmbeddedServer: Sendable {
     }
 
     /// `extraConfig`: more zoo.cfg lines (e.g. `4lw.commands.whitelist=*`).
-    static func start(tickTimeMilliseconds: Int = 500, extraConfig: String = "") throws -> EmbeddedServer {
+    /// `port`: a given client port (a restart on the same address), else a free one.
+    static func start(tickTimeMilliseconds: Int = 500, port: Int? = nil, extraConfig: String = "") throws -> EmbeddedServer {
         let dataDir = NSTemporaryDirectory() + "zkdash-dashboardio-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
-        let config = "tickTime=\(tickTimeMilliseconds)\ndataDir=\(dataDir)\nclientPort=\(FreePort.next())\nclientPortAddress=127.0.0.1\n" + extraConfig
+        let config = "tickTime=\(tickTimeMilliseconds)\ndataDir=\(dataDir)\nclientPort=\(port ?? FreePort.next())\nclientPortAddress=127.0.0.1\n" + extraConfig
         try config.write(toFile: dataDir + "/zoo.cfg", atomically: true, encoding: .utf8)
         let server = try StandaloneServer.start(configPath: dataDir + "/zoo.cfg", logger: logger)
         guard let port = server.localPort else {
