@@ -50,6 +50,12 @@ def setUpModule():
 def tearDownModule():
     if TMUX:
         subprocess.run([TMUX, "-L", SOCKET, "kill-server"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # The server leaves its socket file behind.
+        base = os.environ.get("TMUX_TMPDIR") or "/tmp"
+        try:
+            os.unlink(os.path.join(base, "tmux-%d" % os.getuid(), SOCKET))
+        except OSError:
+            pass
 
 
 def apache_reason():
