@@ -48,6 +48,7 @@ public struct DashboardState: Sendable {
         self.readOnly = readOnly
         self.targetDescription = targetDescription
         tree = TreeState()
+        tree.viewportRows = TreeLayout.treeRows(for: size)
     }
 
     /// Smallest screen the layout works in; below it a message replaces the views.

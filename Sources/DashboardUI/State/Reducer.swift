@@ -7,6 +7,7 @@ public enum Dashboard {
         switch input {
         case .resize(let size):
             state.size = size
+            state.tree.viewportRows = TreeLayout.treeRows(for: size)
             return []
         case .tick(let nowMs):
             state.nowMs = nowMs

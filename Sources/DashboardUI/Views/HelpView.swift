@@ -9,8 +9,9 @@ enum HelpView {
         ]),
         ("Ensemble", [("↑ ↓  j k", "select the node detailed below the table")]),
         ("Tree", [
-            ("Enter → l", "expand, show children"), ("← h", "collapse, go to parent"), ("/", "filter children by name"),
-            ("v", "data as text / JSON / hex"), ("c e d", "create / edit / delete, confirmed (not --read-only)"),
+            ("Enter → l", "expand, show children"), ("← h", "collapse, go to parent"),
+            ("/  r", "filter children by name; refresh"), ("v  J K", "data as text / JSON / hex; scroll it"),
+            ("c e d", "create / edit / delete, confirmed (not --read-only)"),
         ]),
         ("Events", [("↑ ↓  PgUp PgDn", "scroll back in time; G newest")]),
     ]
