@@ -12,6 +12,9 @@ public struct FrameDecoder: Sendable {
     /// Once a length is refused the stream is out of sync for good.
     private var failure: JuteError?
 
+    /// Buffer capacity kept between frames.
+    static let keptCapacityBytes = 256 * 1024
+
     public init(maxFrameBytes: Int = JuteLimits.defaultMaxBufferBytes) {
         self.maxFrameBytes = maxFrameBytes
     }
@@ -52,10 +55,12 @@ public struct FrameDecoder: Sendable {
 
     /// Drops consumed bytes once they are at least half the buffer, so each byte
     /// is moved O(1) times on average and the buffer stays within about twice
-    /// the largest pending frame plus the latest chunk.
+    /// the largest pending frame plus the latest chunk. Once everything is
+    /// consumed, room for ordinary traffic is kept; the megabytes a rare large
+    /// frame needed (a 100k-child listing) are given back.
     private mutating func compact() {
         if readIndex == buffer.count {
-            buffer.removeAll(keepingCapacity: buffer.capacity <= 2 * (maxFrameBytes + 4))
+            buffer.removeAll(keepingCapacity: buffer.capacity <= Self.keptCapacityBytes)
             readIndex = 0
         } else if readIndex > 0 && readIndex >= buffer.count / 2 {
             buffer.removeSubrange(0..<readIndex)

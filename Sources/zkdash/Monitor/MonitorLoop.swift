@@ -21,6 +21,8 @@ final class MonitorLoop {
     private let performTree: @Sendable (TreeCommand) -> Void
     /// Milliseconds between ticks (clocks, highlight fading).
     private let tickMs: Int64 = 250
+    /// Every 5 s (see `MemoryTrim`).
+    private let trimEveryTicks = 20
     /// Longest wait for a key before the inbox and ticks are looked at.
     private let readTimeoutMs = 30
 
@@ -62,6 +64,7 @@ final class MonitorLoop {
         let writer = FrameWriter(colors: colors(for: themes.index))
         writer.write(Dashboard.render(state))
         var nextTick = state.nowMs + tickMs
+        var ticks = 0
 
         while true {
             var changed = false
@@ -90,6 +93,11 @@ final class MonitorLoop {
                 effects += Dashboard.reduce(&state, .tick(nowMs: now))
                 nextTick = now + tickMs
                 changed = true
+                ticks += 1
+                // Listing a 100k-child znode leaves megabytes of freed reply
+                // buffers in malloc's arenas; hand them back to the system
+                // now and then so the resident size stays that of the state.
+                if ticks % trimEveryTicks == 0 { MemoryTrim.releaseFreedHeap() }
             }
             for effect in effects {
                 switch effect {
