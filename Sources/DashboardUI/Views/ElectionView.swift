@@ -39,6 +39,16 @@ enum ElectionView {
             buffer.put("no votes known", x: rect.x, y: y, role: .dim)
             y += 1
         }
+        let moves = voteMoves(state)
+        if !moves.isEmpty, y + 1 < rect.maxY {
+            y += 1
+            buffer.put("VOTES RECEIVED THIS ROUND (how votes moved)", x: rect.x, y: y, role: .title)
+            y += 1
+            for line in moves where y < rect.maxY {
+                buffer.put(line, x: rect.x, y: y, role: .normal, maxWidth: rect.width)
+                y += 1
+            }
+        }
         y += 1
         guard y < rect.maxY else { return }
         buffer.put("RECENT ELECTIONS", x: rect.x, y: y, role: .title)
@@ -56,6 +66,22 @@ enum ElectionView {
                 y += 1
             }
         }
+    }
+
+    /// The notifications each node received in its current round (zkdash
+    /// telemetry only): who told it to vote for whom, newest last.
+    static func voteMoves(_ state: DashboardState) -> [String] {
+        var lines: [String] = []
+        for node in state.cluster.nodes where node.duplicateOf == nil {
+            for received in node.telemetry?.received ?? [] {
+                var line = "\(node.label) ← s\(received.from): vote s\(received.vote.leader)"
+                line += " zxid \(received.vote.zxid.epochColonCounter) epoch \(received.vote.epoch) round \(received.vote.round)"
+                if let senderState = received.senderState { line += " (\(senderState))" }
+                if let age = received.ageMs { line += " \(age) ms ago" }
+                lines.append(line)
+            }
+        }
+        return lines
     }
 
     /// Finished elections: the embedded server's records when present, else

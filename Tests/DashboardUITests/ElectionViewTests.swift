@@ -1,0 +1,34 @@
+import EnsembleMonitor
+import Testing
+@testable import DashboardUI
+
+/// The Election view with zkdash's `vote` telemetry: votes in flight, how they
+/// moved, and elections replayed from the servers' own records.
+struct ElectionViewTests {
+    @Test func telemetryShowsRoundsMovesAndElections() {
+        let telemetry = """
+            state=LOOKING
+            round=3
+            vote leader=3 zxid=0x100000008 epoch=1 round=3
+            received from=1 leader=3 zxid=0x100000008 epoch=1 round=3 state=LOOKING age_ms=12
+            received from=2 leader=2 zxid=0x100000007 epoch=1 round=3 state=LOOKING age_ms=40
+            election start_ms=1763790000000 duration_ms=412 rounds=2 winner=3
+
+            """
+        let notServing = FourLetterReply.notServingText + "\n"
+        var model = ClusterModel(members: Array(SampleCluster.members.prefix(3)))
+        model.apply(PollRound(timeMs: 1_763_790_010_000, samples: [
+            NodeSample(answers: [.srvr: .success(notServing), .conf: .success(SampleCluster.conf(sid: 1)), .vote: .success(telemetry)]),
+            NodeSample(answers: [.srvr: .failure(.connectionRefused)]),
+            NodeSample(answers: [.srvr: .failure(.connectionRefused)]),
+        ]))
+        var state = SampleCluster.state(model, columns: 100, rows: 30)
+        state.view = .election
+        let screen = Dashboard.render(state).text()
+        #expect(screen.contains("VOTES (source: zkdash vote telemetry)"))
+        #expect(screen.contains("s1      LOOKING     s3         1:8         1      3"))
+        #expect(screen.contains("s1 ← s2: vote s2 zxid 1:7 epoch 1 round 3 (LOOKING) 40 ms ago"))
+        #expect(screen.contains("s3 won after 412 ms, 2 round(s)"))
+        #expect(!screen.contains("Apache reports only"))
+    }
+}
