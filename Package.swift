@@ -19,6 +19,8 @@ let package = Package(
     ],
     targets: [
         .target(name: "ZooKeeperProtocol"),
+        // Leader election and ZAB as pure state machines (the ensemble issue).
+        .target(name: "QuorumCore"),
         // Txn log and snapshot files: opaque payloads, checksums, torn-tail recovery.
         .target(name: "ZooKeeperStorage"),
         // Operator surfaces that are pure text: zoo.cfg parsing and four-letter-word reports.
@@ -103,6 +105,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "ZooKeeperProtocolTests", dependencies: ["ZooKeeperProtocol"]),
+        .testTarget(name: "QuorumCoreTests", dependencies: ["QuorumCore"]),
         .testTarget(name: "ZooKeeperCoreTests", dependencies: ["ZooKeeperCore", "ZooKeeperProtocol"]),
         .testTarget(name: "ZooKeeperStorageTests", dependencies: ["ZooKeeperStorage"]),
         .testTarget(name: "ZooKeeperAdminTests", dependencies: ["ZooKeeperAdmin"]),

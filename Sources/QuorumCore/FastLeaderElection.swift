@@ -1,0 +1,178 @@
+/// Fast Leader Election as Apache ZooKeeper 3.8 runs it
+/// (`FastLeaderElection.lookForLeader` and its `WorkerReceiver`), as a pure
+/// state machine: notifications and ticks in, messages to send and the
+/// decision out. No clock, no socket; time is the `nowMs` each input carries.
+public struct FastLeaderElection: Sendable {
+    public struct Settings: Sendable {
+        public var myid: Int
+        /// Voting members (participants), including this server if it votes.
+        public var voters: Set<Int>
+        /// After a quorum agrees, how long to wait for a better vote (Apache: 200 ms).
+        public var finalizeWaitMs: Int64 = 200
+        /// Resend notifications when nothing arrived for this long; doubles up to `maxNotificationIntervalMs`.
+        public var notificationIntervalMs: Int64 = 200
+        public var maxNotificationIntervalMs: Int64 = 60_000
+
+        public init(myid: Int, voters: Set<Int>) {
+            self.myid = myid
+            self.voters = voters
+        }
+
+        public var isVoter: Bool { voters.contains(myid) }
+        public var majority: Int { voters.count / 2 + 1 }
+    }
+
+    /// What the shell must do.
+    public enum Directive: Hashable, Sendable {
+        case send(to: Int, Notification)
+        /// The election ended: become `state` behind `vote.leader`.
+        case decided(state: PeerState, vote: Vote, round: UInt64)
+    }
+
+    public let settings: Settings
+    public private(set) var state: PeerState = .looking
+    /// The election round (Apache's logicalclock).
+    public private(set) var round: UInt64 = 0
+    public private(set) var proposal: Vote
+    /// This round's votes of LOOKING voters, by sender.
+    public private(set) var received: [Int: Vote] = [:]
+    /// Votes of servers already FOLLOWING / LEADING, with their round and state.
+    private var outOfElection: [Int: (vote: Vote, round: UInt64, state: PeerState)] = [:]
+    private var lastZxid: UInt64 = 0
+    private var currentEpoch: UInt64 = 0
+    private var finalizeDeadlineMs: Int64?
+    private var nextResendMs: Int64 = 0
+    private var resendIntervalMs: Int64
+
+    public init(settings: Settings) {
+        self.settings = settings
+        proposal = Vote(leader: settings.myid, zxid: 0, peerEpoch: 0)
+        resendIntervalMs = settings.notificationIntervalMs
+    }
+
+    /// Starts (or restarts) looking: a new round proposing ourselves.
+    public mutating func start(lastZxid: UInt64, currentEpoch: UInt64, nowMs: Int64) -> [Directive] {
+        self.lastZxid = lastZxid
+        self.currentEpoch = currentEpoch
+        state = .looking
+        round += 1
+        received = [:]
+        outOfElection = [:]
+        finalizeDeadlineMs = nil
+        proposal = settings.isVoter
+            ? Vote(leader: settings.myid, zxid: lastZxid, peerEpoch: currentEpoch)
+            : Vote(leader: Int.min, zxid: UInt64.min, peerEpoch: UInt64.min)
+        resendIntervalMs = settings.notificationIntervalMs
+        nextResendMs = nowMs + resendIntervalMs
+        return broadcast()
+    }
+
+    /// The current vote as this server would announce it.
+    public var currentNotification: Notification {
+        Notification(from: settings.myid, vote: proposal, round: round, state: state)
+    }
+
+    private func broadcast() -> [Directive] {
+        settings.voters.sorted().filter { $0 != settings.myid }.map { .send(to: $0, currentNotification) }
+    }
+
+    /// Once decided, the vote this server keeps announcing to latecomers.
+    public mutating func settle(state newState: PeerState, vote: Vote) {
+        state = newState
+        proposal = vote
+        finalizeDeadlineMs = nil
+    }
+
+    public mutating func receive(_ n: Notification, nowMs: Int64) -> [Directive] {
+        // Not looking: tell a looking sender whom we follow (how a server that
+        // starts while a leader exists learns of it).
+        guard state == .looking else {
+            return n.state == .looking ? [.send(to: n.from, currentNotification)] : []
+        }
+        // A non-voter's notifications never count; answer so it learns the vote.
+        guard settings.voters.contains(n.from) else { return [.send(to: n.from, currentNotification)] }
+        switch n.state {
+        case .looking:
+            return receiveLooking(n, nowMs: nowMs)
+        case .following, .leading:
+            return receiveDecided(n, nowMs: nowMs)
+        case .observing:
+            return []
+        }
+    }
+
+    private mutating func receiveLooking(_ n: Notification, nowMs: Int64) -> [Directive] {
+        var out: [Directive] = []
+        if n.round > round {
+            round = n.round
+            received = [:]
+            let own = Vote(leader: settings.myid, zxid: lastZxid, peerEpoch: currentEpoch)
+            proposal = settings.isVoter && !n.vote.beats(own) ? own : n.vote
+            out += broadcast()
+        } else if n.round < round {
+            // Apache's WorkerReceiver answers a sender in an older round.
+            return [.send(to: n.from, currentNotification)]
+        } else if n.vote.beats(proposal) {
+            proposal = n.vote
+            finalizeDeadlineMs = nil
+            out += broadcast()
+        }
+        received[n.from] = n.vote
+        if settings.isVoter { received[settings.myid] = proposal }
+        // A quorum agrees: wait finalizeWait for a better vote (one that
+        // changes nothing leaves the wait running) before deciding on a tick.
+        if finalizeDeadlineMs == nil, hasQuorum(for: proposal, in: received) {
+            finalizeDeadlineMs = nowMs + settings.finalizeWaitMs
+        }
+        return out
+    }
+
+    private mutating func receiveDecided(_ n: Notification, nowMs: Int64) -> [Directive] {
+        if n.round == round {
+            received[n.from] = n.vote
+            if hasQuorum(for: n.vote, in: received), leaderConfirmed(n.vote.leader, round: n.round, sender: n) {
+                return decide(n.vote, round: n.round)
+            }
+        }
+        outOfElection[n.from] = (n.vote, n.round, n.state)
+        let votes = outOfElection.filter { $0.value.round == n.round }.mapValues(\.vote)
+        if hasQuorum(for: n.vote, in: votes), leaderConfirmed(n.vote.leader, round: n.round, sender: n) {
+            round = n.round
+            return decide(n.vote, round: n.round)
+        }
+        return []
+    }
+
+    /// Apache's `checkLeader`: following someone else needs that someone to
+    /// have said LEADING; leading ourselves needs our own round.
+    private func leaderConfirmed(_ leader: Int, round electionRound: UInt64, sender: Notification) -> Bool {
+        if leader == settings.myid { return electionRound == round }
+        if sender.from == leader { return sender.state == .leading }
+        return outOfElection[leader]?.state == .leading
+    }
+
+    private func hasQuorum(for vote: Vote, in votes: [Int: Vote]) -> Bool {
+        votes.filter { settings.voters.contains($0.key) && $0.value == vote }.count >= settings.majority
+    }
+
+    private mutating func decide(_ vote: Vote, round electionRound: UInt64) -> [Directive] {
+        let newState: PeerState = vote.leader == settings.myid ? .leading : (settings.isVoter ? .following : .observing)
+        settle(state: newState, vote: vote)
+        return [.decided(state: newState, vote: vote, round: electionRound)]
+    }
+
+    /// Time passing: ends a finalizeWait with no better vote, resends when quiet.
+    public mutating func tick(nowMs: Int64) -> [Directive] {
+        guard state == .looking else { return [] }
+        if let deadline = finalizeDeadlineMs, nowMs >= deadline {
+            if hasQuorum(for: proposal, in: received) { return decide(proposal, round: round) }
+            finalizeDeadlineMs = nil
+        }
+        if nowMs >= nextResendMs {
+            resendIntervalMs = min(resendIntervalMs * 2, settings.maxNotificationIntervalMs)
+            nextResendMs = nowMs + resendIntervalMs
+            return broadcast()
+        }
+        return []
+    }
+}
