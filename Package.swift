@@ -105,7 +105,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "ZooKeeperProtocolTests", dependencies: ["ZooKeeperProtocol"]),
-        .testTarget(name: "QuorumCoreTests", dependencies: ["QuorumCore"]),
+        // EnsembleMonitor reads what QuorumCore's election recorder writes.
+        .testTarget(name: "QuorumCoreTests", dependencies: ["QuorumCore", "EnsembleMonitor"]),
         .testTarget(name: "ZooKeeperCoreTests", dependencies: ["ZooKeeperCore", "ZooKeeperProtocol"]),
         .testTarget(name: "ZooKeeperStorageTests", dependencies: ["ZooKeeperStorage"]),
         .testTarget(name: "ZooKeeperAdminTests", dependencies: ["ZooKeeperAdmin"]),
