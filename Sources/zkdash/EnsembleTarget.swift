@@ -39,3 +39,52 @@ enum EnsembleTarget {
         return memberCount == 1 ? "1 server" : "\(memberCount) servers"
     }
 }
+
+/// The flags `zkdash status` and `zkdash monitor` share: which ensemble, how
+/// long a node may take, and the AdminServer.
+struct EnsembleOptions: ParsableArguments {
+    @Option(name: .long, help: "Comma-separated host:port[@adminPort] list; IPv6 as [::1]:2181. One server = discover the rest from its conf.")
+    var servers: String?
+
+    @Option(name: .long, help: "A zoo.cfg whose server.N lines name the ensemble.")
+    var config: String?
+
+    @Option(name: .long, help: "Seconds each node has to answer a round (default: 2, at most the polling interval).")
+    var timeout: Double?
+
+    @Option(name: .long, help: "AdminServer port for nodes without @port (default 8080, Apache's).")
+    var adminPort: Int?
+
+    @Flag(name: .long, help: "Do not ask AdminServers.")
+    var noAdmin = false
+
+    func validate() throws {
+        switch (servers, config) {
+        case (nil, nil): throw ValidationError("give --servers host:port,... or --config zoo.cfg")
+        case (.some, .some): throw ValidationError("give either --servers or --config, not both")
+        default: break
+        }
+        if let timeout { guard timeout.isFinite, timeout >= 0.05, timeout <= 60 else {
+            throw ValidationError("--timeout must be between 0.05 and 60 seconds")
+        } }
+        if let adminPort {
+            guard (1...65535).contains(adminPort) else { throw ValidationError("--admin-port must be a port number (1-65535)") }
+            guard !noAdmin else { throw ValidationError("give either --admin-port or --no-admin, not both") }
+        }
+        if let servers {
+            do { _ = try ServerListParser.parse(servers) } catch { throw ValidationError("--servers: \(error)") }
+        }
+    }
+
+    func loadMembers(commandName: String) throws -> ([Member], Bool) {
+        try EnsembleTarget.loadMembers(servers: servers, config: config, commandName: commandName)
+    }
+
+    /// Poller settings; without `--timeout`, a repeating poll gives each node
+    /// at most its interval so a silent node never delays the next round.
+    func pollerSettings(pollIntervalSeconds: Double?) -> PollerSettings {
+        var timeoutSeconds = timeout ?? 2
+        if timeout == nil, let pollIntervalSeconds { timeoutSeconds = min(timeoutSeconds, pollIntervalSeconds) }
+        return PollerSettings(timeoutMs: Int(timeoutSeconds * 1000), defaultAdminPort: noAdmin ? nil : adminPort ?? 8080)
+    }
+}

@@ -14,12 +14,6 @@ struct MonitorCommand: AsyncParsableCommand {
         """
     )
 
-    @Option(name: .long, help: "Comma-separated host:port[@adminPort] list; IPv6 as [::1]:2181. One server = discover the rest from its conf.")
-    var servers: String?
-
-    @Option(name: .long, help: "A zoo.cfg whose server.N lines name the ensemble.")
-    var config: String?
-
     @Option(name: .long, help: "Seconds between polls.")
     var interval: Double = 1
 
@@ -29,33 +23,11 @@ struct MonitorCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Never change the tree (no create, set or delete).")
     var readOnly = false
 
-    @Option(name: .long, help: "Seconds each node has to answer a round (default: 2, at most --interval).")
-    var timeout: Double?
-
-    @Option(name: .long, help: "AdminServer port for nodes without @port (default 8080, Apache's).")
-    var adminPort: Int?
-
-    @Flag(name: .long, help: "Do not ask AdminServers.")
-    var noAdmin = false
+    @OptionGroup var ensemble: EnsembleOptions
 
     func validate() throws {
-        switch (servers, config) {
-        case (nil, nil): throw ValidationError("give --servers host:port,... or --config zoo.cfg")
-        case (.some, .some): throw ValidationError("give either --servers or --config, not both")
-        default: break
-        }
         guard interval.isFinite, interval >= 0.1, interval <= 3600 else {
             throw ValidationError("--interval must be between 0.1 and 3600 seconds")
-        }
-        if let timeout { guard timeout.isFinite, timeout >= 0.05, timeout <= 60 else {
-            throw ValidationError("--timeout must be between 0.05 and 60 seconds")
-        } }
-        if let adminPort {
-            guard (1...65535).contains(adminPort) else { throw ValidationError("--admin-port must be a port number (1-65535)") }
-            guard !noAdmin else { throw ValidationError("give either --admin-port or --no-admin, not both") }
-        }
-        if let servers {
-            do { _ = try ServerListParser.parse(servers) } catch { throw ValidationError("--servers: \(error)") }
         }
     }
 
@@ -65,12 +37,11 @@ struct MonitorCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("zkdash monitor: needs a terminal (stdin and stdout); try zkdash status --watch\n".utf8))
             throw ExitCode(1)
         }
-        let (members, discover) = try EnsembleTarget.loadMembers(servers: servers, config: config, commandName: "monitor")
-        let settings = MonitorSettings(discoverMembers: discover, askAdmin: !noAdmin, wantsConnectionDetail: false)
-        let timeoutSeconds = min(timeout ?? 2, timeout == nil ? interval : 60)
+        let (members, discover) = try ensemble.loadMembers(commandName: "monitor")
+        let settings = MonitorSettings(discoverMembers: discover, askAdmin: !ensemble.noAdmin, wantsConnectionDetail: false)
         let monitor = EnsembleMonitor(
             members: members, settings: settings,
-            pollerSettings: PollerSettings(timeoutMs: Int(timeoutSeconds * 1000), defaultAdminPort: noAdmin ? nil : adminPort ?? 8080))
+            pollerSettings: ensemble.pollerSettings(pollIntervalSeconds: interval))
         let inbox = Inbox()
         let interval = self.interval
         let polling = Task.detached {
@@ -86,7 +57,7 @@ struct MonitorCommand: AsyncParsableCommand {
         let tree = MonitorTree(members: members, inbox: inbox)
         let options = MonitorLoop.Options(
             readOnly: readOnly,
-            targetDescription: EnsembleTarget.description(servers: servers, config: config, memberCount: members.count),
+            targetDescription: EnsembleTarget.description(servers: ensemble.servers, config: ensemble.config, memberCount: members.count),
             themes: MonitorThemes.load(theme), members: members, settings: settings)
         let failure: String? = await withCheckedContinuation { continuation in
             let thread = Thread {

@@ -1,7 +1,6 @@
 import ArgumentParser
 import EnsembleMonitor
 import Foundation
-import ZooKeeperAdmin
 
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,12 +14,6 @@ struct StatusCommand: AsyncParsableCommand {
         """
     )
 
-    @Option(name: .long, help: "Comma-separated host:port[@adminPort] list; IPv6 as [::1]:2181. One server = discover the rest from its conf.")
-    var servers: String?
-
-    @Option(name: .long, help: "A zoo.cfg whose server.N lines name the ensemble.")
-    var config: String?
-
     @Flag(name: .long, help: "Print JSON (one object per round) instead of the table.")
     var json = false
 
@@ -33,50 +26,26 @@ struct StatusCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Seconds between polls with --watch.")
     var interval: Double = 1
 
-    @Option(name: .long, help: "Seconds each node has to answer a round (default: 2, at most --interval with --watch).")
-    var timeout: Double?
-
-    @Option(name: .long, help: "AdminServer port for nodes without @port (default 8080, Apache's).")
-    var adminPort: Int?
-
-    @Flag(name: .long, help: "Do not ask AdminServers.")
-    var noAdmin = false
+    @OptionGroup var ensemble: EnsembleOptions
 
     @Flag(name: .long, help: .hidden)
     var stats = false
 
     func validate() throws {
-        switch (servers, config) {
-        case (nil, nil): throw ValidationError("give --servers host:port,... or --config zoo.cfg")
-        case (.some, .some): throw ValidationError("give either --servers or --config, not both")
-        default: break
-        }
         guard interval.isFinite, interval >= 0.01, interval <= 3600 else {
             throw ValidationError("--interval must be between 0.01 and 3600 seconds")
         }
-        if let timeout { guard timeout.isFinite, timeout >= 0.05, timeout <= 60 else {
-            throw ValidationError("--timeout must be between 0.05 and 60 seconds")
-        } }
         if let count { guard count >= 1 else { throw ValidationError("--count must be at least 1") } }
-        if let adminPort {
-            guard (1...65535).contains(adminPort) else { throw ValidationError("--admin-port must be a port number (1-65535)") }
-            guard !noAdmin else { throw ValidationError("give either --admin-port or --no-admin, not both") }
-        }
-        if let servers {
-            do { _ = try ServerListParser.parse(servers) } catch { throw ValidationError("--servers: \(error)") }
-        }
     }
 
     func run() async throws {
         // Writes to a closed pipe must fail with EPIPE, not kill the process.
         signal(SIGPIPE, SIG_IGN)
-        let (members, discover) = try loadMembers()
-        var timeoutSeconds = timeout ?? 2
-        if watch, timeout == nil { timeoutSeconds = min(timeoutSeconds, interval) }
+        let (members, discover) = try ensemble.loadMembers(commandName: "status")
         let monitor = EnsembleMonitor(
             members: members,
-            settings: MonitorSettings(discoverMembers: discover, askAdmin: !noAdmin),
-            pollerSettings: PollerSettings(timeoutMs: Int(timeoutSeconds * 1000), defaultAdminPort: noAdmin ? nil : adminPort ?? 8080))
+            settings: MonitorSettings(discoverMembers: discover, askAdmin: !ensemble.noAdmin),
+            pollerSettings: ensemble.pollerSettings(pollIntervalSeconds: watch ? interval : nil))
         let rounds = watch ? (count ?? Int.max) : 1
         var cost = RoundCost()
         var healthy = false
@@ -112,9 +81,6 @@ struct StatusCommand: AsyncParsableCommand {
     }
 
     /// The members to poll, and whether to discover more from `conf`.
-    private func loadMembers() throws -> ([Member], Bool) {
-        try EnsembleTarget.loadMembers(servers: servers, config: config, commandName: "status")
-    }
 }
 
 /// Wall and CPU time per round, for `--stats` (the monitor benchmark).

@@ -21,7 +21,7 @@ enum EnsembleView {
         Column(title: "STATE", width: 11, priority: 0) { node, _, _ in (node.state.rawValue, role(for: node.state)) },
         Column(title: "ZXID", width: 9, priority: 1) { node, _, _ in (node.zxid?.epochColonCounter ?? "-", .normal) },
         Column(title: "LAG", width: 10, priority: 1) { node, model, _ in lagCell(node, model) },
-        Column(title: "LAT ms", width: 11, priority: 3) { node, _, _ in (StatusTableCells.latency(node), .normal) },
+        Column(title: "LAT ms", width: 11, priority: 3) { node, _, _ in (StatusTable.latencyText(node), .normal) },
         Column(title: "OUT", width: 4, priority: 4, rightAligned: true) { node, _, _ in (node.outstanding.map(String.init) ?? "-", .normal) },
         Column(title: "CONN", width: 5, priority: 5, rightAligned: true) { node, _, _ in (node.connections.map(String.init) ?? "-", .normal) },
         Column(title: "ZNODES", width: 7, priority: 6, rightAligned: true) { node, _, _ in (node.znodes.map(String.init) ?? "-", .normal) },
@@ -155,17 +155,6 @@ enum EnsembleView {
         case .refused: .refused
         case .unknown: .unknown
         }
-    }
-}
-
-enum StatusTableCells {
-    static func latency(_ node: NodeStatus) -> String {
-        guard let avg = node.latencyAvgMs else { return "-" }
-        func f(_ v: Double?) -> String {
-            guard let v else { return "?" }
-            return v == v.rounded() ? String(Int(v)) : String(format: "%.1f", v)
-        }
-        return "\(f(node.latencyMinMs))/\(f(avg))/\(f(node.latencyMaxMs))"
     }
 }
 

@@ -43,7 +43,8 @@ public enum StatusTable {
         return status.lagTxns.map { NumberText.grouped($0) } ?? "-"
     }
 
-    static func latencyText(_ status: NodeStatus) -> String {
+    /// `min/avg/max` in ms, one decimal at most ("0/0.5/7"); "-" when unknown.
+    public static func latencyText(_ status: NodeStatus) -> String {
         guard let avg = status.latencyAvgMs else { return "-" }
         func f(_ v: Double?) -> String {
             guard let v else { return "?" }
