@@ -92,6 +92,12 @@ let package = Package(
         .target(name: "CNcursesShim", dependencies: ["CNcurses"], linkerSettings: [.linkedLibrary("ncursesw")]),
         // The curses shell around DashboardUI: terminal, key decoding, colour pairs, frame diffs.
         .target(name: "TerminalUI", dependencies: ["CNcursesShim", "DashboardUI"]),
+        // Test support shared by test targets: the embedded server in process,
+        // free loopback ports, timeouts. Not part of any product.
+        .target(
+            name: "ServerTestSupport",
+            dependencies: ["ZooKeeperServer", .product(name: "Logging", package: "swift-log")]
+        ),
         .executableTarget(
             name: "zkdash",
             dependencies: [
@@ -113,7 +119,7 @@ let package = Package(
         .testTarget(
             name: "ZooKeeperClientTests",
             dependencies: [
-                "ZooKeeperClient", "ZooKeeperServer", "ZooKeeperProtocol",
+                "ZooKeeperClient", "ZooKeeperServer", "ZooKeeperProtocol", "ServerTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 // The reconnect tests put a loopback TCP proxy between client and server.
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -136,7 +142,7 @@ let package = Package(
         .testTarget(
             name: "DashboardIOTests",
             dependencies: [
-                "DashboardIO", "DashboardUI", "ZooKeeperServer", "ZooKeeperClient", "ZooKeeperProtocol",
+                "DashboardIO", "DashboardUI", "ZooKeeperServer", "ZooKeeperClient", "ZooKeeperProtocol", "ServerTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

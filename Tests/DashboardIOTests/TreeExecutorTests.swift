@@ -5,6 +5,7 @@ import Logging
 import Testing
 import ZooKeeperClient
 import ZooKeeperProtocol
+import ServerTestSupport
 
 let quietLogger: Logger = {
     var logger = Logger(label: "test.dashboardio")

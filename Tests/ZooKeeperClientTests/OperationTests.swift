@@ -1,6 +1,7 @@
 import Testing
 import ZooKeeperClient
 import ZooKeeperProtocol
+import ServerTestSupport
 
 /// Every operation against zkdash's embedded server, with the error codes a
 /// caller sees.

@@ -1,6 +1,7 @@
 import Testing
 import ZooKeeperClient
 import ZooKeeperProtocol
+import ServerTestSupport
 
 /// Connection loss and session expiry, with loopback proxies between the
 /// client and the embedded server.

@@ -1,6 +1,7 @@
 import Testing
 import ZooKeeperClient
 import ZooKeeperProtocol
+import ServerTestSupport
 
 /// One-shot and persistent watches against the embedded server, changes made
 /// by a second client.

@@ -1,4 +1,5 @@
 import DashboardUI
+import ServerTestSupport
 
 /// Collects what a `TreeExecutor` publishes on `updates`.
 actor UpdatesCollector {

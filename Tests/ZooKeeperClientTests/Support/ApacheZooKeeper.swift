@@ -1,4 +1,5 @@
 import Foundation
+import ServerTestSupport
 
 /// Apache ZooKeeper 3.8 (the Debian package) as a child process on a free
 /// loopback port. Always `stop()` it; it kills the JVM if it does not exit.

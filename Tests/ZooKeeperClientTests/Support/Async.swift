@@ -1,21 +1,7 @@
 import Logging
 import NIOConcurrencyHelpers
 import ZooKeeperClient
-
-/// Runs `body`, failing if it takes longer than `seconds` (so a lost event
-/// fails the test instead of hanging the run).
-func withTimeout<T: Sendable>(_ seconds: Double = 10, _ what: String = "operation", _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-    try await withThrowingTaskGroup(of: T.self) { group in
-        group.addTask { try await body() }
-        group.addTask {
-            try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
-            throw TestFailure("\(what) did not finish within \(seconds) s")
-        }
-        defer { group.cancelAll() }
-        guard let first = try await group.next() else { throw TestFailure("\(what): no result") }
-        return first
-    }
-}
+import ServerTestSupport
 
 /// Collects a client's session events as they come.
 final class EventRecorder: Sendable {

@@ -1,6 +1,7 @@
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import ServerTestSupport
 
 /// A TCP proxy on 127.0.0.1 in front of a loopback server, for the tests that
 /// need a connection to break: cut it, blackhole it (sockets stay open, bytes
