@@ -23,7 +23,6 @@ import atexit
 import http.client
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import tempfile
@@ -199,25 +198,13 @@ class ApacheNode:
 
     def stop(self, timeout=10.0):
         """SIGTERM, SIGKILL after timeout; returns the exit code."""
-        rc = None
-        if self.proc is not None:
-            if self.proc.poll() is None:
-                try:
-                    self.proc.send_signal(signal.SIGTERM)
-                    rc = self.proc.wait(timeout)
-                except subprocess.TimeoutExpired:
-                    self.proc.kill()
-                    rc = self.proc.wait(10)
-            else:
-                rc = self.proc.returncode
+        rc = harness.stop_process(self.proc, timeout)
         self._close_log()
         return rc
 
     def kill(self):
         """SIGKILL (kill -9) and reap."""
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(10)
+        harness.kill_process(self.proc)
         self._close_log()
 
     kill9 = kill

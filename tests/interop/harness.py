@@ -185,6 +185,27 @@ def _pdeathsig():
         pass
 
 
+def stop_process(proc, timeout=10.0):
+    """SIGTERM, then SIGKILL after `timeout`; the exit code (None when never started)."""
+    if proc is None:
+        return None
+    if proc.poll() is not None:
+        return proc.returncode
+    try:
+        proc.send_signal(signal.SIGTERM)
+        return proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        return proc.wait(10)
+
+
+def kill_process(proc):
+    """SIGKILL (kill -9) and reap."""
+    if proc is not None and proc.poll() is None:
+        proc.kill()
+        proc.wait(10)
+
+
 class ServerStartError(Exception):
     pass
 
@@ -342,24 +363,12 @@ class ZkServer:
 
     def stop(self, timeout=10.0):
         """SIGTERM, then SIGKILL after timeout.  Returns the exit code."""
-        rc = None
-        if self.proc is not None:
-            if self.proc.poll() is None:
-                try:
-                    self.proc.send_signal(signal.SIGTERM)
-                    rc = self.proc.wait(timeout)
-                except subprocess.TimeoutExpired:
-                    self.proc.kill()
-                    rc = self.proc.wait(10)
-            else:
-                rc = self.proc.returncode
+        rc = stop_process(self.proc, timeout)
         self._close_log()
         return rc
 
     def kill9(self):
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(10)
+        kill_process(self.proc)
         self._close_log()
 
     def restart(self, timeout=None):
