@@ -1,0 +1,353 @@
+/// Timing and membership shared by both sides of ZAB.
+public struct ZabSettings: Sendable, Equatable {
+    public var myid: Int
+    /// Voting members, this server included when it votes.
+    public var voters: Set<Int>
+    public var tickMs: Int64
+    /// Ticks a learner may take to connect and sync (zoo.cfg initLimit).
+    public var initLimitTicks: Int64
+    /// Ticks without a word before a peer counts as gone (zoo.cfg syncLimit).
+    public var syncLimitTicks: Int64
+    /// Committed txns the leader keeps in memory to sync learners by DIFF;
+    /// a learner further behind gets a snapshot.
+    public var maxHistory: Int
+
+    public init(myid: Int, voters: Set<Int>, tickMs: Int64, initLimitTicks: Int64, syncLimitTicks: Int64, maxHistory: Int = 100_000) {
+        self.myid = myid
+        self.voters = voters
+        self.tickMs = tickMs
+        self.initLimitTicks = initLimitTicks
+        self.syncLimitTicks = syncLimitTicks
+        self.maxHistory = maxHistory
+    }
+
+    public var majority: Int { voters.count / 2 + 1 }
+    var initLimitMs: Int64 { tickMs * initLimitTicks }
+    var syncLimitMs: Int64 { tickMs * syncLimitTicks }
+}
+
+/// The leader's side of ZAB (Apache's Leader and LearnerHandler) as a pure
+/// state machine: learner messages, local fsync progress, proposals and ticks
+/// in; directives out. Directives are performed in order: persist directives
+/// complete before anything after them is sent.
+///
+/// Phases: discovery (a quorum reports its accepted epoch; the new epoch is
+/// one past the highest and is persisted before LEADERINFO goes out; a quorum
+/// acks it), synchronisation (each learner gets DIFF / TRUNC / SNAP and then
+/// NEWLEADER; once a quorum acks NEWLEADER the epoch becomes current and the
+/// leader serves), broadcast (PROPOSAL → ACK from a quorum → COMMIT, INFORM
+/// to observers).
+public struct ZabLeader: Sendable {
+    public enum Phase: String, Sendable { case discovery, synchronization, broadcast }
+
+    public enum Directive: Hashable, Sendable {
+        case persistAcceptedEpoch(Int64)
+        case persistCurrentEpoch(Int64)
+        case send(to: Int, QuorumMessage)
+        /// Send `.snap` of the tree as committed now (at `lastCommittedZxid`).
+        case sendSnapshot(to: Int)
+        /// Apply and answer everything up to this zxid locally.
+        case commit(upTo: Int64)
+        /// A quorum has the new epoch's history: serve clients.
+        case startServing(epoch: Int64)
+        /// A learner reported activity of its clients' sessions.
+        case sessionTouches(from: Int, payload: [UInt8])
+        case disconnect(Int, reason: String)
+        /// Leading failed (no quorum, or a learner is ahead): look again.
+        case abandon(reason: String)
+    }
+
+    enum LearnerPhase: Sendable, Equatable { case connected, epochAcked, syncing, synced }
+
+    struct Learner: Sendable {
+        var isObserver: Bool
+        var acceptedEpoch: Int64
+        var phase: LearnerPhase = .connected
+        var lastZxid: Int64 = 0
+        var ackedZxid: Int64 = 0
+        var lastHeardMs: Int64
+        var upToDateSent = false
+    }
+
+    public let settings: ZabSettings
+    public private(set) var phase: Phase = .discovery
+    public private(set) var newEpoch: Int64?
+    public private(set) var lastCommittedZxid: Int64
+    public private(set) var lastProposedZxid: Int64
+    /// Apache's zk_pending_syncs: learners being synchronised right now.
+    public var pendingSyncs: Int { learners.values.filter { $0.phase == .syncing }.count }
+    public var syncedFollowers: [Int] { learners.filter { !$0.value.isObserver && $0.value.phase == .synced }.map(\.key).sorted() }
+    public var syncedObservers: [Int] { learners.filter { $0.value.isObserver && $0.value.phase == .synced }.map(\.key).sorted() }
+    public var connectedLearners: [Int] { learners.keys.sorted() }
+
+    private var acceptedEpoch: Int64
+    private var currentEpoch: Int64
+    private var learners: [Int: Learner] = [:]
+    private var epochReporters: Set<Int>
+    private var epochAckers: Set<Int>
+    private var newLeaderAckers: Set<Int>
+    private var highestAcceptedEpoch: Int64
+    /// Committed txns above `historyFloorZxid`, in order.
+    private var history: [ZabTxn]
+    private var historyHead = 0
+    private var historyFloorZxid: Int64
+    private var outstanding: [ZabTxn] = []
+    private var localDurableZxid: Int64
+    private let startedMs: Int64
+    private var nextPingMs: Int64
+
+    /// `history` holds the txns logged after `historyFloorZxid` (the last
+    /// snapshot); the leader's whole log counts as committed in its epoch.
+    public init(settings: ZabSettings, acceptedEpoch: Int64, currentEpoch: Int64, lastZxid: Int64,
+                history: [ZabTxn], historyFloorZxid: Int64, nowMs: Int64) {
+        self.settings = settings
+        self.acceptedEpoch = acceptedEpoch
+        self.currentEpoch = currentEpoch
+        self.history = history
+        self.historyFloorZxid = historyFloorZxid
+        lastCommittedZxid = lastZxid
+        lastProposedZxid = lastZxid
+        localDurableZxid = lastZxid
+        highestAcceptedEpoch = acceptedEpoch
+        epochReporters = [settings.myid]
+        epochAckers = [settings.myid]
+        newLeaderAckers = [settings.myid]
+        startedMs = nowMs
+        nextPingMs = nowMs + settings.tickMs
+    }
+
+    private var newLeaderZxid: Int64 { Zxid.make(epoch: newEpoch ?? 0, counter: 0) }
+
+    private func isQuorum(_ sids: Set<Int>) -> Bool {
+        sids.intersection(settings.voters).count >= settings.majority
+    }
+
+    private func isVoter(_ sid: Int) -> Bool {
+        settings.voters.contains(sid) && learners[sid]?.isObserver != true
+    }
+
+    // MARK: Learners
+
+    public mutating func receive(_ message: QuorumMessage, from sid: Int, nowMs: Int64) -> [Directive] {
+        if case .learnerInfo(_, let accepted, let isObserver) = message {
+            return learnerJoined(sid, acceptedEpoch: accepted, isObserver: isObserver, nowMs: nowMs)
+        }
+        guard learners[sid] != nil else { return [] }
+        learners[sid]?.lastHeardMs = nowMs
+        switch message {
+        case .ackEpoch(let theirEpoch, let theirZxid):
+            return epochAcked(sid, currentEpoch: theirEpoch, lastZxid: theirZxid)
+        case .ack(let zxid):
+            return acked(sid, zxid: zxid)
+        case .ping(let payload):
+            return payload.isEmpty ? [] : [.sessionTouches(from: sid, payload: payload)]
+        default:
+            // Requests and sync go to the server core, not to ZAB.
+            return []
+        }
+    }
+
+    private mutating func learnerJoined(_ sid: Int, acceptedEpoch accepted: Int64, isObserver: Bool, nowMs: Int64) -> [Directive] {
+        let observer = isObserver || !settings.voters.contains(sid)
+        learners[sid] = Learner(isObserver: observer, acceptedEpoch: accepted, lastHeardMs: nowMs)
+        highestAcceptedEpoch = max(highestAcceptedEpoch, accepted)
+        if let epoch = newEpoch { return [.send(to: sid, .leaderInfo(newEpoch: epoch))] }
+        if !observer { epochReporters.insert(sid) }
+        guard isQuorum(epochReporters) else { return [] }
+        // Apache's getEpochToPropose: one past every epoch anyone accepted.
+        let epoch = max(highestAcceptedEpoch, acceptedEpoch) + 1
+        newEpoch = epoch
+        acceptedEpoch = epoch
+        var out: [Directive] = [.persistAcceptedEpoch(epoch)]
+        for learner in learners.keys.sorted() { out.append(.send(to: learner, .leaderInfo(newEpoch: epoch))) }
+        return out
+    }
+
+    private mutating func epochAcked(_ sid: Int, currentEpoch theirEpoch: Int64, lastZxid theirZxid: Int64) -> [Directive] {
+        guard var learner = learners[sid], learner.phase == .connected else { return [] }
+        learner.phase = .epochAcked
+        learner.lastZxid = theirZxid
+        learners[sid] = learner
+        if phase == .discovery, !learner.isObserver {
+            // A voter with a newer history than ours means the election chose
+            // wrongly (or we lost state): leading must not go on.
+            if theirEpoch > currentEpoch || (theirEpoch == currentEpoch && theirZxid > lastCommittedZxid) {
+                return [.abandon(reason: "s\(sid) is ahead of the leader (epoch \(theirEpoch), zxid \(Zxid.hex(theirZxid)))")]
+            }
+            epochAckers.insert(sid)
+            guard isQuorum(epochAckers) else { return [] }
+            phase = .synchronization
+            return learners.filter { $0.value.phase == .epochAcked }.keys.sorted().flatMap { sync($0) }
+        }
+        return phase == .discovery ? [] : sync(sid)
+    }
+
+    /// Apache's LearnerHandler.syncFollower: the cheapest way to bring the
+    /// learner's log to ours, then NEWLEADER.
+    private mutating func sync(_ sid: Int) -> [Directive] {
+        guard var learner = learners[sid] else { return [] }
+        learner.phase = .syncing
+        learners[sid] = learner
+        let peerZxid = learner.lastZxid
+        var out: [Directive] = []
+        let committed = history[historyHead...]
+        if peerZxid == lastCommittedZxid {
+            out.append(.send(to: sid, .diff(zxid: lastCommittedZxid)))
+        } else if peerZxid >= historyFloorZxid, peerZxid < lastCommittedZxid {
+            // Resume after the newest txn both logs can share.
+            let common = committed.last(where: { $0.zxid <= peerZxid })?.zxid ?? historyFloorZxid
+            out.append(.send(to: sid, common == peerZxid ? .diff(zxid: lastCommittedZxid) : .trunc(zxid: common)))
+            out += sendCommitted(committed.filter { $0.zxid > common }, to: sid, observer: learner.isObserver)
+        } else if peerZxid > lastCommittedZxid {
+            // The learner logged txns that never committed (or that are still
+            // outstanding and will be proposed to it again below).
+            out.append(.send(to: sid, .trunc(zxid: lastCommittedZxid)))
+        } else {
+            out.append(.sendSnapshot(to: sid))
+        }
+        if !learner.isObserver {
+            for txn in outstanding { out.append(.send(to: sid, .proposal(txn))) }
+        }
+        out.append(.send(to: sid, .newLeader(zxid: newLeaderZxid)))
+        return out
+    }
+
+    /// Committed txns for a learner's log: proposals then one cumulative
+    /// commit for a follower, informs for an observer.
+    private func sendCommitted(_ txns: [ZabTxn], to sid: Int, observer: Bool) -> [Directive] {
+        guard let last = txns.last else { return [] }
+        if observer { return txns.map { .send(to: sid, .inform($0)) } }
+        return txns.map { .send(to: sid, .proposal($0)) } + [.send(to: sid, .commit(zxid: last.zxid))]
+    }
+
+    private mutating func acked(_ sid: Int, zxid: Int64) -> [Directive] {
+        guard var learner = learners[sid] else { return [] }
+        var out: [Directive] = []
+        if zxid == newLeaderZxid, learner.phase == .syncing {
+            learner.phase = .synced
+            learners[sid] = learner
+            if !learner.isObserver { newLeaderAckers.insert(sid) }
+            if phase == .broadcast {
+                learners[sid]?.upToDateSent = true
+                out.append(.send(to: sid, .upToDate))
+            } else if phase == .synchronization, isQuorum(newLeaderAckers) {
+                out += startBroadcast()
+            }
+        }
+        if !learner.isObserver, zxid > learner.ackedZxid {
+            learners[sid]?.ackedZxid = zxid
+            out += commitReady()
+        }
+        return out
+    }
+
+    private mutating func startBroadcast() -> [Directive] {
+        guard let epoch = newEpoch else { return [] }
+        phase = .broadcast
+        currentEpoch = epoch
+        var out: [Directive] = [.persistCurrentEpoch(epoch), .startServing(epoch: epoch)]
+        for (sid, learner) in learners.sorted(by: { $0.key < $1.key }) where learner.phase == .synced {
+            learners[sid]?.upToDateSent = true
+            out.append(.send(to: sid, .upToDate))
+        }
+        return out
+    }
+
+    public mutating func learnerDisconnected(_ sid: Int) {
+        learners[sid] = nil
+        newLeaderAckers.remove(sid)
+    }
+
+    // MARK: Broadcast
+
+    /// A txn the local core prepared (zxids increase by one within the epoch).
+    public mutating func propose(_ txn: ZabTxn) -> [Directive] {
+        guard phase == .broadcast, txn.zxid > lastProposedZxid else { return [] }
+        lastProposedZxid = txn.zxid
+        outstanding.append(txn)
+        return learners.keys.sorted().compactMap { sid in
+            guard let learner = learners[sid], !learner.isObserver, learner.phase == .syncing || learner.phase == .synced else { return nil }
+            return .send(to: sid, .proposal(txn))
+        }
+    }
+
+    /// Our own log is on disk up to `zxid`: the leader's ack.
+    public mutating func localSynced(upTo zxid: Int64) -> [Directive] {
+        localDurableZxid = max(localDurableZxid, zxid)
+        return commitReady()
+    }
+
+    private func ackedZxid(of sid: Int) -> Int64? {
+        if sid == settings.myid { return localDurableZxid }
+        guard let learner = learners[sid], !learner.isObserver, learner.phase == .synced else { return nil }
+        return learner.ackedZxid
+    }
+
+    /// Commits the longest prefix of outstanding proposals a quorum has on disk.
+    private mutating func commitReady() -> [Directive] {
+        guard phase == .broadcast else { return [] }
+        var count = 0
+        while count < outstanding.count {
+            let zxid = outstanding[count].zxid
+            let ackers = settings.voters.filter { (ackedZxid(of: $0) ?? Int64.min) >= zxid }
+            guard ackers.count >= settings.majority else { break }
+            count += 1
+        }
+        guard count > 0 else { return [] }
+        let committed = outstanding[0..<count]
+        outstanding.removeFirst(count)
+        let upTo = committed[committed.index(before: committed.endIndex)].zxid
+        lastCommittedZxid = upTo
+        var out: [Directive] = [.commit(upTo: upTo)]
+        for sid in learners.keys.sorted() {
+            guard let learner = learners[sid] else { continue }
+            guard learner.phase == .syncing || learner.phase == .synced else { continue }
+            if learner.isObserver {
+                out += sendCommitted(Array(committed), to: sid, observer: true)
+            } else {
+                out.append(.send(to: sid, .commit(zxid: upTo)))
+            }
+        }
+        remember(committed)
+        return out
+    }
+
+    private mutating func remember(_ committed: ArraySlice<ZabTxn>) {
+        history.append(contentsOf: committed)
+        let excess = history.count - historyHead - settings.maxHistory
+        guard excess > 0 else { return }
+        historyFloorZxid = history[historyHead + excess - 1].zxid
+        historyHead += excess
+        if historyHead > 4096, historyHead * 2 > history.count {
+            history.removeFirst(historyHead)
+            historyHead = 0
+        }
+    }
+
+    // MARK: Time
+
+    /// Pings every tick; gives up when learners do not show up within
+    /// initLimit, or when fewer than a quorum answered within syncLimit.
+    public mutating func tick(nowMs: Int64) -> [Directive] {
+        if phase != .broadcast {
+            guard nowMs - startedMs > settings.initLimitMs else { return [] }
+            let waitedFor = phase == .discovery ? (newEpoch == nil ? "followers" : "epoch acks") : "NEWLEADER acks"
+            return [.abandon(reason: "no quorum of \(waitedFor) within initLimit (\(settings.initLimitMs) ms)")]
+        }
+        var out: [Directive] = []
+        for (sid, learner) in learners.sorted(by: { $0.key < $1.key }) where nowMs - learner.lastHeardMs > settings.syncLimitMs {
+            learnerDisconnected(sid)
+            out.append(.disconnect(sid, reason: "no answer for \(nowMs - learner.lastHeardMs) ms (syncLimit \(settings.syncLimitMs) ms)"))
+        }
+        let alive = Set(learners.filter { !$0.value.isObserver && $0.value.phase == .synced }.keys).union([settings.myid])
+        if !isQuorum(alive) {
+            out.append(.abandon(reason: "lost the quorum: \(alive.intersection(settings.voters).count) of \(settings.voters.count) voters in touch"))
+            return out
+        }
+        if nowMs >= nextPingMs {
+            nextPingMs = nowMs + settings.tickMs
+            for sid in learners.keys.sorted() { out.append(.send(to: sid, .ping(payload: []))) }
+        }
+        return out
+    }
+}
