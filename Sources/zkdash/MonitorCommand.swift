@@ -33,49 +33,17 @@ struct MonitorCommand: AsyncParsableCommand {
 
     func run() async throws {
         signal(SIGPIPE, SIG_IGN)
-        guard isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0 else {
-            FileHandle.standardError.write(Data("zkdash monitor: needs a terminal (stdin and stdout); try zkdash status --watch\n".utf8))
-            throw ExitCode(1)
-        }
+        try DashboardSession.requireTerminal("monitor", otherwise: "try zkdash status --watch")
         let (members, discover) = try ensemble.loadMembers(commandName: "monitor")
         let settings = MonitorSettings(discoverMembers: discover, askAdmin: !ensemble.noAdmin, wantsConnectionDetail: false)
-        let monitor = EnsembleMonitor(
+        let session = DashboardSession(
             members: members, settings: settings,
-            pollerSettings: ensemble.pollerSettings(pollIntervalSeconds: interval))
-        let inbox = Inbox()
-        let interval = self.interval
-        let polling = Task.detached {
-            while !Task.isCancelled {
-                let started = Date()
-                let events = await monitor.pollRound()
-                let model = await monitor.model
-                inbox.post(.cluster(model, newEvents: events))
-                let remaining = interval - Date().timeIntervalSince(started)
-                if remaining > 0 { try? await Task.sleep(nanoseconds: UInt64(remaining * 1e9)) }
-            }
-        }
-        let tree = MonitorTree(members: members, inbox: inbox)
-        let options = MonitorLoop.Options(
-            readOnly: readOnly,
-            targetDescription: EnsembleTarget.description(servers: ensemble.servers, config: ensemble.config, memberCount: members.count),
-            themes: MonitorThemes.load(theme), members: members, settings: settings)
-        let failure: String? = await withCheckedContinuation { continuation in
-            let thread = Thread {
-                let loop = MonitorLoop(options: options, inbox: inbox, performTree: { tree.perform($0) })
-                do {
-                    try loop.run()
-                    continuation.resume(returning: nil)
-                } catch {
-                    continuation.resume(returning: "\(error)")
-                }
-            }
-            thread.name = "zkdash-terminal"
-            thread.stackSize = 8 << 20
-            thread.start()
-        }
-        polling.cancel()
-        await tree.close()
-        if let failure {
+            pollerSettings: ensemble.pollerSettings(pollIntervalSeconds: interval), interval: interval,
+            options: MonitorLoop.Options(
+                readOnly: readOnly,
+                targetDescription: EnsembleTarget.description(servers: ensemble.servers, config: ensemble.config, memberCount: members.count),
+                themes: MonitorThemes.load(theme), members: members, settings: settings))
+        if let failure = await session.run() {
             FileHandle.standardError.write(Data("zkdash monitor: \(failure)\n".utf8))
             throw ExitCode(1)
         }

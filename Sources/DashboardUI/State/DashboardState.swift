@@ -41,6 +41,11 @@ public struct DashboardState: Sendable {
     public var quitRequested = false
     /// Text that names what is monitored ("3 servers from zoo.cfg").
     public var targetDescription: String
+    /// Under `zkdash demo`: the nodes it started (`K`, `R`, `P` act on them) and the write load.
+    public var demo: DemoStatus?
+    /// Event log lines from the shell (the demo's actions and clients), newest last;
+    /// the Events view shows them among the monitor's events, by time.
+    public var shellEvents = RingBuffer<DemoEvent>(capacity: 1000)
 
     public init(size: ScreenSize, cluster: ClusterModel, readOnly: Bool = false, targetDescription: String = "") {
         self.size = size

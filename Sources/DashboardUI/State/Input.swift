@@ -34,6 +34,8 @@ public enum DashboardInput: Sendable {
     case tick(nowMs: Int64)
     /// An answer or a watch notification for the tree view.
     case tree(TreeInput)
+    /// News from `zkdash demo`: node processes, the write load, events.
+    case demo(DemoUpdate)
 }
 
 /// What the reducer asks the I/O shell to do.
@@ -42,4 +44,6 @@ public enum DashboardEffect: Sendable, Equatable {
     /// Switch to the theme at this position of the theme list (`t` cycles).
     case selectTheme(index: Int)
     case tree(TreeCommand)
+    /// Kill, restart, pause or resume a node `zkdash demo` started; turn its write load on or off.
+    case demo(DemoAction)
 }

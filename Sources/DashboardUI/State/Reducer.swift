@@ -20,6 +20,9 @@ public enum Dashboard {
             return []
         case .tree(let treeInput):
             return state.tree.handle(treeInput, nowMs: state.nowMs).map(DashboardEffect.tree)
+        case .demo(let update):
+            DemoKeys.apply(update, to: &state)
+            return []
         case .mouse(let mouse):
             return handleMouse(&state, mouse)
         case .key(let key):
@@ -65,7 +68,9 @@ public enum Dashboard {
             break
         }
         switch state.view {
-        case .ensemble: moveSelection(&state, key)
+        case .ensemble:
+            if DemoKeys.keys.contains(key) { return DemoKeys.handle(&state, key) }
+            moveSelection(&state, key)
         case .events: scrollEvents(&state, key)
         case .election: break
         case .tree: return state.tree.handle(key, readOnly: state.readOnly, nowMs: state.nowMs).map(DashboardEffect.tree)
@@ -94,7 +99,7 @@ public enum Dashboard {
     }
 
     static func scrollEvents(_ state: inout DashboardState, _ key: Key) {
-        let maxScroll = max(0, state.cluster.eventLog.events.count - Layout.bodyRows(state.size))
+        let maxScroll = max(0, EventsView.lineCount(state) - Layout.bodyRows(state.size))
         let page = max(1, Layout.bodyRows(state.size) - 1)
         switch key {
         case .up, .character("k"): state.eventsScroll = min(maxScroll, state.eventsScroll + 1)

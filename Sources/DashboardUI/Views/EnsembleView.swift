@@ -74,7 +74,7 @@ enum EnsembleView {
         }
         let detailTop = rect.y + 1 + tableRows + 1
         if model.nodes.indices.contains(state.ensembleSelection), detailTop < rect.maxY {
-            renderDetail(model, index: state.ensembleSelection,
+            renderDetail(model, index: state.ensembleSelection, demo: state.demo,
                          into: &buffer, rect: Rect(x: rect.x, y: detailTop, width: rect.width, height: rect.maxY - detailTop))
         }
     }
@@ -104,13 +104,14 @@ enum EnsembleView {
         }
     }
 
-    static func renderDetail(_ model: ClusterModel, index: Int, into buffer: inout CellBuffer, rect: Rect) {
+    static func renderDetail(_ model: ClusterModel, index: Int, demo: DemoStatus? = nil, into buffer: inout CellBuffer, rect: Rect) {
         let node = model.nodes[index]
         var lines: [(String, StyleRole)] = []
         var head = node.sid == nil ? "\(node.address) \(node.state.rawValue)" : "\(node.label) \(node.address) \(node.state.rawValue)"
         if let role = node.role { head += " · \(role.rawValue)" }
         if let version = node.version { head += " · \(version.split(separator: ",").first.map(String.init) ?? version)" }
         lines.append((head, role(for: node.state)))
+        if let process = demo?.node(at: node.address) { lines.append(processLine(process)) }
         if let reason = node.reason { lines.append(("  \(reason)", node.state.isUp ? .dim : .error)) }
         if !node.refusedWords.isEmpty {
             lines.append(("  not in 4lw.commands.whitelist: \(node.refusedWords.map(\.rawValue).joined(separator: ", "))", .warning))
@@ -140,6 +141,16 @@ enum EnsembleView {
         lines.append(trend("txns/s", .txnsPerSecond, ""))
         for (offset, line) in lines.prefix(rect.height).enumerated() {
             buffer.put(line.0, x: rect.x, y: rect.y + offset, role: line.1, maxWidth: rect.width)
+        }
+    }
+
+    /// The demo's process behind a row, and what the keys do to it.
+    static func processLine(_ process: DemoNode) -> (String, StyleRole) {
+        let pid = process.pid.map { "pid \($0) " } ?? ""
+        switch process.process {
+        case .running: return ("  process \(pid)running · K kills it, P pauses it, R restarts it", .dim)
+        case .paused: return ("  process \(pid)paused (SIGSTOP) · P resumes it, K kills it", .warning)
+        case .killed, .exited: return ("  process \(process.processText) · R starts it again", .warning)
         }
     }
 

@@ -1,9 +1,16 @@
 import EnsembleMonitor
 
-/// View 4: the event log, newest at the bottom; ↑ scrolls back.
+/// View 4: the event log, newest at the bottom; ↑ scrolls back. The monitor's
+/// events and the shell's (the demo's actions and clients) merged by time.
 enum EventsView {
+    struct Line: Equatable {
+        var timeMs: Int64
+        var text: String
+        var role: StyleRole
+    }
+
     static func render(_ state: DashboardState, into buffer: inout CellBuffer, rect: Rect) {
-        let events = state.cluster.eventLog.events
+        let events = lines(state)
         guard !events.isEmpty else {
             buffer.put("No events yet: state changes, elections, quorum and lag show here.", x: rect.x, y: rect.y, role: .dim)
             return
@@ -14,12 +21,36 @@ enum EventsView {
         for (offset, event) in events[start..<end].enumerated() {
             let time = Clock.text(event.timeMs, offsetSeconds: state.timeZoneOffsetSeconds)
             buffer.put(time, x: rect.x, y: rect.y + offset, role: .dim)
-            buffer.put(event.text, x: rect.x + 10, y: rect.y + offset, role: role(event), maxWidth: rect.width - 10)
+            buffer.put(event.text, x: rect.x + 10, y: rect.y + offset, role: event.role, maxWidth: rect.width - 10)
         }
         if state.eventsScroll > 0 {
             let note = " ↓ \(state.eventsScroll) newer "
             buffer.put(note, x: rect.maxX - DisplayWidth.of(note), y: rect.maxY - 1, role: .highlight)
         }
+    }
+
+    static func lineCount(_ state: DashboardState) -> Int {
+        state.cluster.eventLog.buffer.count + state.shellEvents.count
+    }
+
+    /// Both logs, oldest first; at equal times the monitor's event comes first.
+    static func lines(_ state: DashboardState) -> [Line] {
+        let monitor = state.cluster.eventLog.events.map { Line(timeMs: $0.timeMs, text: $0.text, role: role($0)) }
+        guard !state.shellEvents.isEmpty else { return monitor }
+        let shell = state.shellEvents.values.map { Line(timeMs: $0.timeMs, text: $0.text, role: role($0)) }
+        var merged: [Line] = []
+        merged.reserveCapacity(monitor.count + shell.count)
+        var i = 0, j = 0
+        while i < monitor.count || j < shell.count {
+            if j == shell.count || (i < monitor.count && monitor[i].timeMs <= shell[j].timeMs) {
+                merged.append(monitor[i])
+                i += 1
+            } else {
+                merged.append(shell[j])
+                j += 1
+            }
+        }
+        return merged
     }
 
     static func role(_ event: MonitorEvent) -> StyleRole {
@@ -30,5 +61,10 @@ enum EventsView {
         case .membership: .normal
         case .state: event.text.hasSuffix("LEADING") || event.text.hasSuffix("FOLLOWING") ? .normal : .warning
         }
+    }
+
+    static func role(_ event: DemoEvent) -> StyleRole {
+        if event.isProblem { return .error }
+        return event.kind == .client ? .normal : .highlight
     }
 }

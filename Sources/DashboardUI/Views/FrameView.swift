@@ -34,9 +34,17 @@ enum FrameView {
         if let epoch = summary.epoch { x += buffer.put(" · epoch \(epoch)", x: x, y: y, role: .banner) }
         x += buffer.put(" · voters \(summary.votersUp)/\(summary.votersTotal) up, quorum \(summary.majority) · ", x: x, y: y, role: .banner)
         if summary.hasQuorum {
-            buffer.put("QUORUM OK", x: x, y: y, role: .ok)
+            x += buffer.put("QUORUM OK", x: x, y: y, role: .ok)
         } else {
-            buffer.put("NO QUORUM: \(summary.problem ?? "unknown")", x: x, y: y, role: .error)
+            x += buffer.put("NO QUORUM: \(summary.problem ?? "unknown")", x: x, y: y, role: .error)
+        }
+        // The demo's write load, at the right end when there is room (the footer also says it).
+        if let demo = state.demo {
+            let load = demo.loadOn ? "write load \(demo.loadWritesPerSecond)/s" : "write load off"
+            let width = DisplayWidth.of(load)
+            if x + 2 + width <= state.size.columns {
+                buffer.put(load, x: state.size.columns - width, y: y, role: demo.loadOn ? .highlight : .dim)
+            }
         }
     }
 
@@ -49,7 +57,14 @@ enum FrameView {
         }
         var hints = ["q quit", "? help", "1-4/Tab views", "t theme \(state.themeName)"]
         switch state.view {
-        case .ensemble: hints.append("↑↓/jk select")
+        case .ensemble:
+            if let demo = state.demo {
+                // The demo's keys take the room of the theme hint.
+                hints = ["q quit", "? help", "1-4 views", "↑↓ select", "K kill", "R restart", "P pause",
+                         "L load \(demo.loadOn ? "on" : "off")"]
+            } else {
+                hints.append("↑↓/jk select")
+            }
         case .events: hints.append("↑↓ scroll")
         case .tree: hints.append(state.readOnly ? "read-only" : "c/e/d create/edit/delete")
         case .election: break

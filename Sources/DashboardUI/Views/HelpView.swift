@@ -1,13 +1,16 @@
 /// `?`: every key, in a box over the current view.
 enum HelpView {
-    /// Kept to 18 lines so the box fits an 80×24 terminal.
+    /// Kept to 19 lines so the box fits an 80×24 terminal (at most 20).
     static let sections: [(String, [(String, String)])] = [
         ("Everywhere", [
             ("1 2 3 4", "Ensemble, Tree, Election, Events"), ("Tab Shift-Tab", "next / previous view"),
             ("↑↓ jk g G PgUp/Dn", "move in lists: line, first / last, page"), ("t", "next theme"),
             ("mouse", "click a tab or a row; the wheel scrolls"), ("? / q Ctrl-C", "this help (any key closes) / quit"),
         ]),
-        ("Ensemble", [("↑ ↓  j k", "select the node detailed below the table")]),
+        ("Ensemble", [
+            ("↑ ↓  j k", "select the node detailed below the table"),
+            ("K R P  L", "zkdash demo: kill / restart / pause a node; load"),
+        ]),
         ("Tree", [
             ("Enter → l", "expand, show children"), ("← h", "collapse, go to parent"),
             ("/  r", "filter children by name; refresh"), ("v  J K", "data as text / JSON / hex; scroll it"),

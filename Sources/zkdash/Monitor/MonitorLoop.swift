@@ -14,11 +14,14 @@ final class MonitorLoop {
         var themes: MonitorThemes
         var members: [Member]
         var settings: MonitorSettings
+        /// Under `zkdash demo`: its nodes (the reducer then accepts K, R, P, L).
+        var demo: DemoStatus? = nil
     }
 
     private let options: Options
     private let inbox: Inbox
     private let performTree: @Sendable (TreeCommand) -> Void
+    private let performDemo: @Sendable (DemoAction) -> Void
     /// Milliseconds between ticks (clocks, highlight fading).
     private let tickMs: Int64 = 250
     /// Every 5 s (see `MemoryTrim`).
@@ -26,10 +29,13 @@ final class MonitorLoop {
     /// Longest wait for a key before the inbox and ticks are looked at.
     private let readTimeoutMs = 30
 
-    init(options: Options, inbox: Inbox, performTree: @escaping @Sendable (TreeCommand) -> Void) {
+    /// `performDemo` runs `.demo` effects (the reducer emits them only when `options.demo` is set).
+    init(options: Options, inbox: Inbox, performTree: @escaping @Sendable (TreeCommand) -> Void,
+         performDemo: @escaping @Sendable (DemoAction) -> Void) {
         self.options = options
         self.inbox = inbox
         self.performTree = performTree
+        self.performDemo = performDemo
     }
 
     /// Runs until `q`/Ctrl-C; throws when there is no terminal.
@@ -46,6 +52,7 @@ final class MonitorLoop {
             cluster: ClusterModel(members: options.members, settings: options.settings),
             readOnly: options.readOnly,
             targetDescription: options.targetDescription)
+        state.demo = options.demo
         state.themeCount = themes.themes.count
         state.themeIndex = themes.index
         state.themeName = themes.themes[themes.index].name
@@ -110,6 +117,8 @@ final class MonitorLoop {
                     writer.setColors(colors(for: index))
                 case .tree(let command):
                     performTree(command)
+                case .demo(let action):
+                    performDemo(action)
                 }
             }
             if changed { writer.write(Dashboard.render(state)) }

@@ -1,0 +1,66 @@
+/// `K` kill, `R` restart, `P` pause / resume the selected node, `L` the write
+/// load: the Ensemble view's demo keys, and the demo's news. Pure: the keys
+/// become `DashboardEffect.demo` for the shell; what happened comes back as
+/// `DemoUpdate`s. Outside `zkdash demo` the keys only explain themselves.
+enum DemoKeys {
+    static let keys: Set<Key> = [.character("K"), .character("R"), .character("P"), .character("L")]
+
+    static func handle(_ state: inout DashboardState, _ key: Key) -> [DashboardEffect] {
+        guard let demo = state.demo else {
+            state.message = refusal(key)
+            return []
+        }
+        if key == .character("L") { return [.demo(.setLoad(on: !demo.loadOn))] }
+        guard state.cluster.nodes.indices.contains(state.ensembleSelection),
+              let node = demo.node(at: state.cluster.nodes[state.ensembleSelection].address) else {
+            state.message = "\(keyName(key)): the selected row is not a node zkdash demo started"
+            return []
+        }
+        switch key {
+        case .character("K"):
+            guard node.isAlive else {
+                state.message = "\(node.name) is not running (\(node.processText)); R starts it again"
+                return []
+            }
+            return [.demo(.kill(node: node.id))]
+        case .character("R"):
+            return [.demo(.restart(node: node.id))]
+        default:
+            switch node.process {
+            case .running: return [.demo(.pause(node: node.id))]
+            case .paused: return [.demo(.resume(node: node.id))]
+            case .killed, .exited:
+                state.message = "\(node.name) is not running (\(node.processText)); R starts it again"
+                return []
+            }
+        }
+    }
+
+    /// What `zkdash monitor` answers: only the demo's own nodes can be acted on.
+    static func refusal(_ key: Key) -> String {
+        switch key {
+        case .character("K"): "K: only nodes started by zkdash demo can be killed"
+        case .character("R"): "R: only nodes started by zkdash demo can be restarted"
+        case .character("P"): "P: only nodes started by zkdash demo can be paused"
+        default: "L: only zkdash demo has a write load to turn on"
+        }
+    }
+
+    static func keyName(_ key: Key) -> String {
+        if case .character(let character) = key { return String(character) }
+        return "key"
+    }
+
+    static func apply(_ update: DemoUpdate, to state: inout DashboardState) {
+        switch update {
+        case .nodes(let nodes):
+            state.demo?.nodes = nodes
+        case .load(let on):
+            state.demo?.loadOn = on
+        case .event(let event):
+            state.shellEvents.append(event)
+            if state.eventsScroll > 0 { state.eventsScroll += 1 }
+            if event.kind != .client { state.message = event.text }
+        }
+    }
+}

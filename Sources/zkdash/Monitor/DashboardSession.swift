@@ -1,0 +1,64 @@
+import DashboardUI
+import EnsembleMonitor
+import ArgumentParser
+import Foundation
+
+/// The dashboard as `zkdash monitor` and `zkdash demo` run it: a polling task
+/// on the cooperative pool, the Tree view's client, and the `zkdash-terminal`
+/// thread running `MonitorLoop` until `q`. The demo passes its node actions
+/// and posts its news to `inbox`.
+struct DashboardSession {
+    var members: [Member]
+    var settings: MonitorSettings
+    var pollerSettings: PollerSettings
+    /// Seconds between poll rounds.
+    var interval: Double
+    var options: MonitorLoop.Options
+    var inbox = Inbox()
+    var performDemo: @Sendable (DemoAction) -> Void = { _ in }
+
+    /// Both stdin and stdout must be terminals; otherwise a message and exit status 1.
+    static func requireTerminal(_ commandName: String, otherwise hint: String) throws {
+        guard isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0 else {
+            FileHandle.standardError.write(Data("zkdash \(commandName): needs a terminal (stdin and stdout); \(hint)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+
+    /// Runs until `q` or Ctrl-C; nil, or why the terminal loop failed.
+    func run() async -> String? {
+        let monitor = EnsembleMonitor(members: members, settings: settings, pollerSettings: pollerSettings)
+        let inbox = inbox
+        let interval = interval
+        let polling = Task.detached {
+            while !Task.isCancelled {
+                let started = Date()
+                let events = await monitor.pollRound()
+                let model = await monitor.model
+                inbox.post(.cluster(model, newEvents: events))
+                let remaining = interval - Date().timeIntervalSince(started)
+                if remaining > 0 { try? await Task.sleep(nanoseconds: UInt64(remaining * 1e9)) }
+            }
+        }
+        let tree = MonitorTree(members: members, inbox: inbox)
+        let options = options
+        let performDemo = performDemo
+        let failure: String? = await withCheckedContinuation { continuation in
+            let thread = Thread {
+                let loop = MonitorLoop(options: options, inbox: inbox, performTree: { tree.perform($0) }, performDemo: performDemo)
+                do {
+                    try loop.run()
+                    continuation.resume(returning: nil)
+                } catch {
+                    continuation.resume(returning: "\(error)")
+                }
+            }
+            thread.name = "zkdash-terminal"
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+        polling.cancel()
+        await tree.close()
+        return failure
+    }
+}
