@@ -6,8 +6,12 @@ public typealias ConnectionID = Int64
 public struct ConnectionState: Sendable {
     /// A request waiting its turn: reads queue behind the same connection's
     /// writes so a client never reads older state than it wrote.
-    enum Queued: Sendable {
+    enum Queued: Sendable, Equatable {
         case awaitingTxn(zxid: Int64)
+        /// A learner's request that went to the leader: answered when its txn
+        /// commits (or, for a sync, when the leader answers it). `syncPath` is
+        /// the path a sync asked about, echoed in its reply.
+        case awaitingForward(cxid: Int32, opCode: OpCode, receivedAtMs: Int64, syncPath: String? = nil)
         case read(header: RequestHeader, request: ClientRequest, receivedAtMs: Int64)
         /// A read whose body did not parse: answered MarshallingError in turn.
         case undecodableRead(header: RequestHeader, receivedAtMs: Int64)
@@ -21,6 +25,9 @@ public struct ConnectionState: Sendable {
     public internal(set) var sessionTimeoutMs: Int = 0
     public internal(set) var isEstablished = false
     public internal(set) var authIds: [Id]
+    /// On a learner: the handshake waiting for its session's createSession
+    /// txn to commit, answered then.
+    var pendingConnect: ConnectRequest?
     var queue: [Queued] = []
     var queueHead = 0
     var isReadingPaused = false

@@ -15,13 +15,23 @@ public enum CoreEffect: Sendable, Equatable {
     /// `snapCount` txns since the last snapshot: take one now.
     case snapshotDue
     case log(String)
+    /// Learner only: hand this client request to the leader.
+    case forward(ForwardedRequest)
 }
 
-/// The standalone server as a pure state machine: connections, sessions,
-/// requests and durable-log acknowledgements in; frames, log appends and
-/// closes out. It never reads a clock (times come with the inputs) or a socket.
+/// The server as a pure state machine: connections, sessions, requests and
+/// durable-log acknowledgements in; frames, log appends and closes out. It
+/// never reads a clock (times come with the inputs) or a socket.
+///
+/// In an ensemble the same core runs as the leader (it preps every write, its
+/// own clients' and those learners forward; `synced(upTo:)` then means
+/// committed by a quorum) or as a learner (it forwards writes, applies what
+/// the leader commits through `applyCommitted`, and answers reads itself).
 public struct ServerCore: Sendable {
     public let settings: ServerSettings
+    public let role: ServerRole
+    /// A learner serves clients only while it follows a leader.
+    public private(set) var isServing: Bool
     public private(set) var tree: DataTree
     public private(set) var sessions: SessionTracker
     public internal(set) var watches = WatchManager()
@@ -36,6 +46,9 @@ public struct ServerCore: Sendable {
     var sessionConnections: [Int64: ConnectionID] = [:]
     let access: AccessControl
     var lastContainerCheckMs: Int64 = 0
+    /// Learner: sessions with client activity since the last report to the
+    /// leader, with the timeout their connection negotiated.
+    var sessionTouches: [Int64: Int32] = [:]
 
     struct InFlightTxn: Sendable {
         var header: TxnHeader
@@ -46,17 +59,45 @@ public struct ServerCore: Sendable {
         var receivedAtMs: Int64
         var touchedPaths: [String]
         var connectRequest: ConnectRequest?
+
+        var waiter: Waiter? {
+            connection.map {
+                Waiter(connection: $0, queued: .awaitingTxn(zxid: header.zxid), xid: xid, opCode: opCode,
+                       receivedAtMs: receivedAtMs, connectRequest: connectRequest)
+            }
+        }
     }
 
-    public init(settings: ServerSettings, tree: DataTree = DataTree(), sessions restored: [Int64: Int] = [:], nowMs: Int64) {
+    /// The request on this server that a txn (or, on a learner, the leader's
+    /// sync answer) completes.
+    struct Waiter: Sendable {
+        var connection: ConnectionID
+        /// Its entry in the connection's queue, taken off when it is answered.
+        var queued: ConnectionState.Queued
+        var xid: Int32
+        /// Selects the reply body (create and create2 log the same txn).
+        var opCode: OpCode
+        var receivedAtMs: Int64
+        /// Set for a session's first handshake, answered by a ConnectResponse.
+        var connectRequest: ConnectRequest?
+    }
+
+    public init(
+        settings: ServerSettings, tree: DataTree = DataTree(), sessions restored: [Int64: Int] = [:], nowMs: Int64,
+        role: ServerRole = .standalone, epoch: Int64 = 0
+    ) {
         self.settings = settings
+        self.role = role
+        isServing = !role.isLearner
         self.tree = tree
         self.access = AccessControl(superDigest: settings.superDigest)
         var tracker = SessionTracker(tickTimeMs: settings.tickTimeMs, serverId: settings.serverId, startTimeMs: nowMs)
         // Restored sessions get a fresh full timeout, as Apache's loadData does.
         for (id, timeoutMs) in restored { tracker.add(id: id, timeoutMs: timeoutMs, nowMs: nowMs) }
         sessions = tracker
-        lastPreppedZxid = tree.lastProcessedZxid
+        // A leader's zxids carry its epoch in the high 32 bits; its counter
+        // starts over at 1 in a new epoch.
+        lastPreppedZxid = role == .leader ? max(tree.lastProcessedZxid, epoch << 32) : tree.lastProcessedZxid
         lastContainerCheckMs = nowMs
     }
 
@@ -109,6 +150,7 @@ public struct ServerCore: Sendable {
         guard connections[id] != nil else { return [] }
         counters.packetsReceived += 1
         connections[id]?.packetsReceived += 1
+        guard isServing else { return [.close(id, reason: "This ZooKeeper instance is not currently serving requests")] }
         if request.lastZxidSeen > tree.lastProcessedZxid {
             return [.close(id, reason: "client has seen zxid 0x\(hex(request.lastZxidSeen)) our last zxid is 0x\(hex(tree.lastProcessedZxid)); client must try another server")]
         }
@@ -116,10 +158,18 @@ public struct ServerCore: Sendable {
         connections[id]?.sessionTimeoutMs = timeoutMs
         if request.sessionId == 0 {
             let sessionId = sessions.allocateSessionId()
-            sessions.add(id: sessionId, timeoutMs: timeoutMs, nowMs: nowMs)
             connections[id]?.sessionId = sessionId
             sessionConnections[sessionId] = id
             let header = RequestHeader(xid: 0, type: OpCode.createSession.rawValue)
+            if role.isLearner {
+                // The session exists once the leader commits its createSession
+                // (applyCommitted adds it then and answers this handshake).
+                connections[id]?.pendingConnect = request
+                var timeout = JuteWriter(capacity: 4)
+                timeout.writeInt(Int32(timeoutMs))
+                return [forward(id, sessionId: sessionId, header, body: timeout.bytes, queuedAs: .createSession, nowMs: nowMs)]
+            }
+            sessions.add(id: sessionId, timeoutMs: timeoutMs, nowMs: nowMs)
             return submitWrite(
                 id, header, body: .createSession(CreateSessionTxn(timeOut: Int32(timeoutMs))),
                 sessionId: sessionId, nowMs: nowMs, connectRequest: request)
@@ -136,6 +186,7 @@ public struct ServerCore: Sendable {
         }
         if valid {
             sessions.retime(request.sessionId, timeoutMs: timeoutMs, nowMs: nowMs)
+            reportActivity(request.sessionId, timeoutMs: timeoutMs)
             sessionConnections[request.sessionId] = id
             connections[id]?.sessionId = request.sessionId
             connections[id]?.isEstablished = true
@@ -160,6 +211,7 @@ public struct ServerCore: Sendable {
             return [.close(id, reason: "request before the session was established")]
         }
         sessions.touch(connection.sessionId, nowMs: nowMs)
+        reportActivity(connection.sessionId, timeoutMs: connection.sessionTimeoutMs)
         switch request {
         case .auth(let packet):
             return handleAuth(id, header, packet, nowMs: nowMs)
@@ -169,7 +221,17 @@ public struct ServerCore: Sendable {
             break
         }
         var effects: [CoreEffect] = []
-        if request.isWrite {
+        if role.isLearner && (request.isWrite || request.opCode == .sync) {
+            // The leader preps writes; a sync goes there too so that its answer
+            // comes after every write the leader had committed before it.
+            var body = JuteWriter(capacity: 64)
+            request.encodeBody(to: &body)
+            var syncPath: String?
+            if case .sync(let sync) = request { syncPath = sync.path }
+            effects.append(forward(id, sessionId: connection.sessionId, header, body: body.bytes, queuedAs: request.opCode,
+                                   syncPath: syncPath, nowMs: nowMs))
+            if case .closeSession = request { sessions.markClosing(connection.sessionId) }
+        } else if request.isWrite {
             let caller = Caller(sessionId: connection.sessionId, authIds: connection.authIds)
             effects += prepAndSubmit(request, caller: caller, connection: id, xid: header.xid, nowMs: nowMs)
             if case .closeSession = request { sessions.markClosing(connection.sessionId) }
@@ -191,6 +253,7 @@ public struct ServerCore: Sendable {
         counters.packetsReceived += 1
         connections[id]?.packetsReceived += 1
         guard connection.sessionId != 0 else { return [.close(id, reason: "request before the session was established")] }
+        reportActivity(connection.sessionId, timeoutMs: connection.sessionTimeoutMs)
         guard let opCode = OpCode(rawValue: header.type), opCode != .notification, opCode != .error else {
             // Apache answers Unimplemented and then drops the connection.
             return [sendReply(id, ReplyHeader(xid: header.xid, zxid: -1, err: .unimplemented), body: nil, nowMs: nowMs),
@@ -205,11 +268,23 @@ public struct ServerCore: Sendable {
             }
             return [sendReply(id, ReplyHeader(xid: header.xid, zxid: tree.lastProcessedZxid, err: .marshallingError), body: nil, nowMs: nowMs)]
         }
+        if role.isLearner {
+            // Forwarded with an empty body, which the leader cannot decode
+            // either: it logs the MarshallingError txn a standalone server
+            // would, so the write takes its zxid as in Apache. Queued as
+            // `.error` so the reply carries no body (not even a multi's).
+            return [forward(id, sessionId: connection.sessionId, header, body: [], queuedAs: .error, nowMs: nowMs)]
+        }
+        return submitMarshallingError(sessionId: connection.sessionId, xid: header.xid, connection: id, nowMs: nowMs)
+    }
+
+    /// A write whose body did not decode still takes a zxid: an error txn.
+    private mutating func submitMarshallingError(sessionId: Int64, xid: Int32, connection: ConnectionID?, nowMs: Int64) -> [CoreEffect] {
         let zxid = lastPreppedZxid + 1
         let body = TxnBody.error(ErrorTxn(err: ErrorCode.marshallingError.rawValue))
         return submit(InFlightTxn(
-            header: TxnHeader(clientId: connection.sessionId, cxid: header.xid, zxid: zxid, time: nowMs, type: OpCode.error.rawValue),
-            body: body, connection: id, xid: header.xid, opCode: .error, receivedAtMs: nowMs, touchedPaths: []))
+            header: TxnHeader(clientId: sessionId, cxid: xid, zxid: zxid, time: nowMs, type: OpCode.error.rawValue),
+            body: body, connection: connection, xid: xid, opCode: .error, receivedAtMs: nowMs, touchedPaths: []))
     }
 
     /// Reading pauses when a connection has too many requests queued and
@@ -246,7 +321,7 @@ public struct ServerCore: Sendable {
     // MARK: The write pipeline
 
     private mutating func submitWrite(
-        _ id: ConnectionID, _ header: RequestHeader, body: TxnBody, sessionId: Int64, nowMs: Int64, connectRequest: ConnectRequest?
+        _ id: ConnectionID?, _ header: RequestHeader, body: TxnBody, sessionId: Int64, nowMs: Int64, connectRequest: ConnectRequest?
     ) -> [CoreEffect] {
         let zxid = lastPreppedZxid + 1
         return submit(InFlightTxn(
@@ -282,14 +357,15 @@ public struct ServerCore: Sendable {
         return [.append(zxid: txn.header.zxid, payload: writer.bytes)]
     }
 
-    /// The log is durable up to `zxid`: apply those txns in order, fire their
-    /// watches, answer their requests and the reads queued behind them.
+    /// The log is durable up to `zxid` (on a leader: committed by a quorum):
+    /// apply those txns in order, fire their watches, answer their requests
+    /// and the reads queued behind them.
     public mutating func synced(upTo zxid: Int64, nowMs: Int64) -> [CoreEffect] {
         var effects: [CoreEffect] = []
         while inFlightHead < inFlight.count, inFlight[inFlightHead].header.zxid <= zxid {
             let txn = inFlight[inFlightHead]
             inFlightHead += 1
-            effects += apply(txn, nowMs: nowMs)
+            effects += apply(txn.header, txn.body, touchedPaths: txn.touchedPaths, waiter: txn.waiter, nowMs: nowMs)
         }
         if inFlightHead > 256 && inFlightHead * 2 > inFlight.count {
             inFlight.removeFirst(inFlightHead)
@@ -298,10 +374,14 @@ public struct ServerCore: Sendable {
         return effects
     }
 
-    private mutating func apply(_ txn: InFlightTxn, nowMs: Int64) -> [CoreEffect] {
+    /// The final stage, shared by a txn this server prepped and one a
+    /// learner's leader committed.
+    private mutating func apply(
+        _ header: TxnHeader, _ body: TxnBody, touchedPaths: [String], waiter: Waiter?, nowMs: Int64
+    ) -> [CoreEffect] {
         var effects: [CoreEffect] = []
-        let outcome = tree.apply(txn.header, txn.body)
-        pending.applied(upTo: txn.header.zxid, paths: txn.touchedPaths)
+        let outcome = tree.apply(header, body)
+        pending.applied(upTo: header.zxid, paths: touchedPaths)
         txnsSinceSnapshot += 1
         // Watch events go out before the reply, so a client sees the event
         // before it can read the data that caused it.
@@ -310,28 +390,30 @@ public struct ServerCore: Sendable {
             if let acl = outcome.eventACLs[event.path], !access.isAllowed(.read, acl: acl, authIds: connection.authIds) { continue }
             effects.append(sendReply(watcher, ReplyHeader(xid: SpecialXid.notification, zxid: -1, err: .ok), body: event, nowMs: nowMs))
         }
-        switch txn.body {
+        switch body {
         case .closeSession:
-            sessions.remove(txn.header.clientId)
-            if let connectionId = sessionConnections.removeValue(forKey: txn.header.clientId) {
-                if let id = txn.connection, id == connectionId {
-                    effects += reply(txn, outcome, nowMs: nowMs)
+            sessions.remove(header.clientId)
+            if let connectionId = sessionConnections.removeValue(forKey: header.clientId) {
+                if let waiter, waiter.connection == connectionId {
+                    effects += reply(waiter, outcome, nowMs: nowMs)
                 }
-                effects.append(.close(connectionId, reason: "closed session 0x\(hex(txn.header.clientId))"))
+                effects.append(.close(connectionId, reason: "closed session 0x\(hex(header.clientId))"))
             }
         case .createSession:
-            if let id = txn.connection, connections[id] != nil, let request = txn.connectRequest {
+            if let waiter, connections[waiter.connection] != nil, let request = waiter.connectRequest {
+                let id = waiter.connection
                 connections[id]?.isEstablished = true
+                connections[id]?.pendingConnect = nil
                 let response = ConnectResponse(
-                    protocolVersion: 0, timeOut: Int32(connections[id]?.sessionTimeoutMs ?? 0), sessionId: txn.header.clientId,
-                    passwd: SessionPassword.derive(txn.header.clientId), readOnly: false,
+                    protocolVersion: 0, timeOut: Int32(connections[id]?.sessionTimeoutMs ?? 0), sessionId: header.clientId,
+                    passwd: SessionPassword.derive(header.clientId), readOnly: false,
                     hasReadOnlyField: request.hasReadOnlyField)
-                popAwaiting(id, txn.header.zxid)
+                claim(waiter)
                 effects.append(sendFrame(id, record: response, nowMs: nowMs))
                 effects += drainReads(id, nowMs: nowMs)
             }
         default:
-            effects += reply(txn, outcome, nowMs: nowMs)
+            if let waiter { effects += reply(waiter, outcome, nowMs: nowMs) }
         }
         if txnsSinceSnapshot >= max(1, settings.snapCount) {
             txnsSinceSnapshot = 0
@@ -340,18 +422,20 @@ public struct ServerCore: Sendable {
         return effects
     }
 
-    private mutating func popAwaiting(_ id: ConnectionID, _ zxid: Int64) {
-        if case .awaitingTxn(let front)? = connections[id]?.front, front == zxid {
-            connections[id]?.popFront()
+    /// Takes the waiter's entry off its connection's queue.
+    private mutating func claim(_ waiter: Waiter) {
+        if connections[waiter.connection]?.front == waiter.queued {
+            connections[waiter.connection]?.popFront()
         }
     }
 
-    private mutating func reply(_ txn: InFlightTxn, _ outcome: TxnOutcome, nowMs: Int64) -> [CoreEffect] {
-        guard let id = txn.connection, connections[id] != nil else { return [] }
-        popAwaiting(id, txn.header.zxid)
+    private mutating func reply(_ waiter: Waiter, _ outcome: TxnOutcome, nowMs: Int64) -> [CoreEffect] {
+        let id = waiter.connection
+        guard connections[id] != nil else { return [] }
+        claim(waiter)
         var err = outcome.err
         var body: (any JuteEncodable)?
-        switch txn.opCode {
+        switch waiter.opCode {
         case .create: body = CreateResponse(path: outcome.path ?? "")
         case .create2, .createContainer, .createTTL: body = Create2Response(path: outcome.path ?? "", stat: outcome.stat ?? Stat())
         case .setData: body = SetDataResponse(stat: outcome.stat ?? Stat())
@@ -360,11 +444,13 @@ public struct ServerCore: Sendable {
             // A multi's header is OK; errors travel in the per-op results.
             err = .ok
             body = MultiResponse(results: outcome.multiResults ?? [])
+        // Only a learner gets here with a sync (the leader answered it).
+        case .sync: body = SyncResponse(path: outcome.path ?? "")
         default: body = nil
         }
         if err != .ok { body = nil }
-        recordLatency(id, op: txn.opCode, cxid: txn.xid, receivedAtMs: txn.receivedAtMs, nowMs: nowMs)
-        var effects = [sendReply(id, ReplyHeader(xid: txn.xid, zxid: tree.lastProcessedZxid, err: err), body: body, nowMs: nowMs)]
+        recordLatency(id, op: waiter.opCode, cxid: waiter.xid, receivedAtMs: waiter.receivedAtMs, nowMs: nowMs)
+        var effects = [sendReply(id, ReplyHeader(xid: waiter.xid, zxid: tree.lastProcessedZxid, err: err), body: body, nowMs: nowMs)]
         effects += drainReads(id, nowMs: nowMs)
         effects += throttle(id)
         return effects
@@ -375,7 +461,7 @@ public struct ServerCore: Sendable {
         var effects: [CoreEffect] = []
         while let front = connections[id]?.front {
             switch front {
-            case .awaitingTxn:
+            case .awaitingTxn, .awaitingForward:
                 return effects
             case .read(let header, let request, let receivedAtMs):
                 connections[id]?.popFront()
@@ -400,10 +486,127 @@ public struct ServerCore: Sendable {
         connections[id]?.lastResponseAtMs = nowMs
     }
 
+    // MARK: Leader
+
+    /// A write from a learner's client, prepped here like a local one. No
+    /// reply goes out: the learner answers its client when the txn commits.
+    public mutating func receiveForwarded(_ request: ForwardedRequest, nowMs: Int64) -> [CoreEffect] {
+        guard role == .leader else { return [.log("forwarded request ignored: this server is not the leader")] }
+        let header = RequestHeader(xid: request.cxid, type: request.opCode)
+        if request.opCode == OpCode.createSession.rawValue {
+            var reader = JuteReader(request.body)
+            guard let timeoutMs = try? reader.readInt() else {
+                return submitMarshallingError(sessionId: request.sessionId, xid: request.cxid, connection: nil, nowMs: nowMs)
+            }
+            // The learner negotiated the timeout and allocated the id.
+            sessions.add(id: request.sessionId, timeoutMs: Int(timeoutMs), nowMs: nowMs)
+            return submitWrite(
+                nil, header, body: .createSession(CreateSessionTxn(timeOut: timeoutMs)),
+                sessionId: request.sessionId, nowMs: nowMs, connectRequest: nil)
+        }
+        sessions.touch(request.sessionId, nowMs: nowMs)
+        var reader = JuteReader(request.body)
+        guard let decoded = try? ClientRequest.decode(header: header, body: &reader) else {
+            return submitMarshallingError(sessionId: request.sessionId, xid: request.cxid, connection: nil, nowMs: nowMs)
+        }
+        // A sync needs no txn: the shell answers it once what came before it
+        // is committed. Reads are never forwarded.
+        guard decoded.isWrite else { return [] }
+        let caller = Caller(sessionId: request.sessionId, authIds: request.authIds)
+        let effects = prepAndSubmit(decoded, caller: caller, xid: request.cxid, nowMs: nowMs)
+        if case .closeSession = decoded { sessions.markClosing(request.sessionId) }
+        return effects
+    }
+
+    /// Learners' reports of client activity: those sessions live on.
+    public mutating func touchSessions(_ touches: [SessionTouch], nowMs: Int64) {
+        for touch in touches { sessions.touch(touch.sessionId, nowMs: nowMs) }
+    }
+
+    // MARK: Learner
+
+    /// Sessions with client activity since the last call, for the leader
+    /// (sent with each ping answer).
+    public mutating func takeSessionTouches() -> [SessionTouch] {
+        defer { sessionTouches.removeAll(keepingCapacity: true) }
+        return sessionTouches.sorted { $0.key < $1.key }.map { SessionTouch(sessionId: $0.key, timeoutMs: $0.value) }
+    }
+
+    /// A learner only: the leader committed this txn (`payload` as `.append`
+    /// carries it). Applies it like a standalone server applies its own, and
+    /// answers the local request it completes.
+    public mutating func applyCommitted(zxid: Int64, payload: [UInt8], nowMs: Int64) -> [CoreEffect] {
+        guard role.isLearner else { return [.log("committed txn 0x\(hex(zxid)) ignored: this server is not a learner")] }
+        // Older txns are already in the tree (a snapshot or an earlier commit).
+        guard zxid > tree.lastProcessedZxid else { return [] }
+        let entry: TxnEntry
+        do {
+            entry = try TxnEntry(juteBytes: payload, maxBufferBytes: Int.max)
+        } catch {
+            return [.log("committed txn 0x\(hex(zxid)) does not decode: \(error)")]
+        }
+        guard entry.header.zxid == zxid else {
+            return [.log("committed txn 0x\(hex(zxid)) holds a txn for 0x\(hex(entry.header.zxid))")]
+        }
+        lastPreppedZxid = max(lastPreppedZxid, zxid)
+        if case .createSession(let txn) = entry.body {
+            sessions.add(id: entry.header.clientId, timeoutMs: Int(txn.timeOut), nowMs: nowMs)
+        }
+        let waiter = forwardWaiter(sessionId: entry.header.clientId, cxid: entry.header.cxid)
+        return apply(entry.header, entry.body, touchedPaths: [], waiter: waiter, nowMs: nowMs)
+    }
+
+    /// The leader answered a forwarded sync: the client hears of it now,
+    /// with the path it asked about, and its queued reads follow.
+    public mutating func syncAnswered(sessionId: Int64, cxid: Int32, path: String, nowMs: Int64) -> [CoreEffect] {
+        guard let waiter = forwardWaiter(sessionId: sessionId, cxid: cxid), waiter.opCode == .sync,
+              case .awaitingForward(_, _, _, let syncPath) = waiter.queued else { return [] }
+        var outcome = TxnOutcome()
+        outcome.path = syncPath ?? path
+        return reply(waiter, outcome, nowMs: nowMs)
+    }
+
+    /// A learner serves clients only while it follows a leader: when it stops,
+    /// every client connection is closed so clients move to another server.
+    public mutating func setServing(_ serving: Bool) -> [CoreEffect] {
+        isServing = serving
+        guard !serving else { return [] }
+        return connections.keys.sorted().map { .close($0, reason: "not serving: this server lost its leader or quorum") }
+    }
+
+    /// The local request a txn or sync answer completes: the front of the
+    /// session's connection, when that waits for this cxid (a session's
+    /// requests reach the leader, and come back, in order).
+    private func forwardWaiter(sessionId: Int64, cxid: Int32) -> Waiter? {
+        guard let id = sessionConnections[sessionId], let front = connections[id]?.front,
+              case .awaitingForward(let queuedCxid, let opCode, let receivedAtMs, _) = front, queuedCxid == cxid else { return nil }
+        return Waiter(connection: id, queued: front, xid: cxid, opCode: opCode, receivedAtMs: receivedAtMs,
+                      connectRequest: opCode == .createSession ? connections[id]?.pendingConnect : nil)
+    }
+
+    /// Learner: the leader preps this request; the connection's later reads
+    /// wait behind it, as behind a local write.
+    private mutating func forward(
+        _ id: ConnectionID, sessionId: Int64, _ header: RequestHeader, body: [UInt8], queuedAs opCode: OpCode,
+        syncPath: String? = nil, nowMs: Int64
+    ) -> CoreEffect {
+        connections[id]?.enqueue(.awaitingForward(cxid: header.xid, opCode: opCode, receivedAtMs: nowMs, syncPath: syncPath))
+        return .forward(ForwardedRequest(
+            sessionId: sessionId, cxid: header.xid, opCode: header.type, body: body, authIds: connections[id]?.authIds ?? []))
+    }
+
+    /// Learner: only the leader expires sessions, so it hears of every
+    /// session that had client activity here.
+    private mutating func reportActivity(_ sessionId: Int64, timeoutMs: Int) {
+        if role.isLearner { sessionTouches[sessionId] = Int32(timeoutMs) }
+    }
+
     // MARK: Time
 
     /// Expires sessions whose deadline passed and removes empty containers.
+    /// A learner does neither: the leader does, through txns it commits.
     public mutating func tick(nowMs: Int64) -> [CoreEffect] {
+        guard !role.isLearner else { return [] }
         var effects: [CoreEffect] = []
         for session in sessions.expire(nowMs: nowMs) {
             effects.append(.log("expiring session 0x\(hex(session.id)), timeout of \(session.timeoutMs)ms exceeded"))

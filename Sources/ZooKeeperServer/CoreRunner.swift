@@ -120,6 +120,9 @@ final class CoreRunner: @unchecked Sendable {
                 startSnapshot()
             case .log(let message):
                 logger.info("\(message)")
+            case .forward:
+                // Only a learner's core forwards; this runner runs a standalone one.
+                logger.error("a standalone server has no leader to forward a request to")
             }
         }
         for id in toFlush { channels[id]?.flush() }

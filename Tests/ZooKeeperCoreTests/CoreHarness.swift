@@ -37,6 +37,7 @@ enum Output: Equatable, CustomStringConvertible {
     case setReading(ConnectionID, Bool)
     case snapshotDue
     case log
+    case forward(ForwardedRequest)
 
     var description: String {
         switch self {
@@ -47,6 +48,7 @@ enum Output: Equatable, CustomStringConvertible {
         case let .setReading(id, on): "setReading(c\(id), \(on))"
         case .snapshotDue: "snapshotDue"
         case .log: "log"
+        case let .forward(request): "forward(session 0x\(String(request.sessionId, radix: 16)) cxid \(request.cxid) op \(request.opCode))"
         }
     }
 
@@ -149,6 +151,8 @@ struct CoreHarness {
                 outputs.append(.snapshotDue)
             case .log:
                 outputs.append(.log)
+            case let .forward(request):
+                outputs.append(.forward(request))
             }
         }
         return outputs
