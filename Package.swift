@@ -41,6 +41,7 @@ let package = Package(
                 "ZooKeeperCore",
                 "ZooKeeperStorage",
                 "ZooKeeperAdmin",
+                "QuorumCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

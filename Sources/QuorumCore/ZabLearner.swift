@@ -66,8 +66,15 @@ public struct ZabLearner: Sendable {
         return [.send(.learnerInfo(sid: settings.myid, acceptedEpoch: acceptedEpoch, isObserver: isObserver))]
     }
 
+    /// The connection dropped. Before the leader answered at all, the shell
+    /// connects again (the leader may not have finished its own election);
+    /// initLimit bounds the retries. Later, the learner looks again.
     public mutating func disconnected() -> [Directive] {
-        [.abandon(reason: "connection to leader s\(leader) lost")]
+        if phase == .connecting || phase == .discovery {
+            phase = .connecting
+            return []
+        }
+        return [.abandon(reason: "connection to leader s\(leader) lost")]
     }
 
     public mutating func receive(_ message: QuorumMessage, nowMs: Int64) -> [Directive] {

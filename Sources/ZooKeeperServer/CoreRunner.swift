@@ -17,12 +17,32 @@ enum InboundFrame: Sendable {
     case undecodable(RequestHeader)
 }
 
+/// How a replicated server takes over the log's output: a leader proposes
+/// what its core prepared, and fsync progress goes to ZAB (which decides when
+/// txns commit) instead of straight to the core.
+struct ReplicationHooks {
+    /// Leader: the core prepared this txn (it is also being logged locally).
+    var proposed: (Int64, [UInt8]) -> Void
+    /// The log is on disk up to this zxid.
+    var durable: (Int64) -> Void
+    /// Learner: a client write for the leader.
+    var forward: (ForwardedRequest) -> Void
+}
+
 final class CoreRunner: @unchecked Sendable {
     let loop: any EventLoop
-    private(set) var core: ServerCore
+    var core: ServerCore
+    /// Set by a replicated server; nil when standalone.
+    var hooks: ReplicationHooks?
+    /// What the quorum peer reports to the four-letter words; nil when standalone.
+    var quorumTelemetry: (() -> QuorumTelemetry)?
+    /// Bumped when a role change discards the log's pending work, so a batch
+    /// that finishes afterwards reports nothing.
+    private var logGeneration = 0
     private var channels: [ConnectionID: any Channel] = [:]
     private var toFlush: Set<ConnectionID> = []
-    private let logWriter: TxnLogWriter
+    /// Touched only on `logQueue` (a log truncation replaces it).
+    private var logWriter: TxnLogWriter
     private let logQueue = DispatchQueue(label: "zkdash.txnlog")
     private let snapshotQueue = DispatchQueue(label: "zkdash.snapshot")
     private var unsynced: [LogEntry] = []
@@ -114,15 +134,15 @@ final class CoreRunner: @unchecked Sendable {
                 toFlush.remove(id)
             case .append(let zxid, let payload):
                 unsynced.append(LogEntry(zxid: zxid, payload: payload))
+                hooks?.proposed(zxid, payload)
+            case .forward(let request):
+                hooks?.forward(request)
             case .setReading(let id, let readable):
                 channels[id]?.pipeline.fireUserInboundEventTriggered(CoreReadingGate(allowed: readable))
             case .snapshotDue:
                 startSnapshot()
             case .log(let message):
                 logger.info("\(message)")
-            case .forward:
-                // Only a learner's core forwards; this runner runs a standalone one.
-                logger.error("a standalone server has no leader to forward a request to")
             }
         }
         for id in toFlush { channels[id]?.flush() }
@@ -139,14 +159,14 @@ final class CoreRunner: @unchecked Sendable {
         let batch = unsynced
         unsynced.removeAll(keepingCapacity: true)
         let lastZxid = batch[batch.count - 1].zxid
-        let writer = logWriter
         let loop = self.loop
         let logger = self.logger
+        let generation = logGeneration
         logQueue.async { [self] in
             let started = Clock.nowMs()
             do {
-                for entry in batch { try writer.append(entry) }
-                try writer.sync()
+                for entry in batch { try logWriter.append(entry) }
+                try logWriter.sync()
             } catch {
                 // Without a durable log we cannot acknowledge anything: stop
                 // loudly rather than serve state that could be lost.
@@ -157,7 +177,10 @@ final class CoreRunner: @unchecked Sendable {
             loop.execute { [self] in
                 fsyncTimes.record(fsyncMs)
                 syncInFlight = false
-                run(core.synced(upTo: lastZxid, nowMs: Clock.nowMs()))
+                if generation == logGeneration {
+                    if let hooks { hooks.durable(lastZxid) } else { run(core.synced(upTo: lastZxid, nowMs: Clock.nowMs())) }
+                }
+                startSyncIfIdle()
             }
         }
     }
@@ -169,13 +192,12 @@ final class CoreRunner: @unchecked Sendable {
         snapshotInFlight = true
         let tree = core.tree
         let sessions = core.sessionTimeouts
-        let writer = logWriter
         let directory = snapshotDirectory
         let logger = self.logger
         // Later appends start a new log file, so old files can be purged once
         // newer snapshots exist.
-        logQueue.async {
-            do { try writer.rollOver() } catch { logger.error("log roll-over failed: \(error)") }
+        logQueue.async { [self] in
+            do { try logWriter.rollOver() } catch { logger.error("log roll-over failed: \(error)") }
         }
         snapshotQueue.async { [self] in
             let started = Clock.nowMs()
@@ -200,6 +222,34 @@ final class CoreRunner: @unchecked Sendable {
     /// Writes a final snapshot synchronously at clean shutdown (faster restart).
     func flushLog() {
         logQueue.sync { try? logWriter.sync() }
+    }
+
+    // MARK: Replication (call on `loop`)
+
+    /// Runs a core call and performs its effects.
+    func perform(_ body: (inout ServerCore) -> [CoreEffect]) {
+        run(body(&core))
+    }
+
+    /// A learner logs a txn the leader sent; `hooks.durable` reports it on disk.
+    func appendReplicated(zxid: Int64, payload: [UInt8]) {
+        unsynced.append(LogEntry(zxid: zxid, payload: payload))
+        startSyncIfIdle()
+    }
+
+    /// A role change: what is not yet handed to the disk is dropped (as a
+    /// crash would), the batch on its way finishes, and nothing of it is
+    /// reported to the new role. The caller reloads state from disk after.
+    func discardPendingLog() {
+        unsynced.removeAll()
+        logGeneration += 1
+        logQueue.sync {}
+    }
+
+    /// Runs `body` on the log's queue with the writer, and waits: for
+    /// truncation, which replaces the writer.
+    func withLogWriter(_ body: (inout TxnLogWriter) throws -> Void) rethrows {
+        try logQueue.sync { try body(&logWriter) }
     }
 
     /// Waits for a snapshot in progress (its completion posts to `loop`, which

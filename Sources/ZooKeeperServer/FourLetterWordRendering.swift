@@ -9,12 +9,13 @@ struct LiveFourLetterWordSource: FourLetterWordSource {
     let context: ServerContext
 
     var core: ServerCore { runner.core }
-    var isServing: Bool { true }
+    var isServing: Bool { core.isServing }
+    var quorum: QuorumTelemetry? { runner.quorumTelemetry?() }
 
     func serverStats() -> ServerStatsSnapshot {
         let latency = core.counters.latency
         return ServerStatsSnapshot(
-            version: ZkdashVersion.full, mode: .standalone,
+            version: ZkdashVersion.full, mode: quorum?.mode ?? .standalone,
             latency: ZooKeeperAdmin.LatencyStats(minMs: latency.minMs, maxMs: latency.maxMs, totalMs: latency.totalMs, count: latency.count),
             packetsReceived: core.counters.packetsReceived, packetsSent: core.counters.packetsSent,
             aliveConnections: core.connections.count, outstandingRequests: Int64(core.outstandingRequests),

@@ -1,4 +1,5 @@
 import Logging
+import QuorumCore
 import ZooKeeperCore
 import ZooKeeperStorage
 
@@ -11,6 +12,9 @@ enum DiskRecovery {
         /// Apache's startup_snap_load_time / startup_txns_load_time (ms) and startup_txns_loaded.
         var snapshotLoadMs: Int64
         var txnsLoadMs: Int64
+        /// The txns replayed from the log (after the snapshot): a new leader
+        /// syncs learners from them by DIFF.
+        var history: [ZabTxn]
 
         /// Like Apache's loadData, take a snapshot of what was recovered so the
         /// next start does not replay the same log again. (The server takes it
@@ -58,6 +62,7 @@ enum DiskRecovery {
         logger.info("recovered to zxid 0x\(String(state.tree.lastProcessedZxid, radix: 16)): \(state.replayedTxnCount) txns replayed (log read \(logReadMs) ms, replay \(txnsLoadMs - logReadMs) ms), \(state.tree.nodeCount) znodes, \(state.sessions.count) sessions in \(elapsedMs) ms")
         return Result(
             state: state, snapshotZxid: snapshotZxid, elapsedMs: elapsedMs,
-            snapshotLoadMs: snapshotLoadMs, txnsLoadMs: txnsLoadMs)
+            snapshotLoadMs: snapshotLoadMs, txnsLoadMs: txnsLoadMs,
+            history: log.entries.map { ZabTxn(zxid: $0.zxid, payload: $0.payload) })
     }
 }

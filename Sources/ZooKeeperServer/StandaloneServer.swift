@@ -14,7 +14,8 @@ public struct ServerStartError: Error, CustomStringConvertible {
     public init(_ description: String) { self.description = description }
 }
 
-/// A standalone ZooKeeper-compatible server built from a zoo.cfg.
+/// A ZooKeeper-compatible server built from a zoo.cfg: standalone, or a
+/// quorum member (leader, follower or observer) when zoo.cfg lists server.N lines.
 public final class StandaloneServer: Sendable {
     public let config: ServerConfig
     let group: MultiThreadedEventLoopGroup
@@ -23,6 +24,7 @@ public final class StandaloneServer: Sendable {
     let openChannels: OpenChannels
     let logger: Logger
     let purgeTask: NIOLockedValueBox<RepeatedTask?> = NIOLockedValueBox(nil)
+    let peer: QuorumPeer?
 
     /// Reads the config (and myid when present), recovers the data directory
     /// and binds the client port. Every failure names what is wrong.
@@ -49,9 +51,6 @@ public final class StandaloneServer: Sendable {
             } catch {
                 throw ServerStartError("\(myidPath): \(error)")
             }
-        }
-        if !config.isStandalone {
-            logger.warning("\(config.servers.count) server.N lines found; replicated mode is not implemented yet, running standalone")
         }
         guard config.clientPort != nil else {
             throw ServerStartError("\(path): clientPort is not set")
@@ -80,7 +79,11 @@ public final class StandaloneServer: Sendable {
             maxSessionTimeoutMs: config.maxSessionTimeoutMs, serverId: Int64(config.myid ?? 0),
             superDigest: config.superDigest, maxOutstandingPerConnection: max(1, config.globalOutstandingLimit),
             snapCount: config.snapCount)
-        let core = ServerCore(settings: settings, tree: recovered.state.tree, sessions: recovered.state.sessions, nowMs: Clock.nowMs())
+        let quorumRole: ServerRole? = config.isStandalone ? nil : (config.peerType == .observer ? .observer : .follower)
+        // A quorum member serves nobody until it has a leader.
+        let core = ServerCore(
+            settings: settings, tree: recovered.state.tree, sessions: recovered.state.sessions, nowMs: Clock.nowMs(),
+            role: quorumRole ?? .standalone)
         let logWriter: TxnLogWriter
         do {
             logWriter = try TxnLogWriter(directory: logDirectory)
@@ -89,6 +92,19 @@ public final class StandaloneServer: Sendable {
         }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(2, System.coreCount))
         let runner = CoreRunner(loop: group.next(), core: core, logWriter: logWriter, snapshotDirectory: snapshotDirectory, logger: logger)
+        var peer: QuorumPeer?
+        if quorumRole != nil {
+            do {
+                let member = try QuorumPeer(
+                    config: config, runner: runner, snapshotDirectory: snapshotDirectory, logDirectory: logDirectory,
+                    recoveredHistory: recovered.history, historyFloorZxid: recovered.snapshotZxid, logger: logger)
+                try member.bindListeners()
+                peer = member
+            } catch {
+                try? group.syncShutdownGracefully()
+                throw error
+            }
+        }
         let port = config.clientPort ?? 2181
         let host = config.clientPortAddress ?? "0.0.0.0"
         let context = ServerContext(
@@ -125,22 +141,27 @@ public final class StandaloneServer: Sendable {
         do {
             channel = try bootstrap.bind(host: host, port: port).wait()
         } catch {
+            if let peer { try? runner.loop.submit { peer.stop() }.wait() }
             try? group.syncShutdownGracefully()
             throw ServerStartError("cannot listen on \(host):\(port): \(error)")
         }
-        let server = StandaloneServer(config: config, group: group, runner: runner, channel: channel, openChannels: openChannels, logger: logger)
+        let member = peer
+        let server = StandaloneServer(
+            config: config, group: group, runner: runner, channel: channel, openChannels: openChannels, peer: member, logger: logger)
         runner.loop.execute {
             runner.startTicking()
             if recovered.needsSnapshot { runner.startSnapshot() }
+            member?.begin()
         }
         server.schedulePurge(snapshotDirectory: snapshotDirectory, logDirectory: logDirectory)
-        logger.info("zkdash server listening on \(host):\(port) (standalone, dataDir \(config.dataDir), recovered in \(recovered.elapsedMs) ms)")
+        logger.info("zkdash server listening on \(host):\(port) (\(peer == nil ? "standalone" : "quorum member s\(config.myid ?? 0)"), dataDir \(config.dataDir), recovered in \(recovered.elapsedMs) ms)")
         return server
     }
 
     private init(config: ServerConfig, group: MultiThreadedEventLoopGroup, runner: CoreRunner, channel: any Channel,
-                 openChannels: OpenChannels, logger: Logger) {
+                 openChannels: OpenChannels, peer: QuorumPeer?, logger: Logger) {
         self.openChannels = openChannels
+        self.peer = peer
         self.config = config
         self.group = group
         self.runner = runner
@@ -170,6 +191,7 @@ public final class StandaloneServer: Sendable {
     /// Stops accepting, closes connections and flushes the log.
     public func stop() {
         purgeTask.withLockedValue { $0?.cancel() }
+        if let peer { try? runner.loop.submit { peer.stop() }.wait() }
         try? channel.close().wait()
         // Close client connections while the loops still run: their close
         // handlers post to the core's loop, which must not be shut down yet.

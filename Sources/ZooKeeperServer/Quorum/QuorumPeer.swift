@@ -1,0 +1,449 @@
+import Logging
+import NIOCore
+import NIOPosix
+import QuorumCore
+import ZooKeeperAdmin
+import ZooKeeperCore
+import ZooKeeperProtocol
+import ZooKeeperStorage
+
+/// The shell of one quorum member (Apache's QuorumPeer): it runs Fast Leader
+/// Election while looking, then a ZAB leader or learner, and moves the server
+/// core between roles. Everything it holds is touched only on the core's loop
+/// (every quorum channel is created on that loop too); hence `@unchecked Sendable`.
+final class QuorumPeer: @unchecked Sendable {
+    enum Role {
+        case looking
+        case leading(ZabLeader)
+        case learning(ZabLearner)
+    }
+
+    let config: ServerConfig
+    let myid: Int
+    let runner: CoreRunner
+    let loop: any EventLoop
+    let logger: Logger
+    let snapshotDirectory: String
+    let logDirectory: String
+    let zabSettings: ZabSettings
+    let members: [Int: ServerEntry]
+    let isObserver: Bool
+
+    private(set) var election: FastLeaderElection
+    private(set) var recorder = ElectionRecorder()
+    private(set) var role: Role = .looking
+    private(set) var acceptedEpoch: Int64
+    private(set) var currentEpoch: Int64
+    /// mntr's zk_election_time: ms from looking to a decision.
+    private(set) var electionTimes = SummaryMetric()
+    private var lookingSinceMs: Int64
+    private var history: [ZabTxn] = []
+    private var historyFloorZxid: Int64 = 0
+    /// Bumped at every role change: events of older connections are ignored.
+    private(set) var generation = 0
+
+    var electionListener: (any Channel)?
+    var quorumListener: (any Channel)?
+    var electionOut: [Int: any Channel] = [:]
+    var electionConnecting: Set<Int> = []
+    var latestNotification: [Int: Notification] = [:]
+    var learnerChannels: [Int: any Channel] = [:]
+    var leaderChannel: (any Channel)?
+    var pendingSyncAnswers: [(sid: Int, afterZxid: Int64, payload: [UInt8])] = []
+    private var tickTask: RepeatedTask?
+    var isStopped = false
+
+    init(config: ServerConfig, runner: CoreRunner, snapshotDirectory: String, logDirectory: String,
+         recoveredHistory: [ZabTxn], historyFloorZxid: Int64, logger: Logger) throws {
+        guard let myid = config.myid else { throw ServerStartError("a quorum member needs dataDir/myid") }
+        self.config = config
+        self.myid = myid
+        self.runner = runner
+        loop = runner.loop
+        self.logger = logger
+        self.snapshotDirectory = snapshotDirectory
+        self.logDirectory = logDirectory
+        members = Dictionary(uniqueKeysWithValues: config.servers.map { ($0.sid, $0) })
+        let voters = Set(config.servers.filter { $0.role == .participant }.map(\.sid))
+        isObserver = !voters.contains(myid)
+        zabSettings = ZabSettings(
+            myid: myid, voters: voters, tickMs: Int64(config.tickTimeMs),
+            initLimitTicks: Int64(config.initLimitTicks), syncLimitTicks: Int64(config.syncLimitTicks))
+        election = FastLeaderElection(settings: .init(myid: myid, voters: voters))
+        do {
+            acceptedEpoch = Int64(try EpochFile.read(directory: snapshotDirectory, name: EpochFile.acceptedEpochName) ?? 0)
+            currentEpoch = Int64(try EpochFile.read(directory: snapshotDirectory, name: EpochFile.currentEpochName) ?? 0)
+        } catch {
+            throw ServerStartError("cannot read the epoch files in \(snapshotDirectory): \(error)")
+        }
+        // A log newer than the current epoch file (Apache's upgrade case):
+        // the epoch of the last txn is the current epoch.
+        let lastEpoch = Zxid.epoch(runner.core.tree.lastProcessedZxid)
+        if lastEpoch > currentEpoch { currentEpoch = lastEpoch }
+        acceptedEpoch = max(acceptedEpoch, currentEpoch)
+        history = recoveredHistory
+        self.historyFloorZxid = historyFloorZxid
+        lookingSinceMs = Clock.nowMs()
+    }
+
+    var nowMs: Int64 { Clock.nowMs() }
+
+    // MARK: Lifecycle (on `loop`)
+
+    func begin() {
+        loop.preconditionInEventLoop()
+        installHooks()
+        tickTask = loop.scheduleRepeatedTask(initialDelay: .milliseconds(25), delay: .milliseconds(25)) { [self] _ in tick() }
+        lookAgain(reason: "starting")
+    }
+
+    func stop() {
+        loop.preconditionInEventLoop()
+        isStopped = true
+        tickTask?.cancel()
+        generation += 1
+        closeRoleChannels()
+        for channel in electionOut.values { channel.close(promise: nil) }
+        electionOut = [:]
+        electionListener?.close(promise: nil)
+        quorumListener?.close(promise: nil)
+    }
+
+    private func installHooks() {
+        runner.quorumTelemetry = { [unowned self] in telemetry() }
+        runner.hooks = ReplicationHooks(
+            proposed: { [unowned self] zxid, payload in
+                guard case .leading(var leader) = role else { return }
+                let out = leader.propose(ZabTxn(zxid: zxid, payload: payload))
+                role = .leading(leader)
+                perform(out)
+            },
+            durable: { [unowned self] zxid in
+                switch role {
+                case .leading(var leader):
+                    let out = leader.localSynced(upTo: zxid)
+                    role = .leading(leader)
+                    perform(out)
+                case .learning(var learner):
+                    let out = learner.logSynced(upTo: zxid)
+                    role = .learning(learner)
+                    perform(out)
+                case .looking:
+                    break
+                }
+            },
+            forward: { [unowned self] request in
+                send(toLeader: .request(payload: QuorumPayloads.encode(request)))
+            })
+    }
+
+    // MARK: Looking
+
+    /// Leaves whatever role we had, reloads state from disk (so the tree again
+    /// equals the log, logged-but-uncommitted txns included, as Apache's
+    /// database reload does) and starts an election round.
+    func lookAgain(reason: String) {
+        guard !isStopped else { return }
+        if case .looking = role, reason != "starting" { return }
+        logger.info("s\(myid) LOOKING: \(reason)")
+        generation += 1
+        closeRoleChannels()
+        role = .looking
+        pendingSyncAnswers = []
+        runner.perform { $0.setServing(false) }
+        runner.discardPendingLog()
+        if reason != "starting" { reloadFromDisk() }
+        lookingSinceMs = nowMs
+        let lastZxid = UInt64(bitPattern: runner.core.tree.lastProcessedZxid)
+        let out = election.start(lastZxid: lastZxid, currentEpoch: UInt64(currentEpoch), nowMs: nowMs)
+        recorder.started(round: election.round, nowMs: nowMs)
+        performElection(out)
+    }
+
+    private func reloadFromDisk() {
+        do {
+            let recovered = try DiskRecovery.load(snapshotDirectory: snapshotDirectory, logDirectory: logDirectory, logger: logger)
+            installCore(tree: recovered.state.tree, sessions: recovered.state.sessions, role: isObserver ? .observer : .follower)
+            history = recovered.history
+            historyFloorZxid = recovered.snapshotZxid
+        } catch {
+            logger.critical("cannot reload state from \(config.dataDir): \(error); exiting")
+            exitProcess(2)
+        }
+    }
+
+    /// A fresh core for a role; the old one's clients were already closed.
+    func installCore(tree: DataTree, sessions: [Int64: Int], role: ServerRole, epoch: Int64 = 0) {
+        runner.perform { $0.setServing(false) }
+        runner.core = ServerCore(settings: runner.core.settings, tree: tree, sessions: sessions, nowMs: nowMs, role: role, epoch: epoch)
+    }
+
+    func electionReceived(_ notification: Notification) {
+        let out = election.receive(notification, nowMs: nowMs)
+        if election.state == .looking || !out.isEmpty {
+            recorder.received(notification, round: election.round, nowMs: nowMs)
+        }
+        performElection(out)
+    }
+
+    func performElection(_ directives: [FastLeaderElection.Directive]) {
+        for directive in directives {
+            switch directive {
+            case .send(let to, let notification):
+                sendElection(notification, to: to)
+            case .decided(let state, let vote, let round):
+                recorder.decided(winner: vote.leader, round: round, nowMs: nowMs)
+                electionTimes.record(nowMs - lookingSinceMs)
+                become(state, leader: vote.leader)
+            }
+        }
+    }
+
+    private func become(_ state: PeerState, leader: Int) {
+        logger.info("s\(myid) \(state.rawValue) (leader s\(leader)) after \(nowMs - lookingSinceMs) ms")
+        generation += 1
+        let tree = runner.core.tree
+        if state == .leading {
+            let zab = ZabLeader(settings: zabSettings, acceptedEpoch: acceptedEpoch, currentEpoch: currentEpoch,
+                                lastZxid: tree.lastProcessedZxid, history: history, historyFloorZxid: historyFloorZxid, nowMs: nowMs)
+            role = .leading(zab)
+        } else {
+            var learnerSettings = zabSettings
+            learnerSettings.myid = myid
+            let zab = ZabLearner(settings: learnerSettings, leader: leader, isObserver: state == .observing,
+                                 acceptedEpoch: acceptedEpoch, currentEpoch: currentEpoch, lastZxid: tree.lastProcessedZxid, nowMs: nowMs)
+            role = .learning(zab)
+            connectToLeader(leader, generation: generation)
+        }
+        // Memory: the leader copies what it needs; learners never use it.
+        history = []
+    }
+
+    // MARK: Time
+
+    private func tick() {
+        guard !isStopped else { return }
+        switch role {
+        case .looking:
+            performElection(election.tick(nowMs: nowMs))
+        case .leading(var leader):
+            let out = leader.tick(nowMs: nowMs)
+            role = .leading(leader)
+            perform(out)
+        case .learning(var learner):
+            let out = learner.tick(nowMs: nowMs)
+            role = .learning(learner)
+            perform(out)
+        }
+        flushPeers()
+    }
+
+    // MARK: Leader
+
+    func learnerMessage(_ message: QuorumMessage, from sid: Int) {
+        guard case .leading(var leader) = role else { return }
+        switch message {
+        case .request(let payload):
+            forwardedRequest(payload, from: sid)
+            return
+        default:
+            break
+        }
+        let out = leader.receive(message, from: sid, nowMs: nowMs)
+        role = .leading(leader)
+        perform(out)
+    }
+
+    private func forwardedRequest(_ payload: [UInt8], from sid: Int) {
+        guard case .leading(let leader) = role else { return }
+        let request: ForwardedRequest
+        do {
+            request = try QuorumPayloads.decodeRequest(payload)
+        } catch {
+            learnerChannels[sid]?.close(promise: nil)
+            logger.warning("s\(sid) sent an undecodable request: \(error); closing its connection")
+            return
+        }
+        if request.opCode == OpCode.sync.rawValue {
+            // Answered once everything proposed before it has committed.
+            let path = (try? QuorumPayloads.syncPath(request)) ?? "/"
+            let answer = QuorumPayloads.encode(.init(sessionId: request.sessionId, cxid: request.cxid, path: path))
+            pendingSyncAnswers.append((sid, leader.lastProposedZxid, answer))
+            answerSyncs(committedUpTo: leader.lastCommittedZxid)
+            return
+        }
+        runner.perform { $0.receiveForwarded(request, nowMs: nowMs) }
+    }
+
+    private func answerSyncs(committedUpTo zxid: Int64) {
+        guard !pendingSyncAnswers.isEmpty else { return }
+        var waiting: [(sid: Int, afterZxid: Int64, payload: [UInt8])] = []
+        for entry in pendingSyncAnswers {
+            if entry.afterZxid <= zxid { send(.syncAnswer(payload: entry.payload), to: entry.sid) } else { waiting.append(entry) }
+        }
+        pendingSyncAnswers = waiting
+    }
+
+    func learnerClosed(_ sid: Int) {
+        guard case .leading(var leader) = role else { return }
+        leader.learnerDisconnected(sid)
+        role = .leading(leader)
+        pendingSyncAnswers.removeAll { $0.sid == sid }
+    }
+
+    private func perform(_ directives: [ZabLeader.Directive]) {
+        for directive in directives {
+            switch directive {
+            case .persistAcceptedEpoch(let epoch):
+                persist(epoch, name: EpochFile.acceptedEpochName)
+                acceptedEpoch = epoch
+            case .persistCurrentEpoch(let epoch):
+                persist(epoch, name: EpochFile.currentEpochName)
+                currentEpoch = epoch
+            case .send(let sid, let message):
+                send(message, to: sid)
+            case .sendSnapshot(let sid):
+                sendSnapshot(to: sid)
+            case .commit(let zxid):
+                runner.perform { $0.synced(upTo: zxid, nowMs: nowMs) }
+                answerSyncs(committedUpTo: zxid)
+            case .startServing(let epoch):
+                let core = runner.core
+                installCore(tree: core.tree, sessions: core.sessionTimeouts, role: .leader, epoch: epoch)
+                logger.info("s\(myid) LEADING epoch \(epoch): serving with \(zabSettings.voters.count) voters")
+            case .sessionTouches(_, let payload):
+                if let touches = try? QuorumPayloads.decodeTouches(payload) {
+                    runner.core.touchSessions(touches, nowMs: nowMs)
+                }
+            case .disconnect(let sid, let reason):
+                logger.info("dropping learner s\(sid): \(reason)")
+                learnerChannels.removeValue(forKey: sid)?.close(promise: nil)
+            case .abandon(let reason):
+                lookAgain(reason: reason)
+                return
+            }
+        }
+    }
+
+    private func sendSnapshot(to sid: Int) {
+        let tree = runner.core.tree
+        var bytes: [UInt8] = []
+        SnapshotCodec.encode(tree: tree, sessions: runner.core.sessionTimeouts) { bytes.append(contentsOf: $0) }
+        send(.snap(zxid: tree.lastProcessedZxid, snapshot: bytes), to: sid)
+    }
+
+    // MARK: Learner
+
+    func leaderMessage(_ message: QuorumMessage) {
+        guard case .learning(var learner) = role else { return }
+        if case .syncAnswer(let payload) = message {
+            if let answer = try? QuorumPayloads.decodeSyncAnswer(payload) {
+                runner.perform { $0.syncAnswered(sessionId: answer.sessionId, cxid: answer.cxid, path: answer.path, nowMs: nowMs) }
+            }
+            return
+        }
+        let out = learner.receive(message, nowMs: nowMs)
+        role = .learning(learner)
+        perform(out)
+    }
+
+    func leaderConnected() {
+        guard case .learning(var learner) = role else { return }
+        let out = learner.connected(nowMs: nowMs)
+        role = .learning(learner)
+        perform(out)
+    }
+
+    func leaderClosed() {
+        guard case .learning(var learner) = role else { return }
+        let out = learner.disconnected()
+        role = .learning(learner)
+        perform(out)
+        if case .learning(let current) = role, current.phase == .connecting {
+            let expected = generation
+            loop.scheduleTask(in: .milliseconds(100)) { [self] in
+                if isCurrent(expected) { connectToLeader(current.leader, generation: expected) }
+            }
+        }
+    }
+
+    /// Still in the role (and connection attempt) that `expected` names.
+    func isCurrent(_ expected: Int) -> Bool {
+        generation == expected && !isStopped
+    }
+
+    private func perform(_ directives: [ZabLearner.Directive]) {
+        for directive in directives {
+            switch directive {
+            case .send(let message):
+                send(toLeader: message)
+            case .persistAcceptedEpoch(let epoch):
+                persist(epoch, name: EpochFile.acceptedEpochName)
+                acceptedEpoch = epoch
+            case .persistCurrentEpoch(let epoch):
+                persist(epoch, name: EpochFile.currentEpochName)
+                currentEpoch = epoch
+            case .log(let txn):
+                runner.appendReplicated(zxid: txn.zxid, payload: txn.payload)
+            case .apply(let txn):
+                runner.perform { $0.applyCommitted(zxid: txn.zxid, payload: txn.payload, nowMs: nowMs) }
+            case .truncate(let zxid):
+                truncateLog(after: zxid)
+            case .loadSnapshot(let zxid, let snapshot):
+                installSnapshot(snapshot, zxid: zxid)
+            case .startServing:
+                runner.perform { $0.setServing(true) }
+                logger.info("s\(myid) \(isObserver ? "OBSERVING" : "FOLLOWING"): up to date, serving clients")
+            case .answerPing:
+                send(toLeader: .ping(payload: QuorumPayloads.encode(runner.core.takeSessionTouches())))
+            case .abandon(let reason):
+                lookAgain(reason: reason)
+                return
+            }
+        }
+    }
+
+    private func truncateLog(after zxid: Int64) {
+        runner.discardPendingLog()
+        do {
+            try runner.withLogWriter { writer in
+                writer.close()
+                let dropped = try TxnLogTruncation.truncate(logDirectory: logDirectory, snapshotDirectory: snapshotDirectory, afterZxid: zxid)
+                logger.info("TRUNC to \(Zxid.hex(zxid)): dropped \(dropped) uncommitted txns")
+                writer = try TxnLogWriter(directory: logDirectory)
+            }
+        } catch {
+            logger.critical("cannot truncate the log to \(Zxid.hex(zxid)): \(error); exiting")
+            exitProcess(2)
+        }
+        reloadFromDisk()
+    }
+
+    private func installSnapshot(_ bytes: [UInt8], zxid: Int64) {
+        do {
+            var offset = 0
+            let restored = try SnapshotCodec.decode(totalBytes: bytes.count) { count in
+                let chunk = Array(bytes[offset..<min(bytes.count, offset + count)])
+                offset += chunk.count
+                return chunk
+            }
+            // Durable before anything is acked on top of it.
+            _ = try DiskRecovery.writeSnapshot(tree: restored.tree, sessions: restored.sessions, directory: snapshotDirectory)
+            installCore(tree: restored.tree, sessions: restored.sessions, role: isObserver ? .observer : .follower)
+            logger.info("SNAP at \(Zxid.hex(zxid)): \(restored.tree.nodeCount) znodes from the leader")
+        } catch {
+            logger.error("cannot load the leader's snapshot: \(error)")
+            lookAgain(reason: "bad snapshot from the leader")
+        }
+    }
+
+    private func persist(_ epoch: Int64, name: String) {
+        do {
+            try EpochFile.write(UInt64(epoch), directory: snapshotDirectory, name: name)
+        } catch {
+            // An epoch we cannot persist must not be used.
+            logger.critical("cannot write \(name) \(epoch): \(error); exiting")
+            exitProcess(2)
+        }
+    }
+}
