@@ -51,19 +51,22 @@ extension QuorumPeer {
                         return
                     }
                     if learnerId == nil {
-                        guard case .learnerInfo(let sid, _, _) = message, case .leading = role, members[sid] != nil else {
+                        guard case .learnerInfo(let sid, _, _) = message, members[sid] != nil else {
                             channel.close(promise: nil)
                             return
                         }
                         learnerId = sid
-                        learnerChannels.removeValue(forKey: sid)?.close(promise: nil)
-                        learnerChannels[sid] = channel
+                        learnerArrived(sid, channel: channel, info: message)
+                        flushPeers()
+                        return
                     }
                     guard let sid = learnerId, learnerChannels[sid] === channel else { return }
                     learnerMessage(message, from: sid)
                     flushPeers()
                 }, onClose: { [self] channel in
-                    guard let sid = learnerId, learnerChannels[sid] === channel else { return }
+                    guard let sid = learnerId else { return }
+                    if earlyLearners[sid]?.channel === channel { earlyLearners[sid] = nil }
+                    guard learnerChannels[sid] === channel else { return }
                     learnerChannels[sid] = nil
                     learnerClosed(sid)
                 })
@@ -130,6 +133,33 @@ extension QuorumPeer {
         for channel in electionOut.values { channel.flush() }
     }
 
+    /// A learner introduced itself. Followers often finish the election a
+    /// little before their leader does (each waits finalizeWait on its own
+    /// clock): a learner that arrives while we still look is held, not
+    /// refused, and joins as soon as we lead.
+    func learnerArrived(_ sid: Int, channel: any Channel, info: QuorumMessage) {
+        switch role {
+        case .leading:
+            learnerChannels.removeValue(forKey: sid)?.close(promise: nil)
+            learnerChannels[sid] = channel
+            learnerMessage(info, from: sid)
+        case .looking:
+            earlyLearners.removeValue(forKey: sid)?.channel.close(promise: nil)
+            earlyLearners[sid] = (channel, info)
+        case .learning:
+            channel.close(promise: nil)
+        }
+    }
+
+    /// On becoming leader, the learners that arrived early join.
+    func admitEarlyLearners() {
+        let early = earlyLearners
+        earlyLearners = [:]
+        for (sid, entry) in early.sorted(by: { $0.key < $1.key }) where entry.channel.isActive {
+            learnerArrived(sid, channel: entry.channel, info: entry.info)
+        }
+    }
+
     func closeRoleChannels() {
         for channel in learnerChannels.values { channel.close(promise: nil) }
         learnerChannels = [:]
@@ -173,7 +203,7 @@ extension QuorumPeer {
                     leaderConnected()
                 case .failure:
                     // The leader may not listen yet; ZabLearner.tick gives up at initLimit.
-                    loop.scheduleTask(in: .milliseconds(100)) { [self] in
+                    loop.scheduleTask(in: .milliseconds(20)) { [self] in
                         if isCurrent(expected) { connectToLeader(leader, generation: expected) }
                     }
                 }

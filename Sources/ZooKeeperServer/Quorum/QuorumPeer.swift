@@ -48,6 +48,7 @@ final class QuorumPeer: @unchecked Sendable {
     var electionConnecting: Set<Int> = []
     var latestNotification: [Int: Notification] = [:]
     var learnerChannels: [Int: any Channel] = [:]
+    var earlyLearners: [Int: (channel: any Channel, info: QuorumMessage)] = [:]
     var leaderChannel: (any Channel)?
     var pendingSyncAnswers: [(sid: Int, afterZxid: Int64, payload: [UInt8])] = []
     private var tickTask: RepeatedTask?
@@ -93,7 +94,7 @@ final class QuorumPeer: @unchecked Sendable {
     func begin() {
         loop.preconditionInEventLoop()
         installHooks()
-        tickTask = loop.scheduleRepeatedTask(initialDelay: .milliseconds(25), delay: .milliseconds(25)) { [self] _ in tick() }
+        tickTask = loop.scheduleRepeatedTask(initialDelay: .milliseconds(10), delay: .milliseconds(10)) { [self] _ in tick() }
         lookAgain(reason: "starting")
     }
 
@@ -103,6 +104,8 @@ final class QuorumPeer: @unchecked Sendable {
         tickTask?.cancel()
         generation += 1
         closeRoleChannels()
+        for entry in earlyLearners.values { entry.channel.close(promise: nil) }
+        earlyLearners = [:]
         for channel in electionOut.values { channel.close(promise: nil) }
         electionOut = [:]
         electionListener?.close(promise: nil)
@@ -113,24 +116,11 @@ final class QuorumPeer: @unchecked Sendable {
         runner.quorumTelemetry = { [unowned self] in telemetry() }
         runner.hooks = ReplicationHooks(
             proposed: { [unowned self] zxid, payload in
-                guard case .leading(var leader) = role else { return }
-                let out = leader.propose(ZabTxn(zxid: zxid, payload: payload))
-                role = .leading(leader)
-                perform(out)
+                withLeader { $0.propose(ZabTxn(zxid: zxid, payload: payload)) }
             },
             durable: { [unowned self] zxid in
-                switch role {
-                case .leading(var leader):
-                    let out = leader.localSynced(upTo: zxid)
-                    role = .leading(leader)
-                    perform(out)
-                case .learning(var learner):
-                    let out = learner.logSynced(upTo: zxid)
-                    role = .learning(learner)
-                    perform(out)
-                case .looking:
-                    break
-                }
+                withLeader { $0.localSynced(upTo: zxid) }
+                withLearner { $0.logSynced(upTo: zxid) }
             },
             forward: { [unowned self] request in
                 send(toLeader: .request(payload: QuorumPayloads.encode(request)))
@@ -207,7 +197,10 @@ final class QuorumPeer: @unchecked Sendable {
             let zab = ZabLeader(settings: zabSettings, acceptedEpoch: acceptedEpoch, currentEpoch: currentEpoch,
                                 lastZxid: tree.lastProcessedZxid, history: history, historyFloorZxid: historyFloorZxid, nowMs: nowMs)
             role = .leading(zab)
+            admitEarlyLearners()
         } else {
+            for entry in earlyLearners.values { entry.channel.close(promise: nil) }
+            earlyLearners = [:]
             var learnerSettings = zabSettings
             learnerSettings.myid = myid
             let zab = ZabLearner(settings: learnerSettings, leader: leader, isObserver: state == .observing,
@@ -226,32 +219,38 @@ final class QuorumPeer: @unchecked Sendable {
         switch role {
         case .looking:
             performElection(election.tick(nowMs: nowMs))
-        case .leading(var leader):
-            let out = leader.tick(nowMs: nowMs)
-            role = .leading(leader)
-            perform(out)
-        case .learning(var learner):
-            let out = learner.tick(nowMs: nowMs)
-            role = .learning(learner)
-            perform(out)
+        case .leading:
+            withLeader { $0.tick(nowMs: nowMs) }
+        case .learning:
+            withLearner { $0.tick(nowMs: nowMs) }
         }
         flushPeers()
+    }
+
+    /// Runs an input through the leader's machine, if we lead, then its directives.
+    private func withLeader(_ input: (inout ZabLeader) -> [ZabLeader.Directive]) {
+        guard case .leading(var leader) = role else { return }
+        let out = input(&leader)
+        role = .leading(leader)
+        perform(out)
+    }
+
+    /// Runs an input through the learner's machine, if we follow or observe.
+    private func withLearner(_ input: (inout ZabLearner) -> [ZabLearner.Directive]) {
+        guard case .learning(var learner) = role else { return }
+        let out = input(&learner)
+        role = .learning(learner)
+        perform(out)
     }
 
     // MARK: Leader
 
     func learnerMessage(_ message: QuorumMessage, from sid: Int) {
-        guard case .leading(var leader) = role else { return }
-        switch message {
-        case .request(let payload):
+        if case .request(let payload) = message {
             forwardedRequest(payload, from: sid)
-            return
-        default:
-            break
+        } else {
+            withLeader { $0.receive(message, from: sid, nowMs: nowMs) }
         }
-        let out = leader.receive(message, from: sid, nowMs: nowMs)
-        role = .leading(leader)
-        perform(out)
     }
 
     private func forwardedRequest(_ payload: [UInt8], from sid: Int) {
@@ -285,9 +284,10 @@ final class QuorumPeer: @unchecked Sendable {
     }
 
     func learnerClosed(_ sid: Int) {
-        guard case .leading(var leader) = role else { return }
-        leader.learnerDisconnected(sid)
-        role = .leading(leader)
+        withLeader {
+            $0.learnerDisconnected(sid)
+            return []
+        }
         pendingSyncAnswers.removeAll { $0.sid == sid }
     }
 
@@ -335,33 +335,24 @@ final class QuorumPeer: @unchecked Sendable {
     // MARK: Learner
 
     func leaderMessage(_ message: QuorumMessage) {
-        guard case .learning(var learner) = role else { return }
-        if case .syncAnswer(let payload) = message {
-            if let answer = try? QuorumPayloads.decodeSyncAnswer(payload) {
-                runner.perform { $0.syncAnswered(sessionId: answer.sessionId, cxid: answer.cxid, path: answer.path, nowMs: nowMs) }
-            }
+        guard case .syncAnswer(let payload) = message else {
+            withLearner { $0.receive(message, nowMs: nowMs) }
             return
         }
-        let out = learner.receive(message, nowMs: nowMs)
-        role = .learning(learner)
-        perform(out)
+        if case .learning = role, let answer = try? QuorumPayloads.decodeSyncAnswer(payload) {
+            runner.perform { $0.syncAnswered(sessionId: answer.sessionId, cxid: answer.cxid, path: answer.path, nowMs: nowMs) }
+        }
     }
 
     func leaderConnected() {
-        guard case .learning(var learner) = role else { return }
-        let out = learner.connected(nowMs: nowMs)
-        role = .learning(learner)
-        perform(out)
+        withLearner { $0.connected(nowMs: nowMs) }
     }
 
     func leaderClosed() {
-        guard case .learning(var learner) = role else { return }
-        let out = learner.disconnected()
-        role = .learning(learner)
-        perform(out)
+        withLearner { $0.disconnected() }
         if case .learning(let current) = role, current.phase == .connecting {
             let expected = generation
-            loop.scheduleTask(in: .milliseconds(100)) { [self] in
+            loop.scheduleTask(in: .milliseconds(20)) { [self] in
                 if isCurrent(expected) { connectToLeader(current.leader, generation: expected) }
             }
         }
