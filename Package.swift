@@ -107,6 +107,9 @@ let package = Package(
                 "DashboardUI",
                 "DashboardIO",
                 "TerminalUI",
+                // zkdash demo's sample clients.
+                "ZooKeeperClient",
+                "ZooKeeperProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -2,10 +2,13 @@
 #define _XOPEN_SOURCE_EXTENDED 1
 #define _DEFAULT_SOURCE 1
 #include "CNcursesShim.h"
+#include <errno.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <wchar.h>
 #include <ncursesw/curses.h>
 
@@ -15,6 +18,14 @@ static const int zk_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGSEGV, SIG
 #define ZK_SIGNAL_COUNT ((int)(sizeof(zk_signals) / sizeof(zk_signals[0])))
 static struct sigaction zk_previous[ZK_SIGNAL_COUNT];
 
+// Child processes to stop when a signal ends the process (zkdash demo's nodes).
+#define ZK_MAX_CHILDREN 64
+static volatile sig_atomic_t zk_children[ZK_MAX_CHILDREN];
+static volatile sig_atomic_t zk_child_count = 0;
+// With deferral on, the first SIGINT / SIGTERM / SIGHUP is only recorded here.
+static volatile sig_atomic_t zk_defer_termination = 0;
+static volatile sig_atomic_t zk_pending_termination = 0;
+
 static void zk_restore_terminal(void) {
     if (zk_active) {
         zk_active = 0;
@@ -22,10 +33,57 @@ static void zk_restore_terminal(void) {
     }
 }
 
-// Restores the terminal, puts back the handler that was there before (the
-// default, or Swift's backtracer) and delivers the signal again after return.
+static int zk_is_termination(int sig) { return sig == SIGINT || sig == SIGTERM || sig == SIGHUP; }
+
+// Async-signal-safe: kill, waitpid and nanosleep only. After a termination
+// signal SIGTERM (and SIGCONT for a stopped child), up to 2 s for them to
+// exit, then SIGKILL; after a crash SIGKILL at once. Every child is reaped.
+static void zk_stop_children(int sig) {
+    int count = zk_child_count;
+    zk_child_count = 0;
+    if (count <= 0) return;
+    pid_t pids[ZK_MAX_CHILDREN];
+    for (int i = 0; i < count; i++) pids[i] = (pid_t)zk_children[i];
+    int gentle = zk_is_termination(sig);
+    for (int i = 0; i < count; i++) {
+        if (pids[i] <= 0) continue;
+        kill(pids[i], gentle ? SIGTERM : SIGKILL);
+        if (gentle) kill(pids[i], SIGCONT);
+    }
+    if (gentle) {
+        struct timespec step = { 0, 20 * 1000 * 1000 };
+        for (int round = 0; round < 100; round++) {
+            int left = 0;
+            for (int i = 0; i < count; i++) {
+                if (pids[i] <= 0) continue;
+                pid_t done = waitpid(pids[i], NULL, WNOHANG);
+                if (done == pids[i] || (done < 0 && errno == ECHILD)) pids[i] = 0; else left++;
+            }
+            if (left == 0) break;
+            nanosleep(&step, NULL);
+        }
+        for (int i = 0; i < count; i++) if (pids[i] > 0) kill(pids[i], SIGKILL);
+    }
+    for (int i = 0; i < count; i++) {
+        if (pids[i] <= 0) continue;
+        while (waitpid(pids[i], NULL, 0) < 0 && errno == EINTR) {}
+    }
+}
+
+// Restores the terminal, stops the registered children, puts back the handler
+// that was there before (the default, or Swift's backtracer) and delivers the
+// signal again after return. A deferred termination signal is only recorded
+// (the dashboard then ends cleanly); a second one acts at once.
 static void zk_signal_handler(int sig) {
+    int saved_errno = errno;
+    if (zk_defer_termination && zk_is_termination(sig) && zk_pending_termination == 0) {
+        zk_pending_termination = sig;
+        errno = saved_errno;
+        return;
+    }
     zk_restore_terminal();
+    zk_stop_children(sig);
+    errno = saved_errno;
     for (int i = 0; i < ZK_SIGNAL_COUNT; i++) {
         if (zk_signals[i] == sig) {
             sigaction(sig, &zk_previous[i], NULL);
@@ -74,6 +132,16 @@ int zk_term_start(int want_colors) {
 }
 
 void zk_term_stop(void) { zk_restore_terminal(); }
+
+void zk_term_set_children(const int32_t *pids, int count) {
+    zk_child_count = 0;
+    if (count > ZK_MAX_CHILDREN) count = ZK_MAX_CHILDREN;
+    for (int i = 0; i < count; i++) zk_children[i] = (sig_atomic_t)pids[i];
+    zk_child_count = count < 0 ? 0 : count;
+}
+
+void zk_term_defer_termination(int on) { zk_defer_termination = on ? 1 : 0; }
+int zk_term_pending_termination(void) { return zk_pending_termination; }
 int zk_term_active(void) { return zk_active ? 1 : 0; }
 
 void zk_term_size(int *columns, int *rows) {

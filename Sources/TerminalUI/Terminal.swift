@@ -29,6 +29,25 @@ public final class Terminal {
         isRunning = false
     }
 
+    /// Processes to stop if a signal ends the process while the handlers are
+    /// installed (the demo's nodes): after SIGINT / SIGTERM / SIGHUP they get
+    /// SIGTERM and 2 s, after a crash SIGKILL; each is reaped. Any thread.
+    public static func stopOnFatalSignal(_ pids: [Int32]) {
+        pids.withUnsafeBufferPointer { zk_term_set_children($0.baseAddress, Int32($0.count)) }
+    }
+
+    /// The first SIGINT, SIGTERM or SIGHUP only sets `pendingTerminationSignal`,
+    /// for a loop that ends cleanly on it; a second one acts at once.
+    public static func deferTerminationSignals() {
+        zk_term_defer_termination(1)
+    }
+
+    /// The deferred termination signal received, if any.
+    public static var pendingTerminationSignal: Int32? {
+        let signal = zk_term_pending_termination()
+        return signal == 0 ? nil : signal
+    }
+
     public var size: ScreenSize {
         var columns: Int32 = 0
         var rows: Int32 = 0

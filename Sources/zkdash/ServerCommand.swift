@@ -22,7 +22,15 @@ struct ServerCommand: ParsableCommand {
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
+    /// `zkdash demo`'s children: die with the parent (PR_SET_PDEATHSIG, SIGKILL).
+    @Flag(name: .long, help: .hidden)
+    var exitWithParent = false
+
     func run() throws {
+        if exitWithParent, !ExitWithParent.arm() {
+            FileHandle.standardError.write(Data("zkdash server: the parent process is gone; not starting\n".utf8))
+            throw ExitCode(1)
+        }
         guard let level = Logger.Level(rawValue: logLevel) else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
         }

@@ -23,6 +23,17 @@ void zk_term_stop(void);
 /// 1 while curses is running.
 int zk_term_active(void);
 
+/// Child processes the signal handlers stop before the process dies (at most
+/// 64; replaces the previous list). After SIGINT / SIGTERM / SIGHUP: SIGTERM,
+/// up to 2 s, then SIGKILL; after a crash signal: SIGKILL. Each is reaped.
+/// Any thread may call it.
+void zk_term_set_children(const int32_t *pids, int count);
+/// With `on`, the first SIGINT, SIGTERM or SIGHUP only sets
+/// zk_term_pending_termination() (the caller ends cleanly); a second acts at once.
+void zk_term_defer_termination(int on);
+/// The deferred termination signal received, or 0.
+int zk_term_pending_termination(void);
+
 /// Columns and rows of the screen.
 void zk_term_size(int *columns, int *rows);
 /// The terminal's colour count (COLORS; 0 when colours are off) and pair count.

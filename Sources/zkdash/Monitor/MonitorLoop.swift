@@ -74,6 +74,8 @@ final class MonitorLoop {
         var ticks = 0
 
         while true {
+            // A deferred SIGINT / SIGTERM / SIGHUP (zkdash demo) ends the loop like q.
+            if Terminal.pendingTerminationSignal != nil { return }
             var changed = false
             var effects: [DashboardEffect] = []
             // Keys first, all that are waiting; wait only when the inbox is empty.
