@@ -281,8 +281,10 @@ final class DemoSupervisor: @unchecked Sendable {
             for pointer in envp { free(pointer) }
         }
         var pid: pid_t = 0
-        // /proc/self/exe: this very binary, even if its file was replaced since.
-        let result = posix_spawn(&pid, "/proc/self/exe", &actions, &attributes, argv, envp)
+        // This very binary; by its path while that exists, so that the
+        // children are called zkdash in ps and top, not exe.
+        let path = FileManager.default.isExecutableFile(atPath: programName) ? programName : "/proc/self/exe"
+        let result = posix_spawn(&pid, path, &actions, &attributes, argv, envp)
         guard result == 0 else { return String(cString: strerror(result)) }
         nodes[index].pid = pid
         nodes[index].process = .running

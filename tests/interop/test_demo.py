@@ -1,0 +1,378 @@
+"""`zkdash demo` (suite `demo`): a local ensemble of zkdash servers as child
+processes, with the sample tree, the dashboard's K / R / P / L keys and the
+guarantee that no child outlives the demo.
+
+Out-of-process: runs the zkdash binary (ZKDASH_BIN or .build/debug/zkdash).
+`--headless` runs are plain subprocesses (stdout read line by line); the
+dashboard runs in tmux (test_monitor.Pane, its own tmux server socket).
+Every run gets a base port P from 21000-22199 whose client (P+i), quorum
+(P+700+i) and election (P+1700+i) ports are all free.  Assertions are about
+processes, ports, the sample tree, signals and cleanup, never about which
+node leads (LEADING / FOLLOWING / STANDALONE all pass).  ZK_TARGET does not
+apply.  Skipped when the binary has no `demo` subcommand; the dashboard
+tests also when tmux is missing.
+"""
+
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+import unittest
+
+import harness
+import test_monitor
+from harness import LOOPBACK, wait_until, zkdash_bin
+
+NODES = 3
+START_TIMEOUT = float(os.environ.get("DEMO_START_TIMEOUT", "60"))
+_used_bases = set()
+
+
+def setUpModule():
+    b = zkdash_bin()
+    if not os.access(b, os.X_OK):
+        raise unittest.SkipTest("zkdash binary not found/executable: %s (swift build, or set ZKDASH_BIN)" % b)
+    p = subprocess.run([b, "demo", "--help"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=20)
+    if p.returncode != 0 or "--base-port" not in (p.stdout + p.stderr).decode("utf-8", "replace"):
+        raise unittest.SkipTest("%s has no `demo` subcommand yet" % b)
+
+
+def tearDownModule():
+    test_monitor.tearDownModule()
+
+
+def ports_of(base, nodes=NODES):
+    return ([base + i for i in range(1, nodes + 1)] + [base + 700 + i for i in range(1, nodes + 1)]
+            + [base + 1700 + i for i in range(1, nodes + 1)])
+
+
+def free_base(nodes=NODES):
+    """A base port whose every demo port is free (bind + nothing answering)."""
+    for _ in range(200):
+        base = random.randrange(21000, 22200)
+        if base in _used_bases:
+            continue
+        if all(harness._port_free(p) for p in ports_of(base, nodes)):
+            _used_bases.add(base)
+            return base
+    raise RuntimeError("no free base port in 21000-22199")
+
+
+def process_state(pid):
+    """'R', 'S', 'T' (stopped), 'Z' (zombie), ... or None when gone."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return None
+
+
+def alive(pid):
+    return process_state(pid) not in (None, "Z", "X")
+
+
+def cmdline(pid):
+    try:
+        with open("/proc/%d/cmdline" % pid, "rb") as f:
+            return f.read().replace(b"\0", b" ").decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+def node_processes(data_dir):
+    """{node id: pid} of the live `zkdash server` processes using data_dir."""
+    found = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        pid = int(entry)
+        m = re.search(r" server --config %s/node-(\d+)/zoo\.cfg" % re.escape(data_dir), cmdline(pid))
+        if m and alive(pid):
+            found[int(m.group(1))] = pid
+    return found
+
+
+def kill_leftovers(pids):
+    for pid in pids:
+        if alive(pid):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+
+
+class HeadlessDemo:
+    """`zkdash demo --headless` as a subprocess; stdout collected line by line."""
+
+    def __init__(self, case, base, data_dir=None, extra=()):
+        self.base = base
+        args = [zkdash_bin(), "demo", "--headless", "--base-port", str(base)] + list(extra)
+        if data_dir:
+            args += ["--data-dir", data_dir]
+        self.stderr_file = tempfile.TemporaryFile()
+        self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                     stderr=self.stderr_file)
+        self.lines = []
+        self._lock = threading.Lock()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+        self.pids = {}
+        case.addCleanup(self.cleanup)
+
+    def _read(self):
+        for raw in self.proc.stdout:
+            with self._lock:
+                self.lines.append(raw.decode("utf-8", "replace").rstrip("\n"))
+
+    def text(self):
+        with self._lock:
+            return "\n".join(self.lines)
+
+    def stderr(self):
+        self.stderr_file.seek(0)
+        return self.stderr_file.read().decode("utf-8", "replace")
+
+    def wait_for(self, pattern, timeout=START_TIMEOUT):
+        def found():
+            m = re.search(pattern, self.text(), re.M)
+            if m is None and self.proc.poll() is not None:
+                raise AssertionError("demo exited (%s) before %r; stdout:\n%s\nstderr:\n%s"
+                                     % (self.proc.returncode, pattern, self.text(), self.stderr()))
+            return m
+        m = wait_until(found, timeout=timeout, interval=0.1)
+        if not m:
+            raise AssertionError("no %r within %.0fs; stdout:\n%s\nstderr:\n%s"
+                                 % (pattern, timeout, self.text(), self.stderr()))
+        return m
+
+    def wait_started(self):
+        self.wait_for(r"^connect string: ")
+        self.wait_for(r"^node s%d: pid \d+" % NODES)
+        self.pids = {int(n): int(p) for n, p in re.findall(r"^node s(\d+): pid (\d+)", self.text(), re.M)}
+        return self.pids
+
+    def cleanup(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(10)
+        kill_leftovers(self.pids.values())
+        self._reader.join(5)
+        self.proc.stdout.close()
+        self.stderr_file.close()
+
+
+class HeadlessDemoTests(unittest.TestCase):
+    maxDiff = None
+
+    def test_a_tree_members_and_sigterm(self):
+        base = free_base()
+        demo = HeadlessDemo(self, base)
+        pids = demo.wait_started()
+        out = demo.text()
+        expected = ",".join("%s:%d" % (LOOPBACK, base + i) for i in range(1, NODES + 1))
+        self.assertIn("connect string: %s" % expected, out)
+        self.assertEqual(sorted(pids), list(range(1, NODES + 1)))
+        for node, pid in pids.items():
+            self.assertTrue(alive(pid), "node %d (pid %d) is not running" % (node, pid))
+            self.assertIn("server --config", cmdline(pid))
+            self.assertIn("--exit-with-parent", cmdline(pid))
+            self.assertIn("node s%d: pid %d, client 127.0.0.1:%d, quorum port %d, election port %d, voter"
+                          % (node, pid, base + node, base + 700 + node, base + 1700 + node), out)
+        data_dir = re.search(r"data in (\S+) \(removed on exit\)", out).group(1)
+        self.assertTrue(os.path.isfile(os.path.join(data_dir, "node-2", "zoo.cfg")))
+        with open(os.path.join(data_dir, "node-2", "data", "myid")) as f:
+            self.assertEqual(f.read().strip(), "2")
+        server = demo.wait_for(r"sample tree written through (\S+)").group(1)
+
+        # The node that took the writes has the naming service.
+        c = harness.kazoo_client(server)
+        try:
+            data, _ = c.get("/demo/naming/services/orders")
+            self.assertEqual(data, b"127.0.0.1:9001")
+            self.assertEqual(c.get("/demo/naming/services/payments")[0], b"127.0.0.1:9002")
+            self.assertIn(b'"maxConnections"', c.get("/demo/config/app.json")[0])
+        finally:
+            harness.stop_kazoo(c)
+
+        # The members' ephemerals, wherever each member's session is (every node
+        # of a replicated ensemble has them all; standalone nodes their own).
+        def members():
+            names, brokers, controller = set(), set(), False
+            for node in range(1, NODES + 1):
+                k = harness.kazoo_client("%s:%d" % (LOOPBACK, base + node))
+                try:
+                    if k.exists("/demo/members"):
+                        names |= set(k.get_children("/demo/members"))
+                    if k.exists("/brokers/ids"):
+                        brokers |= set(k.get_children("/brokers/ids"))
+                    controller = controller or k.exists("/controller") is not None
+                finally:
+                    harness.stop_kazoo(k)
+            return names, brokers, controller
+        got = wait_until(lambda: (lambda m: m if len(m[0]) == 3 and len(m[1]) == 3 and m[2] else None)(members()),
+                         timeout=30, interval=0.5)
+        self.assertTrue(got, "members / brokers / controller: %r\nstdout:\n%s" % (members(), demo.text()))
+        self.assertEqual(got[0], {"member-1", "member-2", "member-3"})
+        self.assertEqual(got[1], {"1", "2", "3"})
+
+        t0 = time.monotonic()
+        demo.proc.send_signal(signal.SIGTERM)
+        rc = demo.proc.wait(15)
+        print("DEMO_SIGTERM_STOP_S=%.2f" % (time.monotonic() - t0))
+        self.assertEqual(rc, 0, demo.stderr())
+        for node, pid in pids.items():
+            self.assertIsNone(process_state(pid), "node %d (pid %d) still there after the demo exited" % (node, pid))
+        self.assertFalse(os.path.exists(data_dir), "the temporary data dir was not removed")
+        self.assertIn("stopped", demo.text())
+
+    def test_b_sigkill_of_the_demo_takes_every_child(self):
+        base = free_base()
+        data_dir = tempfile.mkdtemp(prefix="zkdemo-kill-")
+        self.addCleanup(shutil.rmtree, data_dir, True)
+        demo = HeadlessDemo(self, base, data_dir=data_dir)
+        pids = demo.wait_started()
+        self.assertEqual(sorted(node_processes(data_dir)), list(range(1, NODES + 1)))
+        demo.proc.kill()
+        demo.proc.wait(10)
+        t0 = time.monotonic()
+        gone = wait_until(lambda: not any(alive(p) for p in pids.values()), timeout=5, interval=0.05)
+        print("DEMO_CHILDREN_GONE_AFTER_SIGKILL_S=%.2f" % (time.monotonic() - t0))
+        self.assertTrue(gone, "children still running 5 s after SIGKILL of the demo: %r"
+                        % {n: process_state(p) for n, p in pids.items()})
+        # The data dir given with --data-dir is kept.
+        self.assertTrue(os.path.isfile(os.path.join(data_dir, "node-1", "zoo.cfg")))
+
+    def test_c_a_port_in_use_is_named(self):
+        for offset, use in ((1, "client port of node 1"), (702, "quorum port of node 2"), (1703, "election port of node 3")):
+            base = free_base()
+            port = base + offset
+            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            s.bind((LOOPBACK, port))
+            s.listen(1)
+            try:
+                p = subprocess.run([zkdash_bin(), "demo", "--headless", "--base-port", str(base)],
+                                   stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=30)
+            finally:
+                s.close()
+            err = p.stderr.decode("utf-8", "replace")
+            self.assertEqual(p.returncode, 1, err)
+            self.assertIn("port %d (%s) is in use; pick another --base-port" % (port, use), err)
+            self.assertNotIn("connect string", p.stdout.decode("utf-8", "replace"))
+
+    def test_d_bad_flags_exit_64(self):
+        for args, text in ((["--nodes", "0"], "--nodes must be between 1 and 9"),
+                           (["--nodes", "10"], "--nodes must be between 1 and 9"),
+                           (["--observers", "10"], "--observers must be between 0 and 9"),
+                           (["--base-port", "64000"], "--base-port must be between 1023 and")):
+            p = subprocess.run([zkdash_bin(), "demo", "--headless"] + args, stdin=subprocess.DEVNULL,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=30)
+            self.assertEqual(p.returncode, 64, args)
+            self.assertIn(text, p.stderr.decode("utf-8", "replace"))
+
+
+class DashboardDemoTests(unittest.TestCase):
+    """The dashboard on the demo's nodes, in tmux."""
+    maxDiff = None
+
+    @classmethod
+    def setUpClass(cls):
+        if test_monitor.TMUX is None:
+            raise unittest.SkipTest("tmux is not installed (apt-get install tmux)")
+
+    def start(self, env=None):
+        base = free_base()
+        data_dir = tempfile.mkdtemp(prefix="zkdemo-tui-")
+        self.addCleanup(shutil.rmtree, data_dir, True)
+        self.addCleanup(lambda: kill_leftovers(node_processes(data_dir).values()))
+        pane = test_monitor.Pane(self, columns=120, rows=36)
+        cmd = ["%s=%s" % kv for kv in (env or {}).items()] + [
+            zkdash_bin(), "demo", "--base-port", str(base), "--data-dir", data_dir]
+        pane.type_line(" ".join(test_monitor._sh(a) for a in cmd) + "; echo ZKDASH_EXIT=$?")
+        addresses = ["127.0.0.1:%d" % (base + i) for i in range(1, NODES + 1)]
+        pane.wait_for(lambda s: "1 Ensemble" in s and all(a in s for a in addresses) and "process pid" in s,
+                      timeout=START_TIMEOUT, what="the demo's three rows")
+        nodes = wait_until(lambda: (lambda n: n if len(n) == NODES else None)(node_processes(data_dir)), timeout=10)
+        self.assertTrue(nodes, "node processes: %r" % node_processes(data_dir))
+        return pane, base, data_dir, nodes
+
+    def test_a_kill_restart_pause_load_and_quit(self):
+        pane, base, data_dir, nodes = self.start()
+        old = nodes[1]
+        # The selection starts on the first row: s1.
+        pane.keys("K")
+        pane.wait_text("s1 killed (SIGKILL)")
+        self.assertTrue(wait_until(lambda: process_state(old) is None, timeout=5), "s1 (pid %d) not reaped" % old)
+        pane.wait_text("process killed (SIGKILL)")
+
+        pane.keys("R")
+        screen = pane.wait_for(lambda s: re.search(r"s1 restarted, pid (\d+)", s), what="s1 restarted")
+        new = int(re.search(r"s1 restarted, pid (\d+)", screen).group(1))
+        self.assertNotEqual(new, old)
+        self.assertTrue(alive(new))
+        self.assertIn("%s/node-1/zoo.cfg" % data_dir, cmdline(new))
+
+        pane.keys("P")
+        pane.wait_text("s1 paused (SIGSTOP)")
+        self.assertTrue(wait_until(lambda: process_state(new) == "T", timeout=5),
+                        "s1 (pid %d) is %s, not stopped" % (new, process_state(new)))
+        pane.wait_text("process pid %d paused (SIGSTOP)" % new)
+        pane.keys("P")
+        pane.wait_text("s1 resumed (SIGCONT)")
+        self.assertTrue(wait_until(lambda: process_state(new) not in ("T", None), timeout=5))
+
+        pane.keys("L")
+        pane.wait_text("write load on (50 writes/s)")
+        pane.wait_text("write load 50/s")  # the banner
+        pane.keys("L")
+        pane.wait_text("write load off")
+
+        # Every action is in the event log.
+        pane.keys("4")
+        screen = pane.wait_text("s1 resumed (SIGCONT)")
+        for text in ("s1 killed (SIGKILL)", "s1 restarted, pid %d" % new, "s1 paused (SIGSTOP)",
+                     "write load on (50 writes/s)"):
+            self.assertIn(text, screen)
+
+        everything = list(node_processes(data_dir).values())
+        self.assertEqual(len(everything), NODES)
+        pane.keys("q")
+        pane.assert_shell_restored()
+        for pid in everything:
+            self.assertIsNone(process_state(pid), "pid %d left after q" % pid)
+        self.assertEqual(node_processes(data_dir), {})
+
+    def test_b_sigterm_stops_every_node_and_monitor_refuses_the_keys(self):
+        pane, base, data_dir, nodes = self.start()
+        # A plain monitor on the same nodes may not act on them.
+        other = test_monitor.Pane(self, columns=120, rows=30)
+        other.start_monitor("--servers", ",".join("127.0.0.1:%d" % (base + i) for i in range(1, NODES + 1)),
+                            "--no-admin", "--timeout", "1")
+        other.keys("K")
+        other.wait_text("K: only nodes started by zkdash demo can be killed")
+        other.keys("q")
+        other.assert_shell_restored()
+        self.assertEqual(node_processes(data_dir), nodes)
+
+        demo = wait_until(pane.monitor_pid, timeout=5)
+        self.assertTrue(demo, "no zkdash process in the pane")
+        os.kill(demo, signal.SIGTERM)
+        pane.assert_shell_restored(exit_code="0")
+        for pid in nodes.values():
+            self.assertIsNone(process_state(pid), "pid %d left after SIGTERM" % pid)
+
+    def test_c_a_crash_takes_the_nodes_along(self):
+        pane, base, data_dir, nodes = self.start(env={"SWIFT_BACKTRACE": "enable=no"})
+        demo = wait_until(pane.monitor_pid, timeout=5)
+        self.assertTrue(demo, "no zkdash process in the pane")
+        os.kill(demo, signal.SIGSEGV)
+        pane.assert_shell_restored(exit_code="139")
+        gone = wait_until(lambda: not any(alive(p) for p in nodes.values()), timeout=5, interval=0.05)
+        self.assertTrue(gone, "nodes left after the dashboard crashed: %r"
+                        % {n: process_state(p) for n, p in nodes.items()})
