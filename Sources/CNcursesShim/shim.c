@@ -140,7 +140,11 @@ void zk_term_set_children(const int32_t *pids, int count) {
     zk_child_count = count < 0 ? 0 : count;
 }
 
-void zk_term_defer_termination(int on) { zk_defer_termination = on ? 1 : 0; }
+void zk_term_defer_termination(int on) {
+    zk_defer_termination = on ? 1 : 0;
+    // Installed now, so a signal before zk_term_start is deferred too.
+    if (on) zk_install_handlers();
+}
 int zk_term_pending_termination(void) { return zk_pending_termination; }
 int zk_term_active(void) { return zk_active ? 1 : 0; }
 

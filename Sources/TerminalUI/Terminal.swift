@@ -37,7 +37,8 @@ public final class Terminal {
     }
 
     /// The first SIGINT, SIGTERM or SIGHUP only sets `pendingTerminationSignal`,
-    /// for a loop that ends cleanly on it; a second one acts at once.
+    /// for a loop that ends cleanly on it; a second one acts at once. The
+    /// handlers are installed from here on, before `start`.
     public static func deferTerminationSignals() {
         zk_term_defer_termination(1)
     }

@@ -30,6 +30,7 @@ int zk_term_active(void);
 void zk_term_set_children(const int32_t *pids, int count);
 /// With `on`, the first SIGINT, SIGTERM or SIGHUP only sets
 /// zk_term_pending_termination() (the caller ends cleanly); a second acts at once.
+/// Turning it on installs the signal handlers at once (before zk_term_start).
 void zk_term_defer_termination(int on);
 /// The deferred termination signal received, or 0.
 int zk_term_pending_termination(void);
