@@ -12,6 +12,12 @@ public struct FastLeaderElection: Sendable {
         /// Resend notifications when nothing arrived for this long; doubles up to `maxNotificationIntervalMs`.
         public var notificationIntervalMs: Int64 = 200
         public var maxNotificationIntervalMs: Int64 = 60_000
+        /// Decide without finalizeWait once every voter that is not known to be
+        /// unreachable has sent this round's winning vote: no better vote can
+        /// still be on its way then. (zkdash's shortcut; Apache always waits.
+        /// Safety does not rest on the wait: ZAB's discovery stops a leader
+        /// that a voter is ahead of.)
+        public var decidesWhenAllReachableAgree = false
 
         public init(myid: Int, voters: Set<Int>) {
             self.myid = myid
@@ -38,6 +44,8 @@ public struct FastLeaderElection: Sendable {
     public private(set) var received: [Int: Vote] = [:]
     /// Votes of servers already FOLLOWING / LEADING, with their round and state.
     private var outOfElection: [Int: (vote: Vote, round: UInt64, state: PeerState)] = [:]
+    /// Voters the shell cannot reach now (connection refused or lost).
+    public private(set) var unreachable: Set<Int> = []
     private var lastZxid: UInt64 = 0
     private var currentEpoch: UInt64 = 0
     private var finalizeDeadlineMs: Int64?
@@ -124,7 +132,20 @@ public struct FastLeaderElection: Sendable {
         if finalizeDeadlineMs == nil, hasQuorum(for: proposal, in: received) {
             finalizeDeadlineMs = nowMs + settings.finalizeWaitMs
         }
+        if allReachableVotersAgree() { return out + decide(proposal, round: round) }
         return out
+    }
+
+    /// The shell learned which voters it cannot reach; the election may end now.
+    public mutating func setUnreachable(_ sids: Set<Int>) -> [Directive] {
+        unreachable = sids.subtracting([settings.myid])
+        guard state == .looking, allReachableVotersAgree() else { return [] }
+        return decide(proposal, round: round)
+    }
+
+    private func allReachableVotersAgree() -> Bool {
+        guard settings.decidesWhenAllReachableAgree, settings.isVoter, hasQuorum(for: proposal, in: received) else { return false }
+        return settings.voters.allSatisfy { $0 == settings.myid || unreachable.contains($0) || received[$0] == proposal }
     }
 
     private mutating func receiveDecided(_ n: Notification, nowMs: Int64) -> [Directive] {

@@ -145,3 +145,43 @@ struct FastLeaderElectionTests {
         #expect(one.proposal.leader == 1)
     }
 }
+
+/// zkdash's shortcut: no finalizeWait once every reachable voter sent the winning vote.
+struct EarlyDecisionTests {
+    static func settings(_ myid: Int) -> FastLeaderElection.Settings {
+        var settings = FastLeaderElection.Settings(myid: myid, voters: [1, 2, 3])
+        settings.decidesWhenAllReachableAgree = true
+        return settings
+    }
+
+    @Test func failoverDecidesAtOnceWhenTheDeadLeaderIsKnownUnreachable() {
+        var one = FastLeaderElection(settings: Self.settings(1))
+        _ = one.start(lastZxid: 5, currentEpoch: 1, nowMs: 0)
+        _ = one.setUnreachable([3])
+        let out = one.receive(Notification(from: 2, vote: Vote(leader: 2, zxid: 5, peerEpoch: 1), round: 1, state: .looking), nowMs: 3)
+        #expect(out.contains(.decided(state: .following, vote: Vote(leader: 2, zxid: 5, peerEpoch: 1), round: 1)))
+        // It still told 2 about its changed vote before deciding.
+        #expect(out.first == .send(to: 2, Notification(from: 1, vote: Vote(leader: 2, zxid: 5, peerEpoch: 1), round: 1, state: .looking)))
+    }
+
+    @Test func aVoterNotKnownUnreachableStillGetsFinalizeWait() {
+        var one = FastLeaderElection(settings: Self.settings(1))
+        _ = one.start(lastZxid: 5, currentEpoch: 1, nowMs: 0)
+        let out = one.receive(Notification(from: 2, vote: Vote(leader: 2, zxid: 5, peerEpoch: 1), round: 1, state: .looking), nowMs: 3)
+        #expect(!out.contains { if case .decided = $0 { true } else { false } })
+        // Learning that 3 is gone ends the wait.
+        #expect(one.setUnreachable([3]).contains(.decided(state: .following, vote: Vote(leader: 2, zxid: 5, peerEpoch: 1), round: 1)))
+    }
+
+    @Test func aDisagreeingReachableVoterKeepsTheWait() {
+        var two = FastLeaderElection(settings: Self.settings(2))
+        _ = two.start(lastZxid: 5, currentEpoch: 1, nowMs: 0)
+        _ = two.receive(Notification(from: 1, vote: Vote(leader: 2, zxid: 5, peerEpoch: 1), round: 1, state: .looking), nowMs: 1)
+        // 3 has not said anything yet: wait.
+        #expect(two.state == .looking)
+        let out = two.receive(Notification(from: 3, vote: Vote(leader: 3, zxid: 4, peerEpoch: 1), round: 1, state: .looking), nowMs: 2)
+        #expect(!out.contains { if case .decided = $0 { true } else { false } })
+        let agreed = two.receive(Notification(from: 3, vote: Vote(leader: 2, zxid: 5, peerEpoch: 1), round: 1, state: .looking), nowMs: 4)
+        #expect(agreed.contains(.decided(state: .leading, vote: Vote(leader: 2, zxid: 5, peerEpoch: 1), round: 1)))
+    }
+}

@@ -98,16 +98,22 @@ extension QuorumPeer {
                 // Nothing comes back on an outgoing election connection; the
                 // handler only notices its close.
                 let handler = PeerFrameHandler(maxFrameBytes: QuorumWire.maxElectionFrameBytes, onFrame: { _, _ in }, onClose: { [self] channel in
-                    if electionOut[sid] === channel { electionOut[sid] = nil }
+                    guard electionOut[sid] === channel else { return }
+                    electionOut[sid] = nil
+                    electionPeer(sid, reachable: false)
                 })
                 return channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(handler) }
             }
             .connect(host: peer.host, port: peer.electionPort)
             .whenComplete { [self] result in
                 electionConnecting.remove(sid)
-                guard case .success(let channel) = result else { return }
+                guard case .success(let channel) = result else {
+                    if !isStopped { electionPeer(sid, reachable: false) }
+                    return
+                }
                 guard !isStopped else { channel.close(promise: nil); return }
                 electionOut[sid] = channel
+                electionPeer(sid, reachable: true)
                 channel.write(ByteBuffer(bytes: QuorumWire.electionHello(sid: myid)), promise: nil)
                 if let pending = latestNotification.removeValue(forKey: sid) {
                     channel.write(ByteBuffer(bytes: QuorumWire.encode(pending)), promise: nil)

@@ -47,6 +47,8 @@ final class QuorumPeer: @unchecked Sendable {
     var electionOut: [Int: any Channel] = [:]
     var electionConnecting: Set<Int> = []
     var latestNotification: [Int: Notification] = [:]
+    /// Peers whose election port refused us or dropped our connection.
+    var unreachableVoters: Set<Int> = []
     var learnerChannels: [Int: any Channel] = [:]
     var earlyLearners: [Int: (channel: any Channel, info: QuorumMessage)] = [:]
     var leaderChannel: (any Channel)?
@@ -70,7 +72,11 @@ final class QuorumPeer: @unchecked Sendable {
         zabSettings = ZabSettings(
             myid: myid, voters: voters, tickMs: Int64(config.tickTimeMs),
             initLimitTicks: Int64(config.initLimitTicks), syncLimitTicks: Int64(config.syncLimitTicks))
-        election = FastLeaderElection(settings: .init(myid: myid, voters: voters))
+        var electionSettings = FastLeaderElection.Settings(myid: myid, voters: voters)
+        // A voter whose election port refuses us cannot send a better vote:
+        // decide without finalizeWait once everyone else agrees (docs/ensemble.md).
+        electionSettings.decidesWhenAllReachableAgree = true
+        election = FastLeaderElection(settings: electionSettings)
         do {
             acceptedEpoch = Int64(try EpochFile.read(directory: snapshotDirectory, name: EpochFile.acceptedEpochName) ?? 0)
             currentEpoch = Int64(try EpochFile.read(directory: snapshotDirectory, name: EpochFile.currentEpochName) ?? 0)
@@ -169,11 +175,21 @@ final class QuorumPeer: @unchecked Sendable {
     }
 
     func electionReceived(_ notification: Notification) {
+        if unreachableVoters.remove(notification.from) != nil {
+            performElection(election.setUnreachable(unreachableVoters))
+        }
         let out = election.receive(notification, nowMs: nowMs)
         if election.state == .looking || !out.isEmpty {
             recorder.received(notification, round: election.round, nowMs: nowMs)
         }
         performElection(out)
+    }
+
+    /// The election connection to `sid` failed or came up.
+    func electionPeer(_ sid: Int, reachable: Bool) {
+        let changed = reachable ? unreachableVoters.remove(sid) != nil : unreachableVoters.insert(sid).inserted
+        guard changed else { return }
+        performElection(election.setUnreachable(unreachableVoters))
     }
 
     func performElection(_ directives: [FastLeaderElection.Directive]) {
