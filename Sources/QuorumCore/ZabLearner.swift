@@ -66,15 +66,12 @@ public struct ZabLearner: Sendable {
         return [.send(.learnerInfo(sid: settings.myid, acceptedEpoch: acceptedEpoch, isObserver: isObserver))]
     }
 
-    /// The connection dropped. Before the leader answered at all, the shell
-    /// connects again (the leader may not have finished its own election);
-    /// initLimit bounds the retries. Later, the learner looks again.
+    /// The connection dropped, at any phase: look again. (A leader that has
+    /// not finished its own election holds an early learner's connection
+    /// rather than refusing it, so a drop always means the leader is gone or
+    /// is not leading.)
     public mutating func disconnected() -> [Directive] {
-        if phase == .connecting || phase == .discovery {
-            phase = .connecting
-            return []
-        }
-        return [.abandon(reason: "connection to leader s\(leader) lost")]
+        [.abandon(reason: "connection to leader s\(leader) lost")]
     }
 
     public mutating func receive(_ message: QuorumMessage, nowMs: Int64) -> [Directive] {

@@ -18,6 +18,9 @@ syncLimit 5, whitelist *):
                    raw client, attempts every 5 ms)
               then the old leader is restarted and the ensemble settles again.
 
+  demo        `zkdash demo --headless` (3 voters, its own tickTime 500 ms) spawned ->
+              first acknowledged write on any of its nodes, --rounds times
+
 Prints a markdown table of medians (and min/max) plus the zkdash/Apache ratio.
 ZKDASH_BIN selects the binary (use a release build: `swift build -c release
 -Xswiftc -static-stdlib`, ZKDASH_BIN=.build/release/zkdash).  Everything binds
@@ -26,6 +29,7 @@ ZKDASH_BIN selects the binary (use a release build: `swift build -c release
 
 import argparse
 import os
+import subprocess
 import statistics
 import sys
 import time
@@ -102,6 +106,35 @@ def measure_failover(ens):
     return t_leader * 1000, t_write * 1000
 
 
+class _Node:
+    def __init__(self, port):
+        self.client_port = port
+
+    def alive(self):
+        return True
+
+
+def measure_demo(rounds):
+    """ms from spawning `zkdash demo --headless` to the first acknowledged write."""
+    figures = []
+    for _ in range(rounds):
+        base = harness.free_port()
+        while not all(harness._port_free(base + d) for d in (1, 2, 3, 701, 702, 703, 1701, 1702, 1703)):
+            base = harness.free_port()
+        nodes = [_Node(base + i) for i in (1, 2, 3)]
+        t0 = time.monotonic()
+        proc = subprocess.Popen([harness.zkdash_bin(), "demo", "--headless", "--base-port", str(base)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=harness._pdeathsig)
+        try:
+            if not wait_for(lambda: try_write(nodes, "/bench-demo-"), 60):
+                raise RuntimeError("demo accepted no write within 60 s")
+            figures.append((time.monotonic() - t0) * 1000)
+            print("  demo: first write %.0f ms" % figures[-1], flush=True)
+        finally:
+            harness.stop_process(proc, 10)
+    return figures
+
+
 def run(name, factory, rounds):
     ens = factory()
     try:
@@ -132,6 +165,7 @@ def main():
     results = {}
     print("zkdash: %s" % harness.zkdash_bin(), flush=True)
     results["zkdash"] = run("zkdash", lambda: ZkdashEnsemble(voters=args.voters, tick_ms=args.tick_ms), args.rounds)
+    demo = measure_demo(args.rounds)
     if not args.skip_apache:
         results["apache"] = run("apache", lambda: ApacheEnsemble(voters=args.voters, admin=False, tick_ms=args.tick_ms,
                                                                client_in_server_line=True), args.rounds)
@@ -147,6 +181,7 @@ def main():
         ("leader SIGKILL → new leader", z["leader"], a["leader"] if a else None),
         ("leader SIGKILL → first acknowledged write", z["write"], a["write"] if a else None),
     ]
+    rows.append(("`zkdash demo` spawn → first acknowledged write", demo, None))
     for label, zv, av in rows:
         ratio = "%.2f" % (statistics.median(zv) / statistics.median(av)) if av else "–"
         print("| %s | %s | %s | %s |" % (label, spread(zv), spread(av) if av else "–", ratio))

@@ -207,11 +207,11 @@ extension QuorumPeer {
                 case .success(let channel):
                     leaderChannel = channel
                     leaderConnected()
-                case .failure:
-                    // The leader may not listen yet; ZabLearner.tick gives up at initLimit.
-                    loop.scheduleTask(in: .milliseconds(20)) { [self] in
-                        if isCurrent(expected) { connectToLeader(leader, generation: expected) }
-                    }
+                case .failure(let error):
+                    // Every member binds its quorum port at start, so a refusal
+                    // means the chosen leader is gone: do not wait for initLimit
+                    // (meanwhile we would tell others we follow a dead leader).
+                    lookAgain(reason: "leader s\(leader) refused the quorum connection: \(error)")
                 }
             }
     }

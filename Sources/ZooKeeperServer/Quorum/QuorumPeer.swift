@@ -175,6 +175,7 @@ final class QuorumPeer: @unchecked Sendable {
     }
 
     func electionReceived(_ notification: Notification) {
+        logger.debug("election: from s\(notification.from) \(notification.state.rawValue) round \(notification.round) for \(notification.vote); we are \(election.state.rawValue) round \(election.round) for \(election.proposal)")
         if unreachableVoters.remove(notification.from) != nil {
             performElection(election.setUnreachable(unreachableVoters))
         }
@@ -189,6 +190,7 @@ final class QuorumPeer: @unchecked Sendable {
     func electionPeer(_ sid: Int, reachable: Bool) {
         let changed = reachable ? unreachableVoters.remove(sid) != nil : unreachableVoters.insert(sid).inserted
         guard changed else { return }
+        logger.debug("election: s\(sid) \(reachable ? "reachable" : "unreachable"); unreachable now \(unreachableVoters.sorted())")
         performElection(election.setUnreachable(unreachableVoters))
     }
 
@@ -326,7 +328,7 @@ final class QuorumPeer: @unchecked Sendable {
             case .startServing(let epoch):
                 let core = runner.core
                 installCore(tree: core.tree, sessions: core.sessionTimeouts, role: .leader, epoch: epoch)
-                logger.info("s\(myid) LEADING epoch \(epoch): serving with \(zabSettings.voters.count) voters")
+                logger.info("s\(myid) LEADING epoch \(epoch): serving, \(nowMs - lookingSinceMs) ms after it began looking")
             case .sessionTouches(_, let payload):
                 if let touches = try? QuorumPayloads.decodeTouches(payload) {
                     runner.core.touchSessions(touches, nowMs: nowMs)
@@ -366,12 +368,6 @@ final class QuorumPeer: @unchecked Sendable {
 
     func leaderClosed() {
         withLearner { $0.disconnected() }
-        if case .learning(let current) = role, current.phase == .connecting {
-            let expected = generation
-            loop.scheduleTask(in: .milliseconds(20)) { [self] in
-                if isCurrent(expected) { connectToLeader(current.leader, generation: expected) }
-            }
-        }
     }
 
     /// Still in the role (and connection attempt) that `expected` names.
@@ -400,7 +396,7 @@ final class QuorumPeer: @unchecked Sendable {
                 installSnapshot(snapshot, zxid: zxid)
             case .startServing:
                 runner.perform { $0.setServing(true) }
-                logger.info("s\(myid) \(isObserver ? "OBSERVING" : "FOLLOWING"): up to date, serving clients")
+                logger.info("s\(myid) \(isObserver ? "OBSERVING" : "FOLLOWING"): up to date, serving clients, \(nowMs - lookingSinceMs) ms after it began looking")
             case .answerPing:
                 send(toLeader: .ping(payload: QuorumPayloads.encode(runner.core.takeSessionTouches())))
             case .abandon(let reason):
