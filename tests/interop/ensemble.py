@@ -1,12 +1,15 @@
 """Real Apache ZooKeeper 3.8 ensembles (Debian jars) on loopback, for the
-`status` suite, the fixture capture script and the monitor benchmark.
+`status` suite, the fixture capture script and the monitor benchmark, and
+replicated zkdash ensembles (ZkdashEnsemble: the same interface, nodes run
+`zkdash server --config zoo.cfg`) for the `ensemble` suite.
 
     ens = ApacheEnsemble(voters=3, observers=1, whitelist="*", admin=True)
     ens.start()                      # all nodes, then wait_for_leader()
     ens.leader().srvr()              # 4lw text
     ens.nodes[0].admin("leader")     # (http status, body bytes)
-    ens.leader().kill()              # SIGKILL
+    ens.leader().kill()              # SIGKILL; also pause() / resume() (SIGSTOP / SIGCONT), restart()
     ens.stop_all()
+    ZkdashEnsemble(voters=3, observers=1, tick_ms=200).start().hosts   # kazoo connect string
 
 Every node: its own temp dir (zoo.cfg, data/myid, datalog, server.log),
 clientPort / quorum port / election port / AdminServer port from
@@ -23,6 +26,7 @@ import atexit
 import http.client
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -79,8 +83,14 @@ def http_get(port, path, timeout=5.0, host=LOOPBACK):
         conn.close()
 
 
+class NoReplication(harness.ServerStartError):
+    """Quorum members answer `Mode: standalone` (a binary without replication)."""
+
+
 class ApacheNode:
     """One Apache server process (quorum peer or standalone)."""
+
+    NAME_PREFIX = ""
 
     def __init__(self, ensemble, sid, observer=False):
         self.ensemble = ensemble
@@ -105,7 +115,8 @@ class ApacheNode:
         self.proc = None
         self._log_fh = None
         self.starts = 0
-        self.name = ("observer" if observer else "voter") + "-%d" % sid
+        self.paused = False
+        self.name = self.NAME_PREFIX + ("observer" if observer else "voter") + "-%d" % sid
         with _live_lock:
             _live.append(self)        # so atexit removes the temp dir even if never started
 
@@ -198,6 +209,8 @@ class ApacheNode:
 
     def stop(self, timeout=10.0):
         """SIGTERM, SIGKILL after timeout; returns the exit code."""
+        if self.paused:
+            self.resume()          # a stopped process would not act on SIGTERM
         rc = harness.stop_process(self.proc, timeout)
         self._close_log()
         return rc
@@ -205,9 +218,27 @@ class ApacheNode:
     def kill(self):
         """SIGKILL (kill -9) and reap."""
         harness.kill_process(self.proc)
+        self.paused = False
         self._close_log()
 
     kill9 = kill
+
+    def pause(self):
+        """SIGSTOP: the process keeps its sockets but answers nothing."""
+        if self.alive():
+            self.proc.send_signal(signal.SIGSTOP)
+            self.paused = True
+
+    def resume(self):
+        """SIGCONT after pause()."""
+        if self.alive():
+            self.proc.send_signal(signal.SIGCONT)
+        self.paused = False
+
+    def restart(self, timeout=10.0):
+        """stop() then start() (does not wait for the node to serve)."""
+        self.stop(timeout)
+        return self.start()
 
     def _close_log(self):
         if self._log_fh is not None:
@@ -277,6 +308,32 @@ class ApacheNode:
     def srvr(self, timeout=2.0):
         return self.four("srvr", timeout)
 
+    def mntr(self, timeout=2.0):
+        """mntr as a dict ({} when not answered or not serving)."""
+        return parse_mntr(self.four("mntr", timeout))
+
+    def zxid(self, timeout=2.0):
+        """srvr's Zxid as an int; None when the node does not answer with one."""
+        z = parse_srvr(self.srvr(timeout)).get("Zxid")
+        return int(z, 16) if z else None
+
+    def describe(self, log_lines=15):
+        """State, srvr answer and log tail, for failure messages."""
+        if self.proc is None:
+            state = "never started"
+        elif self.alive():
+            state = "paused (SIGSTOP)" if self.paused else "running"
+        else:
+            state = "exited rc=%s" % self.returncode()
+        srvr = self.srvr(1.0) if self.alive() and not self.paused else None
+        fields = parse_srvr(srvr)
+        if "Mode" in fields:
+            srvr = "Mode: %s, Zxid: %s, Node count: %s" % (fields.get("Mode"), fields.get("Zxid"),
+                                                         fields.get("Node count"))
+        return "--- %s (%s, client %s) srvr: %s\n%s" % (
+            self.name, state, self.client_address, (srvr or "(no answer)").strip(),
+            "\n".join("    " + l for l in self.log_tail(log_lines).splitlines() if l.strip()))
+
     def mode(self, timeout=2.0):
         """'leader' | 'follower' | 'observer' | 'standalone' | 'not serving' | None (no answer)."""
         r = self.srvr(timeout)
@@ -298,6 +355,8 @@ class ApacheNode:
 class ApacheEnsemble:
     """voters + observers Apache 3.8 quorum peers on loopback (or one standalone server)."""
 
+    node_class = ApacheNode
+
     def __init__(self, voters=3, observers=0, whitelist="*", admin=True, tick_ms=500, init_limit=10,
                  sync_limit=5, client_in_server_line=False, standalone=False, extra_cfg=None,
                  distinct_hosts=False):
@@ -316,9 +375,9 @@ class ApacheEnsemble:
         self.extra_cfg = dict(extra_cfg or {})
         self.nodes = []
         for sid in range(1, voters + 1):
-            self.nodes.append(ApacheNode(self, sid))
+            self.nodes.append(self.node_class(self, sid))
         for sid in range(voters + 1, voters + observers + 1):
-            self.nodes.append(ApacheNode(self, sid, observer=True))
+            self.nodes.append(self.node_class(self, sid, observer=True))
 
     # -- views
     @property
@@ -341,6 +400,18 @@ class ApacheEnsemble:
 
     def followers(self):
         return self.by_mode("follower")
+
+    @property
+    def hosts(self):
+        """Client connect string of every node (kazoo `hosts`)."""
+        return self.connect_string()
+
+    def connect_string(self, nodes=None):
+        return ",".join(n.client_address for n in (nodes if nodes is not None else self.nodes))
+
+    def describe(self, nodes=None, log_lines=15):
+        """Every node's state, srvr answer and log tail (for failure messages)."""
+        return "\n".join(n.describe(log_lines) for n in (nodes if nodes is not None else self.nodes))
 
     def servers_arg(self, with_admin=None, nodes=None):
         """Comma list for `zkdash status --servers`."""
@@ -399,8 +470,7 @@ class ApacheEnsemble:
             return all(n.mode() not in (None, "not serving") for n in nodes)
         if not wait_until(ok, timeout=timeout, interval=0.2):
             raise harness.ServerStartError("not serving within %.0fs: %s\n%s" % (
-                timeout, {n.sid: n.mode() for n in nodes},
-                "\n".join("--- %s\n%s" % (n.name, n.log_tail(15)) for n in nodes)))
+                timeout, {n.sid: n.mode() for n in nodes}, self.describe(nodes)))
         return True
 
     def wait_for_leader(self, timeout=None, exclude=()):
@@ -412,6 +482,9 @@ class ApacheEnsemble:
         def ok():
             self._check_alive()
             modes = {n: n.mode() for n in live()}
+            if "standalone" in modes.values():
+                raise NoReplication("a node with server.N lines runs standalone: %s\n%s" % (
+                    {n.sid: m for n, m in modes.items()}, self.describe()))
             leaders = [n for n, m in modes.items() if m == "leader"]
             if len(leaders) != 1:
                 return None
@@ -424,8 +497,7 @@ class ApacheEnsemble:
         leader = wait_until(ok, timeout=timeout, interval=0.2)
         if not leader:
             raise harness.ServerStartError("no leader within %.0fs: %s\n%s" % (
-                timeout, {n.sid: n.mode() for n in live()},
-                "\n".join("--- %s\n%s" % (n.name, n.log_tail(15)) for n in live())))
+                timeout, {n.sid: n.mode() for n in live()}, self.describe()))
         return leader
 
     def stop_all(self):
@@ -447,6 +519,50 @@ class ApacheEnsemble:
 
     def __exit__(self, *exc):
         self.destroy()
+
+
+class ZkdashNode(ApacheNode):
+    """One `zkdash server --config zoo.cfg` quorum member; same interface as ApacheNode."""
+
+    NAME_PREFIX = "zkdash-"
+
+    def command(self):
+        return [harness.zkdash_bin(), "server", "--config", self.cfg_path]
+
+    def cfg_lines(self):
+        # zkdash has no AdminServer (it would only warn about admin.* keys)
+        return [l for l in super().cfg_lines() if not l.startswith("admin.")]
+
+    def start(self):
+        b = harness.zkdash_bin()
+        if not os.access(b, os.X_OK):
+            raise harness.ServerStartError("zkdash binary not found/executable: %s (swift build, or set ZKDASH_BIN)" % b)
+        return super().start()
+
+    def __repr__(self):
+        return "<ZkdashNode sid=%d %s client=%d>" % (self.sid, "observer" if self.observer else "voter",
+                                                     self.client_port)
+
+
+class ZkdashEnsemble(ApacheEnsemble):
+    """voters + observers `zkdash server` processes forming one quorum on loopback.
+
+    zoo.cfg per node: tickTime (200 ms unless told), initLimit 10, syncLimit 5,
+    dataDir (with myid) / dataLogDir, clientPort + clientPortAddress 127.0.0.1,
+    4lw.commands.whitelist, `server.N=127.0.0.1:QP:EP[:observer];127.0.0.1:CP`
+    and `peerType=observer` on observers.  Same interface as ApacheEnsemble
+    (no AdminServer)."""
+
+    node_class = ZkdashNode
+
+    def __init__(self, voters=3, observers=0, whitelist="*", tick_ms=200, init_limit=10, sync_limit=5,
+                 extra_cfg=None):
+        super().__init__(voters=voters, observers=observers, whitelist=whitelist, admin=False,
+                         tick_ms=tick_ms, init_limit=init_limit, sync_limit=sync_limit,
+                         client_in_server_line=True, extra_cfg=extra_cfg)
+
+    def _timeout(self, timeout):
+        return timeout if timeout is not None else float(os.environ.get("ZK_START_TIMEOUT", "30"))
 
 
 def destroy_all():
@@ -542,18 +658,20 @@ atexit.register(_close_fakes)
 
 
 if __name__ == "__main__":
-    # Smoke check: /usr/bin/python3 tests/interop/ensemble.py [voters] [observers]
+    # Smoke check: /usr/bin/python3 tests/interop/ensemble.py [voters] [observers] [zkdash]
     import sys
     harness.install_signal_handlers()
     v = int(sys.argv[1]) if len(sys.argv) > 1 else 3
     o = int(sys.argv[2]) if len(sys.argv) > 2 else 0
+    zk = len(sys.argv) > 3 and sys.argv[3] == "zkdash"
     t0 = time.monotonic()
-    ens = ApacheEnsemble(voters=v, observers=o)
+    ens = ZkdashEnsemble(voters=v, observers=o) if zk else ApacheEnsemble(voters=v, observers=o)
     try:
         ens.start()
         print("ready in %.1fs" % (time.monotonic() - t0))
         for n in ens.nodes:
             print(n, n.mode(), parse_srvr(n.srvr()).get("Zxid"))
-        print(ens.nodes[0].admin("leader"))
+        if not zk:
+            print(ens.nodes[0].admin("leader"))
     finally:
         ens.destroy()
