@@ -13,7 +13,12 @@ struct LiveFourLetterWordSource: FourLetterWordSource {
     var quorum: QuorumTelemetry? { runner.quorumTelemetry?() }
 
     func serverStats() -> ServerStatsSnapshot {
+        serverStats(quorum: quorum)
+    }
+
+    private func serverStats(quorum: QuorumTelemetry?) -> ServerStatsSnapshot {
         let latency = core.counters.latency
+        let treeZxid = core.tree.lastProcessedZxid
         return ServerStatsSnapshot(
             version: ZkdashVersion.full, mode: quorum?.mode ?? .standalone,
             latency: ZooKeeperAdmin.LatencyStats(minMs: latency.minMs, maxMs: latency.maxMs, totalMs: latency.totalMs, count: latency.count),
@@ -21,7 +26,7 @@ struct LiveFourLetterWordSource: FourLetterWordSource {
             aliveConnections: core.connections.count, outstandingRequests: Int64(core.outstandingRequests),
             // Apache's node map holds the root twice ("" and "/"), and every
             // report counts both; so do we, to read the same.
-            lastProcessedZxid: core.tree.lastProcessedZxid, nodeCount: core.tree.nodeCount + 1)
+            lastProcessedZxid: quorum?.reportedZxid(treeZxid: treeZxid) ?? treeZxid, nodeCount: core.tree.nodeCount + 1)
     }
 
     func connections() -> [ConnectionSnapshot] {
@@ -42,8 +47,9 @@ struct LiveFourLetterWordSource: FourLetterWordSource {
 
     func monitor() -> MonitorSnapshot {
         let (openFds, maxFds) = ProcessFigures.fileDescriptors()
+        let quorum = self.quorum
         return MonitorSnapshot(
-            stats: serverStats(), ephemeralsCount: core.tree.ephemeralCount, globalSessions: core.sessions.count,
+            stats: serverStats(quorum: quorum), ephemeralsCount: core.tree.ephemeralCount, globalSessions: core.sessions.count,
             localSessions: 0, watchCount: core.watches.watchCount,
             approximateDataSizeBytes: Int64(core.tree.approximateDataSizeBytes),
             openFileDescriptorCount: openFds, maxFileDescriptorCount: maxFds,
@@ -51,11 +57,19 @@ struct LiveFourLetterWordSource: FourLetterWordSource {
             lastClientResponseSizeBytes: core.counters.lastResponseSizeBytes,
             minClientResponseSizeBytes: core.counters.minResponseSizeBytes,
             maxClientResponseSizeBytes: core.counters.maxResponseSizeBytes,
-            additionalMetrics: Self.summary("fsynctime", runner.fsyncTimes)
+            // In the order Apache 3.8 prints these summaries. It prints
+            // election_time on standalone servers too (all zero there).
+            additionalMetrics: Self.summary("startup_txns_load_time", single(context.startupTxnsLoadMs))
+                + Self.summary("fsynctime", runner.fsyncTimes)
                 + Self.summary("snapshottime", runner.snapshotTimes)
-                + Self.summary("startup_snap_load_time", single(context.startupSnapshotLoadMs))
-                + Self.summary("startup_txns_load_time", single(context.startupTxnsLoadMs))
-                + Self.summary("startup_txns_loaded", single(context.startupTxnsLoaded)))
+                + Self.summary("startup_txns_loaded", single(context.startupTxnsLoaded))
+                + Self.summary("election_time", quorum?.electionTimes ?? SummaryMetric())
+                + Self.summary("startup_snap_load_time", single(context.startupSnapshotLoadMs)),
+            quorum: quorum?.monitorFigures)
+    }
+
+    func electionTelemetry() -> String? {
+        quorum?.voteText
     }
 
     private func single(_ value: Int64) -> SummaryMetric {
@@ -64,13 +78,8 @@ struct LiveFourLetterWordSource: FourLetterWordSource {
         return metric
     }
 
-    /// Apache prints a summary as avg_ (double), min_, max_, cnt_, sum_.
     private static func summary(_ name: String, _ metric: SummaryMetric) -> [MonitorMetric] {
-        [MonitorMetric(key: "avg_" + name, value: .double(metric.average)),
-         MonitorMetric(key: "min_" + name, value: .integer(metric.min)),
-         MonitorMetric(key: "max_" + name, value: .integer(metric.max)),
-         MonitorMetric(key: "cnt_" + name, value: .integer(metric.count)),
-         MonitorMetric(key: "sum_" + name, value: .integer(metric.sum))]
+        MonitorMetric.summary(name, count: metric.count, sum: metric.sum, min: metric.min, max: metric.max)
     }
 
     func conf() -> ConfSnapshot {

@@ -12,6 +12,7 @@ struct ElectionViewTests {
             vote leader=3 zxid=0x100000008 epoch=1 round=3
             received from=1 leader=3 zxid=0x100000008 epoch=1 round=3 state=LOOKING age_ms=12
             received from=2 leader=2 zxid=0x100000007 epoch=1 round=3 state=LOOKING age_ms=40
+            received from=4 leader=-9223372036854775808 zxid=0x100000008 epoch=1 round=3 state=LOOKING age_ms=7
             election start_ms=1763790000000 duration_ms=412 rounds=2 winner=3
 
             """
@@ -28,6 +29,7 @@ struct ElectionViewTests {
         #expect(screen.contains("VOTES (source: zkdash vote telemetry)"))
         #expect(screen.contains("s1      LOOKING     s3         1:8         1      3"))
         #expect(screen.contains("s1 ← s2: vote s2 zxid 1:7 epoch 1 round 3 (LOOKING) 40 ms ago"))
+        #expect(screen.contains("s1 ← s4: no vote (observer) zxid 1:8 epoch 1 round 3 (LOOKING) 7 ms ago"))
         #expect(screen.contains("s3 won after 412 ms, 2 round(s)"))
         #expect(!screen.contains("Apache reports only"))
     }

@@ -172,7 +172,7 @@ class FourLetterWordTests(DiffCase):
         "zk_min_client_response_size", "zk_connection_drop_probability", "zk_auth_failed_count",
         "zk_outstanding_tls_handshake", "zk_non_mtls_local_conn_count",
     ] + ["zk_%s_%s" % (stat, name) for name in ("fsynctime", "snapshottime", "startup_snap_load_time",
-                                                 "startup_txns_load_time", "startup_txns_loaded")
+                                                 "startup_txns_load_time", "startup_txns_loaded", "election_time")
          for stat in ("avg", "min", "max", "cnt", "sum")])
 
     def scenario_mntr_full_keyset(self, t):

@@ -74,7 +74,9 @@ enum ElectionView {
         var lines: [String] = []
         for node in state.cluster.nodes where node.duplicateOf == nil {
             for received in node.telemetry?.received ?? [] {
-                var line = "\(node.label) ← s\(received.from): vote s\(received.vote.leader)"
+                // An observer votes for nobody (leader Long.MIN_VALUE, as in Apache).
+                let vote = received.vote.leader >= 0 ? "vote s\(received.vote.leader)" : "no vote (observer)"
+                var line = "\(node.label) ← s\(received.from): \(vote)"
                 line += " zxid \(received.vote.zxid.epochColonCounter) epoch \(received.vote.epoch) round \(received.vote.round)"
                 if let senderState = received.senderState { line += " (\(senderState))" }
                 if let age = received.ageMs { line += " \(age) ms ago" }

@@ -66,7 +66,8 @@ public struct ClusterModel: Sendable {
         var electionCount: Int64?
         var electionSumMs: Double?
         var lagAlarm = false
-        var isZkdash = false
+        /// From the version (or a telemetry answer); nil until known.
+        var isZkdash: Bool?
         var polled = false
         /// Identity learned from earlier answers, kept while the node is down.
         var knownSid: Int?
@@ -122,10 +123,12 @@ public struct ClusterModel: Sendable {
             if settings.wantsConnectionDetail, !refused(.cons) { words.append(.cons) }
             // mntr's zk_watch_count covers what wchs says.
             if book.refusedAtRound[.mntr] != nil, !refused(.wchs) { words.append(.wchs) }
-            if book.isZkdash, !(book.refusedAtRound[.vote].map { roundsApplied - $0 < settings.reprobeRefusedAfterRounds } ?? false) {
-                words.append(.vote)
-            }
-            return PollRequest(memberIndex: index, address: members[index].address, words: words, askAdmin: settings.askAdmin)
+            // Election telemetry: every round from zkdash nodes; from a node of
+            // unknown kind, after srvr if it names zkdash or is not serving.
+            let voteRefused = book.refusedAtRound[.vote].map { roundsApplied - $0 < settings.reprobeRefusedAfterRounds } ?? false
+            if book.isZkdash == true, !voteRefused { words.append(.vote) }
+            return PollRequest(memberIndex: index, address: members[index].address, words: words, askAdmin: settings.askAdmin,
+                               probeVote: book.isZkdash == nil && !voteRefused)
         }
     }
 
@@ -216,6 +219,7 @@ public struct ClusterModel: Sendable {
             }
         }
         if let version = status.version { bookkeeping[index].isZkdash = version.contains("zkdash") }
+        if status.telemetry != nil { bookkeeping[index].isZkdash = true }
         if sample.answers[.vote] != nil, status.telemetry == nil {
             // The word exists only on zkdash builds with an ensemble; an older
             // build answers something else: ask again later, not every round.

@@ -63,7 +63,8 @@ enum NodeStatusReader {
         }
         if case .success(let text)? = sample.answers[.vote], case .report(let telemetry) = ElectionTelemetry.parse(text) {
             status.telemetry = telemetry
-            if let vote = telemetry.currentVote {
+            // An observer in election votes for nobody (Long.MIN_VALUE, as Apache's do).
+            if let vote = telemetry.currentVote, vote.leader >= 0 {
                 status.vote = vote.leader
                 status.voteSource = .telemetry
             }

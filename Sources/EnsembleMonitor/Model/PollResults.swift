@@ -95,4 +95,24 @@ public struct PollRequest: Sendable, Equatable {
     public var address: NodeAddress
     public var words: [MonitorWord]
     public var askAdmin: Bool
+    /// The node's kind is not known yet: ask `vote` after `srvr` when its
+    /// answer names a zkdash version, or says the node is not serving (a
+    /// zkdash server in election tells only through `vote`; Apache closes on
+    /// the unknown word, so a serving Apache node is never sent it).
+    public var probeVote = false
+
+    public init(memberIndex: Int, address: NodeAddress, words: [MonitorWord], askAdmin: Bool, probeVote: Bool = false) {
+        self.memberIndex = memberIndex
+        self.address = address
+        self.words = words
+        self.askAdmin = askAdmin
+        self.probeVote = probeVote
+    }
+
+    /// Whether `srvr`'s answer calls for the `vote` probe.
+    static func callsForVoteProbe(srvr: String) -> Bool {
+        if FourLetterReply.isNotServing(srvr) { return true }
+        let firstLine = srvr.prefix { $0 != "\n" }
+        return firstLine.hasPrefix("Zookeeper version: ") && firstLine.contains("zkdash")
+    }
 }

@@ -85,7 +85,12 @@ public final class EnsemblePoller: Sendable {
                                           clientPort: request.address.clientPort, deadline: deadline)
         }
         let pairs = (try? await allWords.get()) ?? []
-        let answers = Dictionary(pairs, uniquingKeysWith: { first, _ in first })
+        var answers = Dictionary(pairs, uniquingKeysWith: { first, _ in first })
+        if request.probeVote, answers[.vote] == nil, case .success(let srvr)? = answers[.srvr],
+           PollRequest.callsForVoteProbe(srvr: srvr) {
+            answers[.vote] = (try? await words.fetch(MonitorWord.vote.rawValue, from: address, deadline: deadline,
+                                                     timeoutMs: settings.timeoutMs).get()) ?? .failure(.io("poller stopped"))
+        }
         return NodeSample(answers: answers, admin: adminSample, resolvedKey: resolvedKey, durationMs: Self.elapsedMs(since: started))
     }
 

@@ -18,10 +18,13 @@ public protocol FourLetterWordSource {
     func digests() -> [(zxid: Int64, digest: Int64)]
     /// Current trace mask for `gtmk`.
     var traceMask: Int64 { get }
+    /// A quorum member's `vote` telemetry; nil on a standalone server.
+    func electionTelemetry() -> String?
 }
 
 extension FourLetterWordSource {
     public func digests() -> [(zxid: Int64, digest: Int64)] { [] }
+    public func electionTelemetry() -> String? { nil }
     public var traceMask: Int64 { 306 }
 }
 
@@ -79,6 +82,7 @@ extension FourLetterWords {
             let mask = stmkArgument ?? source.traceMask
             return FourLetterWordReply(text: stmk(newTraceMask: mask), effect: .setTraceMask(mask))
         case .hash: return FourLetterWordReply(text: hash(source.digests()))
+        case .vote: return FourLetterWordReply(text: vote(source.electionTelemetry()))
         }
     }
 }

@@ -27,15 +27,24 @@ public enum FourLetterWords {
     }
 
     /// The reply of `word` while the server is not serving requests, or nil
-    /// when the word answers normally regardless (`ruok`, `envi`, `gtmk`, `stmk`).
+    /// when the word answers normally regardless (`ruok`, `envi`, `gtmk`,
+    /// `stmk`, and zkdash's `vote`).
     public static func notServingReply(for word: FourLetterWord) -> String? {
         switch word {
-        case .ruok, .envi, .gtmk, .stmk: nil
+        case .ruok, .envi, .gtmk, .stmk, .vote: nil
         case .isro: "null"
         case .hash: String(notServing.dropLast())
         default: notServing
         }
     }
+
+    /// zkdash's `vote` on a standalone server: there is no election, and the
+    /// monitor's telemetry parser reads this as the node's state.
+    public static let standaloneVote = "state=STANDALONE\n"
+
+    /// `vote`: a quorum member's election telemetry (`ElectionRecorder`
+    /// format, docs/monitoring.md), answered whether or not the node serves.
+    public static func vote(_ telemetry: String?) -> String { telemetry ?? standaloneVote }
 
     /// `imok`, no newline. Apache answers it even when not serving.
     public static func ruok() -> String { "imok" }
@@ -66,38 +75,51 @@ public enum FourLetterWords {
     /// and the response-size stats.
     public static func srst() -> String { "Server stats reset.\n" }
 
-    /// `key\tvalue` lines, standalone 3.8 key order.
+    /// `key\tvalue` lines in Apache 3.8's key order. A quorum member adds
+    /// `zk_peer_state` (and an observer `zk_observer_master_id`) after the
+    /// server state, and its gauges where Apache's gauge map puts them: the
+    /// leader's among the standalone ones, `zk_quorum_size` last.
     public static func mntr(_ m: MonitorSnapshot) -> String {
         let s = m.stats
         let d = JavaFormat.double
-        var lines: [(String, String)] = [
-            ("version", s.version),
-            ("server_state", s.mode.rawValue),
-            ("ephemerals_count", "\(m.ephemeralsCount)"),
-            ("num_alive_connections", "\(s.aliveConnections)"),
-            ("avg_latency", d(s.latency.apacheAverageMs)),
-            ("outstanding_requests", "\(s.outstandingRequests)"),
-            ("znode_count", "\(s.nodeCount)"),
-            ("global_sessions", "\(m.globalSessions)"),
-            ("non_mtls_remote_conn_count", "\(m.nonMtlsRemoteConnCount)"),
-            ("last_client_response_size", "\(m.lastClientResponseSizeBytes)"),
-            ("packets_sent", "\(s.packetsSent)"),
-            ("packets_received", "\(s.packetsReceived)"),
-            ("max_client_response_size", "\(m.maxClientResponseSizeBytes)"),
-            ("connection_drop_probability", d(m.connectionDropProbability)),
-            ("watch_count", "\(m.watchCount)"),
-            ("auth_failed_count", "\(m.authFailedCount)"),
-            ("min_latency", "\(s.latency.minMs)"),
-            ("max_file_descriptor_count", "\(m.maxFileDescriptorCount)"),
-            ("approximate_data_size", "\(m.approximateDataSizeBytes)"),
-            ("open_file_descriptor_count", "\(m.openFileDescriptorCount)"),
-            ("local_sessions", "\(m.localSessions)"),
-            ("uptime", "\(m.uptimeMs)"),
-            ("max_latency", "\(s.latency.maxMs)"),
-            ("outstanding_tls_handshake", "\(m.outstandingTlsHandshakes)"),
-            ("min_client_response_size", "\(m.minClientResponseSizeBytes)"),
-            ("non_mtls_local_conn_count", "\(m.nonMtlsLocalConnCount)"),
-        ]
+        let leader = m.quorum?.leader
+        var lines: [(String, String)] = []
+        func add(_ key: String, _ value: String) { lines.append((key, value)) }
+        func gauge(_ key: String, _ value: Int?) { if let value { lines.append((key, "\(value)")) } }
+        add("version", s.version)
+        add("server_state", s.mode.rawValue)
+        if let quorum = m.quorum { add("peer_state", quorum.peerState) }
+        gauge("observer_master_id", m.quorum?.observerMasterId)
+        add("ephemerals_count", "\(m.ephemeralsCount)")
+        add("num_alive_connections", "\(s.aliveConnections)")
+        add("avg_latency", d(s.latency.apacheAverageMs))
+        add("outstanding_requests", "\(s.outstandingRequests)")
+        add("znode_count", "\(s.nodeCount)")
+        add("global_sessions", "\(m.globalSessions)")
+        add("non_mtls_remote_conn_count", "\(m.nonMtlsRemoteConnCount)")
+        add("last_client_response_size", "\(m.lastClientResponseSizeBytes)")
+        add("packets_sent", "\(s.packetsSent)")
+        add("packets_received", "\(s.packetsReceived)")
+        add("max_client_response_size", "\(m.maxClientResponseSizeBytes)")
+        gauge("synced_followers", leader?.syncedFollowers)
+        add("connection_drop_probability", d(m.connectionDropProbability))
+        add("watch_count", "\(m.watchCount)")
+        gauge("synced_non_voting_followers", leader?.syncedNonVotingFollowers)
+        gauge("synced_observers", leader?.syncedObservers)
+        add("auth_failed_count", "\(m.authFailedCount)")
+        add("min_latency", "\(s.latency.minMs)")
+        add("max_file_descriptor_count", "\(m.maxFileDescriptorCount)")
+        add("approximate_data_size", "\(m.approximateDataSizeBytes)")
+        add("open_file_descriptor_count", "\(m.openFileDescriptorCount)")
+        gauge("pending_syncs", leader?.pendingSyncs)
+        add("local_sessions", "\(m.localSessions)")
+        add("uptime", "\(m.uptimeMs)")
+        add("max_latency", "\(s.latency.maxMs)")
+        add("outstanding_tls_handshake", "\(m.outstandingTlsHandshakes)")
+        gauge("learners", leader?.learners)
+        add("min_client_response_size", "\(m.minClientResponseSizeBytes)")
+        add("non_mtls_local_conn_count", "\(m.nonMtlsLocalConnCount)")
+        gauge("quorum_size", m.quorum?.quorumSize)
         for metric in m.additionalMetrics {
             switch metric.value {
             case .integer(let v): lines.append((metric.key, "\(v)"))
@@ -124,7 +146,16 @@ public enum FourLetterWords {
         clientPortListenBacklog=\(c.clientPortListenBacklog)
         serverId=\(c.serverId)
 
-        """
+        """ + (c.quorum.map(quorumConf) ?? "")
+    }
+
+    /// `QuorumZooKeeperServer.dumpConf`'s lines; the last has no newline.
+    private static func quorumConf(_ q: QuorumConfSnapshot) -> String {
+        var text = "initLimit=\(q.initLimitTicks)\nsyncLimit=\(q.syncLimitTicks)\nelectionAlg=\(q.electionAlg)\n"
+        text += "electionPort=\(q.electionPort)\nquorumPort=\(q.quorumPort)\n"
+        text += "peerType=\(q.peerType == .observer ? 1 : 0)\nmembership: \n"
+        for member in q.members { text += "server.\(member.sid)=\(QuorumConfSnapshot.memberText(member))\n" }
+        return text + "version=\(String(q.version, radix: 16))"
     }
 
     /// `Environment:` then `key=value` lines.

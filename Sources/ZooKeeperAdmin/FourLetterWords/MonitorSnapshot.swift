@@ -3,7 +3,7 @@
 /// standalone 3.8 server registers itself (`ZooKeeperServer.registerMetrics`),
 /// printed in the order 3.8 prints them. Apache then dumps ~300 more counters
 /// and summaries from its metrics library; pass any you keep in
-/// `additionalMetrics`.
+/// `additionalMetrics`. A quorum member adds the gauges of `quorum`.
 public struct MonitorSnapshot: Sendable, Equatable {
     /// Version, state, latencies, packets, connections, outstanding requests.
     public var stats: ServerStatsSnapshot
@@ -43,6 +43,8 @@ public struct MonitorSnapshot: Sendable, Equatable {
     public var nonMtlsLocalConnCount: Int64
     /// Extra `zk_<key>` lines, printed after the gauges in this order.
     public var additionalMetrics: [MonitorMetric]
+    /// A quorum member's own gauges (nil on a standalone server).
+    public var quorum: QuorumMonitorFigures?
 
     public init(
         stats: ServerStatsSnapshot, ephemeralsCount: Int = 0, globalSessions: Int = 0, localSessions: Int = 0,
@@ -50,7 +52,8 @@ public struct MonitorSnapshot: Sendable, Equatable {
         maxFileDescriptorCount: Int64 = -1, uptimeMs: Int64 = 0, connectionDropProbability: Double = 0,
         lastClientResponseSizeBytes: Int64 = -1, minClientResponseSizeBytes: Int64 = -1,
         maxClientResponseSizeBytes: Int64 = -1, outstandingTlsHandshakes: Int = 0, authFailedCount: Int64 = 0,
-        nonMtlsRemoteConnCount: Int64 = 0, nonMtlsLocalConnCount: Int64 = 0, additionalMetrics: [MonitorMetric] = []
+        nonMtlsRemoteConnCount: Int64 = 0, nonMtlsLocalConnCount: Int64 = 0, additionalMetrics: [MonitorMetric] = [],
+        quorum: QuorumMonitorFigures? = nil
     ) {
         self.stats = stats
         self.ephemeralsCount = ephemeralsCount
@@ -70,6 +73,65 @@ public struct MonitorSnapshot: Sendable, Equatable {
         self.nonMtlsRemoteConnCount = nonMtlsRemoteConnCount
         self.nonMtlsLocalConnCount = nonMtlsLocalConnCount
         self.additionalMetrics = additionalMetrics
+        self.quorum = quorum
+    }
+}
+
+/// What a quorum member adds to mntr: `zk_peer_state` (Apache's
+/// `QuorumZooKeeperServer.dumpMonitorValues`), `zk_quorum_size`, an observer's
+/// `zk_observer_master_id` and the leader's gauges
+/// (`LeaderZooKeeperServer.registerMetrics`). zkdash keeps no proposal-size
+/// statistics and no leader start time, so the leader's
+/// `zk_{last,min,max}_proposal_size` and `zk_leader_uptime` are not printed.
+public struct QuorumMonitorFigures: Sendable, Equatable {
+    /// `QuorumPeer.getDetailedPeerState`: the peer state, then the ZAB phase
+    /// unless electing (`leading - broadcast`, `following - synchronization`,
+    /// `looking`).
+    public var peerState: String
+    /// Voting members of the ensemble (Apache's `getVotingView().size()`).
+    public var quorumSize: Int
+    /// Observers: the sid of the server it learns from (the leader).
+    public var observerMasterId: Int?
+    /// Leader only.
+    public var leader: LeaderMonitorFigures?
+
+    public init(peerState: String, quorumSize: Int, observerMasterId: Int? = nil, leader: LeaderMonitorFigures? = nil) {
+        self.peerState = peerState
+        self.quorumSize = quorumSize
+        self.observerMasterId = observerMasterId
+        self.leader = leader
+    }
+
+    /// `getDetailedPeerState` from Apache's words: `state` is LOOKING /
+    /// LEADING / FOLLOWING / OBSERVING, `zabPhase` discovery /
+    /// synchronization / broadcast, nil while electing.
+    public static func detailedPeerState(state: String, zabPhase: String?) -> String {
+        let peer = state.lowercased()
+        guard let zabPhase else { return peer }
+        return peer + " - " + zabPhase.lowercased()
+    }
+}
+
+/// The leader's mntr gauges.
+public struct LeaderMonitorFigures: Sendable, Equatable {
+    /// `zk_learners`: learners connected (followers and observers, synced or not).
+    public var learners: Int
+    /// `zk_synced_followers`: followers past synchronisation.
+    public var syncedFollowers: Int
+    /// `zk_synced_non_voting_followers`: followers outside the voting view
+    /// (only during a reconfig in Apache; always 0 in zkdash).
+    public var syncedNonVotingFollowers: Int
+    /// `zk_synced_observers`: observers past synchronisation.
+    public var syncedObservers: Int
+    /// `zk_pending_syncs`: learners being synchronised now.
+    public var pendingSyncs: Int
+
+    public init(learners: Int, syncedFollowers: Int, syncedNonVotingFollowers: Int = 0, syncedObservers: Int, pendingSyncs: Int) {
+        self.learners = learners
+        self.syncedFollowers = syncedFollowers
+        self.syncedNonVotingFollowers = syncedNonVotingFollowers
+        self.syncedObservers = syncedObservers
+        self.pendingSyncs = pendingSyncs
     }
 }
 
@@ -90,5 +152,15 @@ public struct MonitorMetric: Sendable, Equatable {
     public init(key: String, value: Value) {
         self.key = key
         self.value = value
+    }
+    /// Apache's summary lines for `name`: `avg_` (AvgMinMaxCounter's average,
+    /// rounded half-up to 4 decimals), `min_`, `max_`, `cnt_`, `sum_`; all
+    /// zero without samples.
+    public static func summary(_ name: String, count: Int64, sum: Int64, min: Int64, max: Int64) -> [MonitorMetric] {
+        [MonitorMetric(key: "avg_" + name, value: .double(JavaFormat.apacheAverage(total: sum, count: count))),
+         MonitorMetric(key: "min_" + name, value: .integer(min)),
+         MonitorMetric(key: "max_" + name, value: .integer(max)),
+         MonitorMetric(key: "cnt_" + name, value: .integer(count)),
+         MonitorMetric(key: "sum_" + name, value: .integer(sum))]
     }
 }
