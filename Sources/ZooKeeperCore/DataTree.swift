@@ -42,6 +42,19 @@ public struct DataTree: Sendable {
         approximateDataSizeBytes = nodes.reduce(0) { $0 + $1.key.utf16.count + ($1.value.data?.count ?? 0) }
     }
 
+    /// A quorum member's membership in /zookeeper/config, set outside the
+    /// txn log whenever state is loaded, as Apache's initConfigInZKDatabase:
+    /// mzxid 0, version -1, mtime now, no watch fires.
+    public mutating func installConfig(_ data: [UInt8], nowMs: Int64) {
+        guard var node = nodes[DataTree.configPath] else { return }
+        approximateDataSizeBytes += data.count - (node.data?.count ?? 0)
+        node.data = data
+        node.mzxid = 0
+        node.mtime = nowMs
+        node.version = -1
+        nodes[DataTree.configPath] = node
+    }
+
     public var nodeCount: Int { nodes.count }
     public var ephemeralCount: Int { ephemerals.values.reduce(0) { $0 + $1.count } }
 

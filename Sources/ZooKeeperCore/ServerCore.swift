@@ -101,6 +101,11 @@ public struct ServerCore: Sendable {
         lastContainerCheckMs = nowMs
     }
 
+    /// A quorum member's membership text for /zookeeper/config.
+    public mutating func installQuorumConfig(_ data: [UInt8], nowMs: Int64) {
+        tree.installConfig(data, nowMs: nowMs)
+    }
+
     /// Sessions and their timeouts, for snapshots.
     public var sessionTimeouts: [Int64: Int] { sessions.sessions.mapValues(\.timeoutMs) }
     public var outstandingRequests: Int { connections.values.reduce(0) { $0 + $1.outstandingRequests } }

@@ -115,6 +115,13 @@ public struct QuorumConfSnapshot: Sendable, Equatable {
             members: config.servers.sorted { $0.sid < $1.sid })
     }
 
+    /// What Apache serves in `/zookeeper/config` (`QuorumVerifier.toString()`):
+    /// one `server.N=` line per member, then `version=` in hex, no final newline.
+    public var configZnodeText: String {
+        members.map { "server.\($0.sid)=\(Self.memberText($0))" }.joined(separator: "\n")
+            + "\nversion=\(String(version, radix: 16))"
+    }
+
     /// Apache's `QuorumServer.toString()`: `host:quorumPort:electionPort:type`,
     /// then `;clientHost:clientPort` when the line named a client address
     /// (a bare `;port` binds, and prints, 0.0.0.0). IPv6 hosts in brackets.

@@ -100,6 +100,7 @@ final class QuorumPeer: @unchecked Sendable {
     func begin() {
         loop.preconditionInEventLoop()
         installHooks()
+        installMembership()
         tickTask = loop.scheduleRepeatedTask(initialDelay: .milliseconds(10), delay: .milliseconds(10)) { [self] _ in tick() }
         lookAgain(reason: "starting")
     }
@@ -172,6 +173,13 @@ final class QuorumPeer: @unchecked Sendable {
     func installCore(tree: DataTree, sessions: [Int64: Int], role: ServerRole, epoch: Int64 = 0) {
         runner.perform { $0.setServing(false) }
         runner.core = ServerCore(settings: runner.core.settings, tree: tree, sessions: sessions, nowMs: nowMs, role: role, epoch: epoch)
+        installMembership()
+    }
+
+    /// /zookeeper/config lists the members, as on Apache quorum members.
+    func installMembership() {
+        guard let text = QuorumConfSnapshot(config: config)?.configZnodeText else { return }
+        runner.core.installQuorumConfig(Array(text.utf8), nowMs: nowMs)
     }
 
     func electionReceived(_ notification: Notification) {
