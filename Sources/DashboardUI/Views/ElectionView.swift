@@ -86,19 +86,23 @@ enum ElectionView {
         return lines
     }
 
-    /// Finished elections: the embedded server's records when present, else
-    /// the monitor's election events.
+    /// Finished elections: the embedded servers' records when present (one
+    /// line per election, merging what each member recorded of it), else the
+    /// monitor's election events.
     static func electionLines(_ state: DashboardState) -> [String] {
         let model = state.cluster
         var lines: [String] = []
-        var seen = Set<Int64>()
-        for node in model.nodes {
-            for record in node.telemetry?.elections ?? [] where seen.insert(record.startMs).inserted {
-                lines.append("\(Clock.text(record.startMs, offsetSeconds: state.timeZoneOffsetSeconds))  s\(record.winner) won after \(record.durationMs) ms, \(record.rounds) round(s)")
-            }
+        for election in mergedElections(model.nodes) {
+            let low = election.durationsMs.min() ?? 0
+            let high = election.durationsMs.max() ?? 0
+            let took = low == high ? "\(low) ms" : "\(low)–\(high) ms"
+            let witnesses = election.members.sorted().joined(separator: " ")
+            lines.append("\(Clock.text(election.startMs, offsetSeconds: state.timeZoneOffsetSeconds))  s\(election.winner) won after \(took), \(election.rounds) round(s) · seen by \(witnesses)")
         }
-        for event in model.eventLog.events where event.kind == .election {
-            lines.append("\(Clock.text(event.timeMs, offsetSeconds: state.timeZoneOffsetSeconds))  \(event.text)")
+        if lines.isEmpty {
+            for event in model.eventLog.events where event.kind == .election {
+                lines.append("\(Clock.text(event.timeMs, offsetSeconds: state.timeZoneOffsetSeconds))  \(event.text)")
+            }
         }
         if let mntr = model.summary.leaderIndex.flatMap({ model.nodes[$0].monitor }), let count = mntr.electionTimeCount, count > 0 {
             let avg = mntr.electionTimeAvgMs.map { String(format: "%.0f", $0) } ?? "?"
@@ -106,6 +110,37 @@ enum ElectionView {
             lines.append("leader's zk_election_time: \(count) election(s), avg \(avg) ms, max \(max) ms")
         }
         return lines.isEmpty ? ["none seen since the dashboard started"] : lines.suffix(8)
+    }
+
+    struct MergedElection {
+        var startMs: Int64
+        var winner: Int
+        var durationsMs: [Int64]
+        var rounds: Int64
+        /// The members that recorded it (sN, or ? before a member's sid is known).
+        var members: Set<String>
+    }
+
+    /// Each member keeps its own record of an election; records with the same
+    /// winner that started within 2 s of each other are one election.
+    static func mergedElections(_ nodes: [NodeStatus]) -> [MergedElection] {
+        var records: [(member: String, record: ElectionTelemetry.Election)] = []
+        for node in nodes {
+            for record in node.telemetry?.elections ?? [] { records.append((node.sid.map { "s\($0)" } ?? "?", record)) }
+        }
+        var merged: [MergedElection] = []
+        for (member, record) in records.sorted(by: { $0.record.startMs < $1.record.startMs }) {
+            if var last = merged.last, last.winner == record.winner, record.startMs - last.startMs <= 2000 {
+                last.durationsMs.append(record.durationMs)
+                last.rounds = max(last.rounds, record.rounds)
+                last.members.insert(member)
+                merged[merged.count - 1] = last
+            } else {
+                merged.append(MergedElection(startMs: record.startMs, winner: record.winner, durationsMs: [record.durationMs],
+                                             rounds: record.rounds, members: [member]))
+            }
+        }
+        return merged
     }
 
     static func sourceText(_ source: VoteSource) -> String {
