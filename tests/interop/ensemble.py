@@ -431,10 +431,19 @@ class ApacheEnsemble:
         return path
 
     # -- lifecycle
-    def start(self, timeout=None):
-        """Starts every node and waits for a leader with every live node serving."""
-        for n in self.nodes:
+    def start(self, timeout=None, one_by_one=False):
+        """Starts every node and waits for a leader with every live node serving.
+        one_by_one: each node is started once the previous one answers, and once
+        a majority of voters runs, only after they have a leader (every later
+        node joins an established ensemble)."""
+        majority = len(self.voters) // 2 + 1
+        for i, n in enumerate(self.nodes):
             n.start()
+            if one_by_one and not self.standalone and i + 1 < len(self.nodes):
+                if not wait_until(lambda: n.mode() is not None, self._timeout(timeout), 0.02):
+                    raise harness.ServerStartError("%s does not answer srvr\n%s" % (n.name, self.describe()))
+                if i + 1 >= majority:
+                    self.wait_for_leader(timeout)
         if self.standalone:
             self.wait_serving(self.nodes, timeout)
         else:
@@ -527,7 +536,8 @@ class ZkdashNode(ApacheNode):
     NAME_PREFIX = "zkdash-"
 
     def command(self):
-        return [harness.zkdash_bin(), "server", "--config", self.cfg_path]
+        level = os.environ.get("ZKDASH_LOG_LEVEL")      # e.g. debug: election details in server.log
+        return [harness.zkdash_bin(), "server", "--config", self.cfg_path] + (["--log-level", level] if level else [])
 
     def cfg_lines(self):
         # zkdash has no AdminServer (it would only warn about admin.* keys)

@@ -19,6 +19,8 @@ runner reports them as PASS (expected failure) and as FAIL once they pass.
 
 import os
 import shutil
+import socket
+import struct
 import sys
 import threading
 import time
@@ -56,11 +58,11 @@ def new_ensemble(voters=3, observers=0, tick_ms=TICK_MS, extra_cfg=None):
 _no_replication = []     # set once a quorum member answered `Mode: standalone`: the rest is skipped
 
 
-def started_ensemble(voters, observers, tick_ms, extra_cfg, start=True, attempts=3):
-    """new_ensemble(...).start(), again on fresh ports when another process
-    took one of ours between free_port() and the bind (other test runs share
-    the port range).  A binary without replication is remembered: every later
-    test is skipped with that reason."""
+def started_ensemble(voters, observers, tick_ms, extra_cfg, start=True, attempts=3, one_by_one=False):
+    """new_ensemble(...).start(one_by_one), again on fresh ports when another
+    process took one of ours between free_port() and the bind (other test runs
+    share the port range).  A binary without replication is remembered: every
+    later test is skipped with that reason."""
     if _no_replication:
         raise unittest.SkipTest(_no_replication[0])
     for attempt in range(attempts):
@@ -68,7 +70,7 @@ def started_ensemble(voters, observers, tick_ms, extra_cfg, start=True, attempts
         if not start:
             return ens
         try:
-            return ens.start()
+            return ens.start(one_by_one=one_by_one)
         except NoReplication:
             ens.destroy()
             _no_replication.append("%s has no replication (quorum members answer Mode: standalone)"
@@ -208,6 +210,12 @@ class Writer:
 
 class EnsembleCase(unittest.TestCase):
     maxDiff = None
+    # Start nodes one by one, each later one joining an established ensemble.
+    # Classes that restart members need it while JoinRuleTests' known bug
+    # stands: a simultaneous start sometimes (~1 in 20 on zkdash) leaves the
+    # leader and a follower elected in different rounds, after which a
+    # restarted member never rejoins.  Set to False once that is fixed.
+    ONE_BY_ONE = False
 
     def setUp(self):
         self.ensembles = []
@@ -227,7 +235,7 @@ class EnsembleCase(unittest.TestCase):
         """A new ensemble, destroyed by cleanup; started (one leader, everyone
         else following) unless start=False."""
         try:
-            ens = started_ensemble(voters, observers, tick_ms, extra_cfg, start)
+            ens = started_ensemble(voters, observers, tick_ms, extra_cfg, start, one_by_one=self.ONE_BY_ONE)
         except harness.ServerStartError as e:
             self.fail("ensemble did not start: %s" % e)
         self.ensembles.append(ens)
@@ -490,6 +498,7 @@ class FailoverTests(EnsembleCase):
     election."""
 
     CFG = {"maxSessionTimeout": "10000"}
+    ONE_BY_ONE = True
 
     def ensemble(self, voters=3, observers=0, start=True, tick_ms=TICK_MS, extra_cfg=None):
         return super().ensemble(voters, observers, start, tick_ms, dict(self.CFG, **(extra_cfg or {})))
@@ -911,6 +920,7 @@ class FailoverTests(EnsembleCase):
 # ---------------------------------------------------------------- observers
 
 class ObserverTests(EnsembleCase):
+    ONE_BY_ONE = True
 
     def test_observer_mode_and_client_view(self):
         ens = self.ensemble(voters=3, observers=1)
@@ -1105,6 +1115,136 @@ class WalkthroughTests(EnsembleCase):
         self.zxids_equal(ens)
 
 
+# ---------------------------------------------------------------- election rules with fake peers
+
+class FakeElectionPeer:
+    """A stand-in quorum member on zkdash's election wire (QuorumWire): every
+    frame is an int length then the payload; a connection opens with
+    [long -65536, long sid], then notifications [int state, long leader, long
+    zxid, long round, long peerEpoch, int version].  It listens on its
+    election port (reads and drops what the real node says), keeps sending
+    one fixed notification to the real node's election port, and listens on
+    its quorum port to see whether the real node tries to follow it."""
+
+    STATES = {"looking": 0, "following": 1, "leading": 2}
+
+    def __init__(self, node, state, leader, round_, peer_epoch, zxid=0):
+        self.sid = node.sid
+        self.payload = struct.pack(">iqqqqi", self.STATES[state], leader, zxid, round_, peer_epoch, 2)
+        self.quorum_connects = 0
+        self._stop = threading.Event()
+        self._socks = []
+        self._threads = []
+        for port, on_accept in ((node.election_port, self._drain), (node.quorum_port, self._quorum)):
+            ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            ls.bind((harness.LOOPBACK, port))
+            ls.listen(16)
+            ls.settimeout(0.1)
+            self._socks.append(ls)
+            self._spawn(self._accept_loop, ls, on_accept)
+
+    def _spawn(self, fn, *args):
+        th = threading.Thread(target=fn, args=args, daemon=True)
+        th.start()
+        self._threads.append(th)
+
+    def _accept_loop(self, ls, on_accept):
+        while not self._stop.is_set():
+            try:
+                c, _ = ls.accept()
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            self._socks.append(c)
+            on_accept(c)
+
+    def _drain(self, c):
+        c.settimeout(0.1)
+        self._spawn(self._read_until_closed, c)
+
+    def _read_until_closed(self, c):
+        while not self._stop.is_set():
+            try:
+                if not c.recv(4096):
+                    return
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+
+    def _quorum(self, c):
+        self.quorum_connects += 1
+        c.close()
+
+    def tell(self, port, every=0.1):
+        """Sends the notification to 127.0.0.1:port, reconnecting and resending every `every` s."""
+        def loop():
+            hello = struct.pack(">iqq", 16, -65536, self.sid)
+            frame = struct.pack(">i", len(self.payload)) + self.payload
+            while not self._stop.is_set():
+                try:
+                    s = socket.create_connection((harness.LOOPBACK, port), timeout=1)
+                except OSError:
+                    time.sleep(every)
+                    continue
+                self._socks.append(s)
+                try:
+                    s.sendall(hello)
+                    while not self._stop.is_set():
+                        s.sendall(frame)
+                        time.sleep(every)
+                except OSError:
+                    time.sleep(every)
+        self._spawn(loop)
+
+    def close(self):
+        self._stop.set()
+        for s in self._socks:
+            try:
+                s.close()
+            except OSError:
+                pass
+        for th in self._threads:
+            th.join(2)
+
+
+@unittest.skipIf(ENSEMBLE != "zkdash", "fake peers speak zkdash's election framing, not Apache's")
+class JoinRuleTests(EnsembleCase):
+    """How a starting member joins an established ensemble: s1 is a real
+    zkdash, s2 and s3 fake peers announcing that s3 leads (epoch 1) and s2
+    follows it.  Apache's FLE (lookForLeader, out-of-election votes; Vote.equals
+    compares only leader and peerEpoch for FOLLOWING/LEADING votes,
+    ZOOKEEPER-1732) then follows s3 whatever election round each announces:
+    s1 must connect to s3's quorum port."""
+
+    def join(self, round2, round3):
+        ens = self.ensemble(start=False)
+        s1, s2, s3 = ens.nodes
+        fakes = [FakeElectionPeer(s2, "following", 3, round2, 1), FakeElectionPeer(s3, "leading", 3, round3, 1)]
+        for f in fakes:
+            self.addCleanup(f.close)
+            f.tell(s1.election_port)
+        s1.start()
+        self.wait_for(lambda: fakes[1].quorum_connects > 0, 5,
+                      "s1 connecting to the leader s3's quorum port (s2 FOLLOWING s3 in round %d, s3 LEADING "
+                      "in round %d)" % (round2, round3), ens)
+
+    def test_joins_leader_and_follower_of_the_same_round(self):
+        self.join(3, 3)
+
+    @known_bug("a starting member never joins an established ensemble whose leader and followers were "
+               "elected in different rounds: FastLeaderElection.receiveDecided counts out-of-election "
+               "votes only within one round (outOfElection.filter { round == n.round }), where Apache "
+               "compares leader and peerEpoch only.  Real processes get there through a startup race "
+               "(a member deciding early on a leader that then moves to another round, or a notification "
+               "handled before the election starts); then a restarted follower stays LOOKING for good "
+               "(seen in about 1 of 20 fresh 3-voter ensembles: kill -9 and restart a follower).")
+    def test_joins_leader_and_follower_of_different_rounds(self):
+        self.join(2, 3)
+
+
 # ---------------------------------------------------------------- kazoo's suite through an ensemble
 
 class _EnsembleServer:
@@ -1210,7 +1350,7 @@ class KazooThroughObserverTests(_KazooThroughEnsemble):
 def load_tests(loader, standard_tests, pattern):
     """Everything but the abstract base (unittest would collect it: it is a TestCase)."""
     suite = unittest.TestSuite()
-    for cls in (ThreeVotersTests, FailoverTests, ObserverTests, WalkthroughTests,
+    for cls in (ThreeVotersTests, FailoverTests, ObserverTests, WalkthroughTests, JoinRuleTests,
                 KazooThroughVotersTests, KazooThroughObserverTests):
         suite.addTests(loader.loadTestsFromTestCase(cls))
     return suite
