@@ -169,13 +169,15 @@ import ServerTestSupport
         defer { server.stop() }
         // The connect deadline is generous (a loaded CI machine can take a
         // second to answer); the session timeout is what the test is about.
-        let client = try await TestClients.connect(server.connectString, sessionTimeout: .milliseconds(1500)) {
+        // 2.5 s rather than less: on a loaded 2-core CI machine a shorter
+        // timeout's read deadline (2/3 of it) was missed by the test itself.
+        let client = try await TestClients.connect(server.connectString, sessionTimeout: .milliseconds(2500)) {
             $0.connectTimeout = .seconds(10)
         }
         let recorder = EventRecorder(client.sessionEvents)
         _ = try await client.create("/alive", mode: .ephemeral)
         // Three session timeouts without a call: only pings keep it going.
-        try await Task.sleep(for: .milliseconds(4500))
+        try await Task.sleep(for: .milliseconds(7500))
         #expect(recorder.events.count == 1)
         #expect(try await client.exists("/alive")?.ephemeralOwner == client.sessionId)
         await client.close()
