@@ -91,11 +91,25 @@ public struct FastLeaderElection: Sendable {
         finalizeDeadlineMs = nil
     }
 
+    /// Apache's updateElectionVote (ZOOKEEPER-1732): once ZAB established
+    /// `epoch` (the leader serves, a learner is up to date), the vote this
+    /// server announces carries it, so that all members of an ensemble report
+    /// the same leader and epoch to a server looking for a leader — even those
+    /// that decided in different elections, when the leader's epoch differed.
+    public mutating func establish(epoch: UInt64) {
+        guard state != .looking else { return }
+        proposal.peerEpoch = epoch
+    }
+
     public mutating func receive(_ n: Notification, nowMs: Int64) -> [Directive] {
         // Not looking: tell a looking sender whom we follow (how a server that
-        // starts while a leader exists learns of it).
+        // starts while a leader exists learns of it). A non-voter never
+        // answers a voter: voters ignore what non-voters say and answer every
+        // notification of theirs, so the two answered each other for as long
+        // as the voter looked (the ensemble simulation's duplicating network
+        // turned that into a storm).
         guard state == .looking else {
-            return n.state == .looking ? [.send(to: n.from, currentNotification)] : []
+            return n.state == .looking && settings.isVoter ? [.send(to: n.from, currentNotification)] : []
         }
         // A non-voter's notifications never count; answer so it learns the vote.
         guard settings.voters.contains(n.from) else { return [.send(to: n.from, currentNotification)] }
@@ -118,8 +132,9 @@ public struct FastLeaderElection: Sendable {
             proposal = settings.isVoter && !n.vote.beats(own) ? own : n.vote
             out += broadcast()
         } else if n.round < round {
-            // Apache's WorkerReceiver answers a sender in an older round.
-            return [.send(to: n.from, currentNotification)]
+            // Apache's WorkerReceiver answers a sender in an older round; a
+            // non-voter does not (see above: the voter would answer back).
+            return settings.isVoter ? [.send(to: n.from, currentNotification)] : []
         } else if n.vote.beats(proposal) {
             proposal = n.vote
             finalizeDeadlineMs = nil
@@ -156,8 +171,16 @@ public struct FastLeaderElection: Sendable {
             }
         }
         outOfElection[n.from] = (n.vote, n.round, n.state)
-        let votes = outOfElection.filter { $0.value.round == n.round }.mapValues(\.vote)
-        if hasQuorum(for: n.vote, in: votes), leaderConfirmed(n.vote.leader, round: n.round, sender: n) {
+        // Apache compares the votes of servers out of election by leader and
+        // epoch only (Vote.equals, ZOOKEEPER-1805): servers that joined the
+        // same leader at different times announce different rounds and
+        // zxids. Requiring those to match as well left a looking server
+        // unable to ever join a working ensemble (found by the ensemble
+        // simulation; EnsembleRegressionTests.lookersJoinFollowersOfDifferentRounds).
+        let agreeing = outOfElection.filter {
+            settings.voters.contains($0.key) && $0.value.vote.leader == n.vote.leader && $0.value.vote.peerEpoch == n.vote.peerEpoch
+        }
+        if agreeing.count >= settings.majority, leaderConfirmed(n.vote.leader, round: n.round, sender: n) {
             round = n.round
             return decide(n.vote, round: n.round)
         }

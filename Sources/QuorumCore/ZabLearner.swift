@@ -156,9 +156,8 @@ public struct ZabLearner: Sendable {
             return [.abandon(reason: "NEWLEADER \(Zxid.hex(zxid)) does not match accepted epoch \(acceptedEpoch)")]
         }
         phase = .synchronization
-        currentEpoch = acceptedEpoch
         newLeaderAck = (zxid, lastLoggedZxid)
-        return [.persistCurrentEpoch(acceptedEpoch)] + ackIfDurable()
+        return ackIfDurable()
     }
 
     /// The shell's log is durable up to `zxid`.
@@ -173,6 +172,14 @@ public struct ZabLearner: Sendable {
             newLeaderAck = nil
             newLeaderAcked = true
             ackedZxid = pendingAck.zxid
+            // The new epoch becomes current only now that the leader's history
+            // is on disk, then NEWLEADER is acked (Apache's ZOOKEEPER-4643
+            // order). Persisted at NEWLEADER already, a crash before the
+            // history was durable left a short log under the newest epoch: its
+            // vote then beat servers holding committed txns, and the ensemble
+            // simulation saw the new leader truncate them away.
+            currentEpoch = Zxid.epoch(pendingAck.zxid)
+            out.append(.persistCurrentEpoch(currentEpoch))
             out.append(.send(.ack(zxid: pendingAck.zxid)))
         }
         // Proposals of this epoch, acked cumulatively once on disk.

@@ -210,11 +210,9 @@ class Writer:
 
 class EnsembleCase(unittest.TestCase):
     maxDiff = None
-    # Start nodes one by one, each later one joining an established ensemble.
-    # Classes that restart members need it while JoinRuleTests' known bug
-    # stands: a simultaneous start sometimes (~1 in 20 on zkdash) leaves the
-    # leader and a follower elected in different rounds, after which a
-    # restarted member never rejoins.  Set to False once that is fixed.
+    # Start nodes one by one, each later one joining an established ensemble
+    # (True), or all at once (False, the default since the join rule of
+    # JoinRuleTests was fixed: members elected in different rounds are joined).
     ONE_BY_ONE = False
 
     def setUp(self):
@@ -498,7 +496,6 @@ class FailoverTests(EnsembleCase):
     election."""
 
     CFG = {"maxSessionTimeout": "10000"}
-    ONE_BY_ONE = True
 
     def ensemble(self, voters=3, observers=0, start=True, tick_ms=TICK_MS, extra_cfg=None):
         return super().ensemble(voters, observers, start, tick_ms, dict(self.CFG, **(extra_cfg or {})))
@@ -920,8 +917,6 @@ class FailoverTests(EnsembleCase):
 # ---------------------------------------------------------------- observers
 
 class ObserverTests(EnsembleCase):
-    ONE_BY_ONE = True
-
     def test_observer_mode_and_client_view(self):
         ens = self.ensemble(voters=3, observers=1)
         leader = ens.leader()
@@ -1234,13 +1229,6 @@ class JoinRuleTests(EnsembleCase):
     def test_joins_leader_and_follower_of_the_same_round(self):
         self.join(3, 3)
 
-    @known_bug("a starting member never joins an established ensemble whose leader and followers were "
-               "elected in different rounds: FastLeaderElection.receiveDecided counts out-of-election "
-               "votes only within one round (outOfElection.filter { round == n.round }), where Apache "
-               "compares leader and peerEpoch only.  Real processes get there through a startup race "
-               "(a member deciding early on a leader that then moves to another round, or a notification "
-               "handled before the election starts); then a restarted follower stays LOOKING for good "
-               "(seen in about 1 of 20 fresh 3-voter ensembles: kill -9 and restart a follower).")
     def test_joins_leader_and_follower_of_different_rounds(self):
         self.join(2, 3)
 

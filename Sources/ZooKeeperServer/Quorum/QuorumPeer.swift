@@ -336,6 +336,7 @@ final class QuorumPeer: @unchecked Sendable {
             case .startServing(let epoch):
                 let core = runner.core
                 installCore(tree: core.tree, sessions: core.sessionTimeouts, role: .leader, epoch: epoch)
+                election.establish(epoch: UInt64(epoch))
                 logger.info("s\(myid) LEADING epoch \(epoch): serving, \(nowMs - lookingSinceMs) ms after it began looking")
             case .sessionTouches(_, let payload):
                 if let touches = try? QuorumPayloads.decodeTouches(payload) {
@@ -404,6 +405,8 @@ final class QuorumPeer: @unchecked Sendable {
                 installSnapshot(snapshot, zxid: zxid)
             case .startServing:
                 runner.perform { $0.setServing(true) }
+                // Announce the leader's established epoch to latecomers (Apache's updateElectionVote).
+                election.establish(epoch: UInt64(currentEpoch))
                 logger.info("s\(myid) \(isObserver ? "OBSERVING" : "FOLLOWING"): up to date, serving clients, \(nowMs - lookingSinceMs) ms after it began looking")
             case .answerPing:
                 send(toLeader: .ping(payload: QuorumPayloads.encode(runner.core.takeSessionTouches())))
