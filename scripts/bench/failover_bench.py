@@ -30,6 +30,7 @@ ZKDASH_BIN selects the binary (use a release build: `swift build -c release
 import argparse
 import os
 import subprocess
+import socket
 import statistics
 import sys
 import time
@@ -43,6 +44,22 @@ from ensemble import ApacheEnsemble, ZkdashEnsemble  # noqa: E402
 from zkwire import RawClient  # noqa: E402
 
 POLL_S = 0.005
+
+
+def is_leader(node):
+    """One srvr on a fresh connection (read to EOF, 0.5 s deadline): Mode: leader?"""
+    try:
+        with socket.create_connection((harness.LOOPBACK, node.client_port), timeout=0.5) as conn:
+            conn.sendall(b"srvr")
+            data = b""
+            while True:
+                chunk = conn.recv(4096)
+                if not chunk:
+                    break
+                data += chunk
+        return b"Mode: leader" in data
+    except OSError:
+        return False
 
 
 def try_write(nodes, path):
@@ -94,7 +111,7 @@ def measure_failover(ens):
     survivors = [n for n in ens.nodes if n is not leader]
     leader.kill()
     t0 = time.monotonic()
-    if not wait_for(lambda: any(n.mode() == "leader" for n in survivors), 120):
+    if not wait_for(lambda: any(is_leader(n) for n in survivors), 120):
         raise RuntimeError("no new leader within 120 s:\n" + ens.describe())
     t_leader = time.monotonic() - t0
     if not wait_for(lambda: try_write(survivors, "/bench-failover-"), 120):
