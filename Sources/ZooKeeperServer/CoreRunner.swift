@@ -43,6 +43,8 @@ final class CoreRunner: @unchecked Sendable {
     private var toFlush: Set<ConnectionID> = []
     /// Touched only on `logQueue` (a log truncation replaces it).
     private var logWriter: TxnLogWriter
+    /// Zxid of the last txn durably in the log; touched only on `logQueue`.
+    private var loggedZxidOnQueue: Int64
     private let logQueue = DispatchQueue(label: "zkdash.txnlog")
     private let snapshotQueue = DispatchQueue(label: "zkdash.snapshot")
     private var unsynced: [LogEntry] = []
@@ -59,6 +61,7 @@ final class CoreRunner: @unchecked Sendable {
         self.loop = loop
         self.core = core
         self.logWriter = logWriter
+        loggedZxidOnQueue = core.tree.lastProcessedZxid
         self.snapshotDirectory = snapshotDirectory
         self.logger = logger
     }
@@ -167,6 +170,7 @@ final class CoreRunner: @unchecked Sendable {
             do {
                 for entry in batch { try logWriter.append(entry) }
                 try logWriter.sync()
+                loggedZxidOnQueue = lastZxid
             } catch {
                 // Without a durable log we cannot acknowledge anything: stop
                 // loudly rather than serve state that could be lost.
@@ -247,9 +251,21 @@ final class CoreRunner: @unchecked Sendable {
     }
 
     /// Runs `body` on the log's queue with the writer, and waits: for
-    /// truncation, which replaces the writer.
-    func withLogWriter(_ body: (inout TxnLogWriter) throws -> Void) rethrows {
-        try logQueue.sync { try body(&logWriter) }
+    /// truncation, which replaces the writer. `body` returns the zxid the log
+    /// now ends at.
+    func withLogWriter(_ body: (inout TxnLogWriter) throws -> Int64) rethrows {
+        try logQueue.sync { loggedZxidOnQueue = try body(&logWriter) }
+    }
+
+    /// The zxid the durable log ends at, once the batch on its way finished.
+    var lastLoggedZxid: Int64 {
+        logQueue.sync { loggedZxidOnQueue }
+    }
+
+    /// State replaced by a snapshot at `zxid` (durable already): the log's end
+    /// counts from there.
+    func snapshotInstalled(at zxid: Int64) {
+        logQueue.sync { loggedZxidOnQueue = zxid }
     }
 
     /// Waits for a snapshot in progress (its completion posts to `loop`, which

@@ -149,12 +149,28 @@ final class QuorumPeer: @unchecked Sendable {
         pendingSyncAnswers = []
         runner.perform { $0.setServing(false) }
         runner.discardPendingLog()
-        if reason != "starting" { reloadFromDisk() }
+        if reason != "starting" { resetState() }
         lookingSinceMs = nowMs
         let lastZxid = UInt64(bitPattern: runner.core.tree.lastProcessedZxid)
         let out = election.start(lastZxid: lastZxid, currentEpoch: UInt64(currentEpoch), nowMs: nowMs)
         recorder.started(round: election.round, nowMs: nowMs)
         performElection(out)
+    }
+
+    /// The tree must again equal the durable log. When it already does (every
+    /// logged txn applied, nothing applied that is not logged) it is kept:
+    /// reading the log back costs time the election would wait for. Without
+    /// the log's txns in memory, learners behind us get a snapshot, never a
+    /// DIFF from a gap.
+    private func resetState() {
+        let core = runner.core
+        guard runner.lastLoggedZxid == core.tree.lastProcessedZxid else {
+            reloadFromDisk()
+            return
+        }
+        installCore(tree: core.tree, sessions: core.sessionTimeouts, role: isObserver ? .observer : .follower)
+        history = []
+        historyFloorZxid = core.tree.lastProcessedZxid
     }
 
     private func reloadFromDisk() {
@@ -425,6 +441,7 @@ final class QuorumPeer: @unchecked Sendable {
                 let dropped = try TxnLogTruncation.truncate(logDirectory: logDirectory, snapshotDirectory: snapshotDirectory, afterZxid: zxid)
                 logger.info("TRUNC to \(Zxid.hex(zxid)): dropped \(dropped) uncommitted txns")
                 writer = try TxnLogWriter(directory: logDirectory)
+                return zxid
             }
         } catch {
             logger.critical("cannot truncate the log to \(Zxid.hex(zxid)): \(error); exiting")
@@ -443,6 +460,7 @@ final class QuorumPeer: @unchecked Sendable {
             }
             // Durable before anything is acked on top of it.
             _ = try DiskRecovery.writeSnapshot(tree: restored.tree, sessions: restored.sessions, directory: snapshotDirectory)
+            runner.snapshotInstalled(at: restored.tree.lastProcessedZxid)
             installCore(tree: restored.tree, sessions: restored.sessions, role: isObserver ? .observer : .follower)
             logger.info("SNAP at \(Zxid.hex(zxid)): \(restored.tree.nodeCount) znodes from the leader")
         } catch {
