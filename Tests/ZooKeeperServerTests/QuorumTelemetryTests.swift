@@ -124,11 +124,14 @@ import ZooKeeperCore
         return members
     }
 
-    static func waitFor(_ seconds: Double, _ condition: () -> Bool) -> Bool {
+    /// Polls without holding a thread of the shared test pool (2 on a 2-core
+    /// CI machine): a blocked pool thread starved other suites' clients of
+    /// their pings.
+    static func waitFor(_ seconds: Double, _ condition: () -> Bool) async -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if condition() { return true }
-            Thread.sleep(forTimeInterval: 0.05)
+            try? await Task.sleep(for: .milliseconds(50))
         }
         return condition()
     }
@@ -148,13 +151,13 @@ import ZooKeeperCore
         #expect(try TestSocket.fourLetterWord("isro", port: port) == "null")
     }
 
-    @Test func twoOfThreeMembersReportTheirRoles() throws {
+    @Test func twoOfThreeMembersReportTheirRoles() async throws {
         let members = try Self.members(3)
         defer { try? FileManager.default.removeItem(atPath: (members[0].dir as NSString).deletingLastPathComponent) }
         let servers = try members.prefix(2).map { try StandaloneServer.start(configPath: $0.dir + "/zoo.cfg", logger: Self.logger) }
         defer { servers.forEach { $0.stop() } }
         func srvr(_ member: Member) -> String { (try? TestSocket.fourLetterWord("srvr", port: member.clientPort)) ?? "" }
-        #expect(Self.waitFor(20) {
+        #expect(await Self.waitFor(20) {
             let modes = members.prefix(2).map(srvr)
             return modes.contains { $0.contains("Mode: leader") } && modes.contains { $0.contains("Mode: follower") }
         })
