@@ -116,7 +116,12 @@ let package = Package(
         ),
         .testTarget(name: "ZooKeeperProtocolTests", dependencies: ["ZooKeeperProtocol"]),
         // EnsembleMonitor reads what QuorumCore's election recorder writes.
-        .testTarget(name: "QuorumCoreTests", dependencies: ["QuorumCore", "EnsembleMonitor"]),
+        .testTarget(
+            name: "QuorumCoreTests",
+            dependencies: ["QuorumCore", "EnsembleMonitor"],
+            // Scenario scripts with their expected traces, read from the source tree by the tests.
+            exclude: ["Scenarios"]
+        ),
         .testTarget(name: "ZooKeeperCoreTests", dependencies: ["ZooKeeperCore", "ZooKeeperProtocol"]),
         .testTarget(name: "ZooKeeperStorageTests", dependencies: ["ZooKeeperStorage"]),
         .testTarget(name: "ZooKeeperAdminTests", dependencies: ["ZooKeeperAdmin"]),
