@@ -20,7 +20,11 @@ let package = Package(
     targets: [
         .target(name: "ZooKeeperProtocol"),
         // Leader election and ZAB as pure state machines (the ensemble issue).
-        .target(name: "QuorumCore"),
+        .target(
+            name: "QuorumCore",
+            // O(1) append and evict for the leader's txn history and proposal queue.
+            dependencies: [.product(name: "DequeModule", package: "swift-collections")]
+        ),
         // Txn log and snapshot files: opaque payloads, checksums, torn-tail recovery.
         .target(name: "ZooKeeperStorage"),
         // Operator surfaces that are pure text: zoo.cfg parsing and four-letter-word reports.
@@ -45,6 +49,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "DequeModule", package: "swift-collections"),
             ]
         ),
         // async/await client: host list, session, reconnect, watches as async sequences.
@@ -99,6 +104,8 @@ let package = Package(
             name: "ServerTestSupport",
             dependencies: ["ZooKeeperServer", .product(name: "Logging", package: "swift-log")]
         ),
+        // Complexity guards for the test targets: cost per operation as what the code holds grows.
+        .target(name: "GrowthGuard"),
         .executableTarget(
             name: "zkdash",
             dependencies: [
@@ -118,11 +125,11 @@ let package = Package(
         // EnsembleMonitor reads what QuorumCore's election recorder writes.
         .testTarget(
             name: "QuorumCoreTests",
-            dependencies: ["QuorumCore", "EnsembleMonitor"],
+            dependencies: ["QuorumCore", "EnsembleMonitor", "GrowthGuard"],
             // Scenario scripts with their expected traces, read from the source tree by the tests.
             exclude: ["Scenarios"]
         ),
-        .testTarget(name: "ZooKeeperCoreTests", dependencies: ["ZooKeeperCore", "ZooKeeperProtocol"]),
+        .testTarget(name: "ZooKeeperCoreTests", dependencies: ["ZooKeeperCore", "ZooKeeperProtocol", "GrowthGuard"]),
         .testTarget(name: "ZooKeeperStorageTests", dependencies: ["ZooKeeperStorage"]),
         .testTarget(name: "ZooKeeperAdminTests", dependencies: ["ZooKeeperAdmin"]),
         .testTarget(

@@ -1,3 +1,5 @@
+import DequeModule
+
 /// Timing and membership shared by both sides of ZAB.
 public struct ZabSettings: Sendable, Equatable {
     public var myid: Int
@@ -87,24 +89,23 @@ public struct ZabLeader: Sendable {
     private var epochAckers: Set<Int>
     private var newLeaderAckers: Set<Int>
     private var highestAcceptedEpoch: Int64
-    /// Committed txns above `historyFloorZxid`, in order.
-    private var history: [ZabTxn]
-    private var historyHead = 0
-    private var historyFloorZxid: Int64
-    private var outstanding: [ZabTxn] = []
+    /// Committed txns above the last snapshot, for DIFF (bounded).
+    private var history: TxnHistory
+    /// Proposed, not yet committed, in zxid order.
+    private var outstanding: Deque<ZabTxn> = []
     private var localDurableZxid: Int64
     private let startedMs: Int64
     private var nextPingMs: Int64
 
-    /// `history` holds the txns logged after `historyFloorZxid` (the last
-    /// snapshot); the leader's whole log counts as committed in its epoch.
+    /// `history` holds the txns logged after its floor (the last snapshot);
+    /// the leader's whole log counts as committed in its epoch. Only its
+    /// newest `settings.maxHistory` txns are kept.
     public init(settings: ZabSettings, acceptedEpoch: Int64, currentEpoch: Int64, lastZxid: Int64,
                 history: [ZabTxn], historyFloorZxid: Int64, nowMs: Int64) {
         self.settings = settings
         self.acceptedEpoch = acceptedEpoch
         self.currentEpoch = currentEpoch
-        self.history = history
-        self.historyFloorZxid = historyFloorZxid
+        self.history = TxnHistory(capacity: settings.maxHistory, floorZxid: historyFloorZxid, txns: history)
         lastCommittedZxid = lastZxid
         lastProposedZxid = lastZxid
         localDurableZxid = lastZxid
@@ -190,14 +191,13 @@ public struct ZabLeader: Sendable {
         learners[sid] = learner
         let peerZxid = learner.lastZxid
         var out: [Directive] = []
-        let committed = history[historyHead...]
         if peerZxid == lastCommittedZxid {
             out.append(.send(to: sid, .diff(zxid: lastCommittedZxid)))
-        } else if peerZxid >= historyFloorZxid, peerZxid < lastCommittedZxid {
+        } else if peerZxid >= history.floorZxid, peerZxid < lastCommittedZxid {
             // Resume after the newest txn both logs can share.
-            let common = committed.last(where: { $0.zxid <= peerZxid })?.zxid ?? historyFloorZxid
+            let common = history.newest(atOrBelow: peerZxid)?.zxid ?? history.floorZxid
             out.append(.send(to: sid, common == peerZxid ? .diff(zxid: lastCommittedZxid) : .trunc(zxid: common)))
-            out += sendCommitted(committed.filter { $0.zxid > common }, to: sid, observer: learner.isObserver)
+            out += sendCommitted(history.txns(above: common), to: sid, observer: learner.isObserver)
         } else if peerZxid > lastCommittedZxid {
             // The learner logged txns that never committed (or that are still
             // outstanding and will be proposed to it again below).
@@ -283,46 +283,49 @@ public struct ZabLeader: Sendable {
         return learner.ackedZxid
     }
 
-    /// Commits the longest prefix of outstanding proposals a quorum has on disk.
+    /// The highest zxid a quorum of voters has on disk: acks are cumulative,
+    /// so it is the majority-th highest of the voters' acked zxids. O(voters).
+    private func quorumDurableZxid() -> Int64 {
+        var acked: [Int64] = []
+        acked.reserveCapacity(settings.voters.count)
+        for sid in settings.voters { acked.append(ackedZxid(of: sid) ?? Int64.min) }
+        acked.sort(by: >)
+        return acked.count >= settings.majority ? acked[settings.majority - 1] : Int64.min
+    }
+
+    /// Commits the longest prefix of outstanding proposals a quorum has on
+    /// disk. Costs O(voters + txns committed), whatever the history holds.
     private mutating func commitReady() -> [Directive] {
-        guard phase == .broadcast else { return [] }
-        var count = 0
-        while count < outstanding.count {
-            let zxid = outstanding[count].zxid
-            let ackers = settings.voters.filter { (ackedZxid(of: $0) ?? Int64.min) >= zxid }
-            guard ackers.count >= settings.majority else { break }
-            count += 1
+        guard phase == .broadcast, let oldest = outstanding.first else { return [] }
+        let durable = quorumDurableZxid()
+        guard oldest.zxid <= durable else { return [] }
+        var committed: [ZabTxn] = []
+        while let txn = outstanding.first, txn.zxid <= durable {
+            committed.append(outstanding.removeFirst())
         }
-        guard count > 0 else { return [] }
-        let committed = outstanding[0..<count]
-        outstanding.removeFirst(count)
-        let upTo = committed[committed.index(before: committed.endIndex)].zxid
+        let upTo = committed[committed.count - 1].zxid
         lastCommittedZxid = upTo
         var out: [Directive] = [.commit(upTo: upTo)]
         for sid in learners.keys.sorted() {
             guard let learner = learners[sid] else { continue }
             guard learner.phase == .syncing || learner.phase == .synced else { continue }
             if learner.isObserver {
-                out += sendCommitted(Array(committed), to: sid, observer: true)
+                out += sendCommitted(committed, to: sid, observer: true)
             } else {
                 out.append(.send(to: sid, .commit(zxid: upTo)))
             }
         }
-        remember(committed)
+        history.append(contentsOf: committed)
         return out
     }
 
-    private mutating func remember(_ committed: ArraySlice<ZabTxn>) {
-        history.append(contentsOf: committed)
-        let excess = history.count - historyHead - settings.maxHistory
-        guard excess > 0 else { return }
-        historyFloorZxid = history[historyHead + excess - 1].zxid
-        historyHead += excess
-        if historyHead > 4096, historyHead * 2 > history.count {
-            history.removeFirst(historyHead)
-            historyHead = 0
-        }
-    }
+    /// Times the history's buffer was copied because it was shared: stays 0
+    /// while the holder mutates this machine in place (see `TxnHistory`).
+    public var historyBufferCopies: Int { history.bufferCopies }
+    /// Committed txns kept in memory for DIFF.
+    public var historyCount: Int { history.count }
+    /// Proposed and not yet committed.
+    public var outstandingCount: Int { outstanding.count }
 
     // MARK: Time
 

@@ -54,6 +54,24 @@ public struct ConnectionState: Sendable {
 
     public var outstandingRequests: Int { queue.count - queueHead }
 
+    /// What request handling reads of a connection, without its queue. A
+    /// whole `ConnectionState` held in a local while the request is queued
+    /// shares the queue's buffer, so the append copies every queued request:
+    /// O(requests in flight) per request.
+    struct Facts {
+        var id: ConnectionID
+        var sessionId: Int64
+        var sessionTimeoutMs: Int
+        var authIds: [Id]
+        var outstandingRequests: Int
+        var isReadingPaused: Bool
+    }
+
+    var facts: Facts {
+        Facts(id: id, sessionId: sessionId, sessionTimeoutMs: sessionTimeoutMs, authIds: authIds,
+              outstandingRequests: outstandingRequests, isReadingPaused: isReadingPaused)
+    }
+
     mutating func enqueue(_ item: Queued) {
         queue.append(item)
     }

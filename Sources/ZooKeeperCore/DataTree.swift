@@ -70,18 +70,9 @@ public struct DataTree: Sendable {
         parentCVersion: Int32, zxid: Int64, time: Int64
     ) -> Result<Stat, ErrorCode> {
         let (parentPath, name) = ZnodePath.split(path)
-        guard var parent = nodes[parentPath] else { return .failure(.noNode) }
-        if parent.children.contains(name) { return .failure(.nodeExists) }
-        var cversion = parentCVersion
-        if cversion == -1 { cversion = parent.cversion + 1 }
-        // Apache only moves cversion forward: replaying a create over a fuzzy
-        // snapshot must not rewind it.
-        if cversion > parent.cversion {
-            parent.cversion = cversion
-            parent.pzxid = zxid
-        }
-        parent.children.insert(name)
-        nodes[parentPath] = parent
+        guard let taken = nodes[parentPath]?.children.contains(name) else { return .failure(.noNode) }
+        if taken { return .failure(.nodeExists) }
+        nodes[parentPath]?.addChild(name, cversion: parentCVersion, zxid: zxid)
         let child = Znode(
             data: data, acl: acls.retain(acl), czxid: zxid, mzxid: zxid, ctime: time, mtime: time,
             ephemeralOwner: ephemeralOwner, pzxid: zxid
@@ -95,11 +86,8 @@ public struct DataTree: Sendable {
 
     public mutating func delete(path: String, zxid: Int64) -> ErrorCode {
         let (parentPath, name) = ZnodePath.split(path)
-        guard var parent = nodes[parentPath], let node = nodes[path] else { return .noNode }
-        parent.children.remove(name)
-        if zxid > parent.pzxid { parent.pzxid = zxid }
-        nodes[parentPath] = parent
-        nodes[path] = nil
+        guard nodes[parentPath] != nil, let node = nodes.removeValue(forKey: path) else { return .noNode }
+        nodes[parentPath]?.removeChild(name, zxid: zxid)
         acls.release(node.acl)
         approximateDataSizeBytes -= path.utf16.count + (node.data?.count ?? 0)
         untrack(path, owner: node.ephemeralOwner)
@@ -108,16 +96,14 @@ public struct DataTree: Sendable {
     }
 
     public mutating func setData(path: String, data: [UInt8]?, version: Int32, zxid: Int64, time: Int64) -> Result<Stat, ErrorCode> {
-        guard var node = nodes[path] else { return .failure(.noNode) }
-        approximateDataSizeBytes += (data?.count ?? 0) - (node.data?.count ?? 0)
-        let oldData = node.data
-        node.data = data
-        node.version = version
-        node.mzxid = zxid
-        node.mtime = time
-        nodes[path] = node
+        // Changed in place: the trie's modify accessor lends the node out
+        // uniquely, so nothing it holds (its child set) is copied.
+        guard let oldData = nodes[path]?.replaceData(data, version: version, zxid: zxid, time: time) else {
+            return .failure(.noNode)
+        }
+        approximateDataSizeBytes += (data?.count ?? 0) - (oldData?.count ?? 0)
         quotaAfterSetData(path, oldData: oldData, newData: data)
-        return .success(nodes[path]?.stat ?? node.stat)
+        return nodes[path].map { .success($0.stat) } ?? .failure(.noNode)
     }
 
     public mutating func setACL(path: String, acl: [ACL], version: Int32) -> Result<Stat, ErrorCode> {

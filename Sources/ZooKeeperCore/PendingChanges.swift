@@ -50,8 +50,16 @@ public struct PendingChanges: Sendable {
         return tree.node(path).map(NodeView.init)
     }
 
-    mutating func record(_ path: String, zxid: Int64, view: NodeView?) {
-        records[path] = Record(zxid: zxid, view: view)
+    /// Sets the record for `path`; returns the one it replaced, so that a
+    /// failed multi can put it back.
+    @discardableResult
+    mutating func record(_ path: String, zxid: Int64, view: NodeView?) -> Record? {
+        records.updateValue(Record(zxid: zxid, view: view), forKey: path)
+    }
+
+    /// Undoes one `record` (a multi's rollback).
+    mutating func restore(_ path: String, _ previous: Record?) {
+        records[path] = previous
     }
 
     /// Drops records made by txns up to `zxid` once they are applied to the tree.

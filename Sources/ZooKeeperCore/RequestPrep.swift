@@ -30,6 +30,8 @@ public struct RequestPrep {
 
     /// Paths whose pending records this txn touched (to clear after apply).
     public private(set) var touchedPaths: [String] = []
+    /// While a multi is prepped: what each of its records replaced.
+    private var multiUndo: [(path: String, previous: PendingChanges.Record?)]?
 
     public mutating func prep(_ request: ClientRequest, caller: Caller, zxid: Int64, time: Int64) -> TxnBody {
         switch request {
@@ -49,7 +51,10 @@ public struct RequestPrep {
     }
 
     private mutating func prepMulti(_ multi: MultiRequest, caller: Caller, zxid: Int64, time: Int64) -> TxnBody {
-        let saved = pending
+        // An undo journal, not a saved copy of `pending`: copying it would
+        // cost O(every pending change) per multi.
+        multiUndo = []
+        defer { multiUndo = nil }
         let savedTouched = touchedPaths
         var bodies: [TxnBody] = []
         var failed = false
@@ -64,7 +69,8 @@ public struct RequestPrep {
                 bodies.append(.error(ErrorTxn(err: error.rawValue)))
                 failed = true
                 // Roll back what the earlier ops of this multi recorded.
-                pending = saved
+                for entry in (multiUndo ?? []).reversed() { pending.restore(entry.path, entry.previous) }
+                multiUndo = []
                 touchedPaths = savedTouched
             }
         }
@@ -96,7 +102,8 @@ public struct RequestPrep {
     }
 
     private mutating func record(_ path: String, zxid: Int64, view: NodeView?) {
-        pending.record(path, zxid: zxid, view: view)
+        let previous = pending.record(path, zxid: zxid, view: view)
+        multiUndo?.append((path, previous))
         touchedPaths.append(path)
     }
 

@@ -6,7 +6,7 @@ extension ServerCore {
     mutating func answerRead(
         _ id: ConnectionID, _ header: RequestHeader, _ request: ClientRequest, receivedAtMs: Int64, nowMs: Int64
     ) -> [CoreEffect] {
-        guard let connection = connections[id] else { return [] }
+        guard let connection = connections[id]?.facts else { return [] }
         var effects: [CoreEffect] = []
         let result: Result<(any JuteEncodable)?, ErrorCode>
         switch request {
@@ -35,11 +35,11 @@ extension ServerCore {
         return effects
     }
 
-    private func allowed(_ node: Znode, _ perm: Perms, _ connection: ConnectionState) -> Bool {
+    private func allowed(_ node: Znode, _ perm: Perms, _ connection: ConnectionState.Facts) -> Bool {
         access.isAllowed(perm, acl: node.acl, authIds: connection.authIds)
     }
 
-    private mutating func read(_ request: ClientRequest, connection: ConnectionState) -> Result<(any JuteEncodable)?, ErrorCode> {
+    private mutating func read(_ request: ClientRequest, connection: ConnectionState.Facts) -> Result<(any JuteEncodable)?, ErrorCode> {
         let id = connection.id
         switch request {
         case .exists(let exists):
@@ -118,14 +118,14 @@ extension ServerCore {
         }
     }
 
-    private mutating func getData(_ get: GetDataRequest, _ connection: ConnectionState) -> Result<([UInt8]?, Stat), ErrorCode> {
+    private mutating func getData(_ get: GetDataRequest, _ connection: ConnectionState.Facts) -> Result<([UInt8]?, Stat), ErrorCode> {
         guard let node = tree.node(get.path) else { return .failure(.noNode) }
         guard allowed(node, .read, connection) else { return .failure(.noAuth) }
         if get.watch { watches.addDataWatch(get.path, connection.id) }
         return .success((node.data, node.stat))
     }
 
-    private mutating func getChildren(_ path: String, watch: Bool, _ connection: ConnectionState) -> Result<([String], Stat), ErrorCode> {
+    private mutating func getChildren(_ path: String, watch: Bool, _ connection: ConnectionState.Facts) -> Result<([String], Stat), ErrorCode> {
         guard let node = tree.node(path) else { return .failure(.noNode) }
         guard allowed(node, .read, connection) else { return .failure(.noAuth) }
         if watch { watches.addChildWatch(path, connection.id) }

@@ -209,7 +209,7 @@ public struct ServerCore: Sendable {
 
     /// A request after the handshake.
     public mutating func receive(_ id: ConnectionID, _ header: RequestHeader, _ request: ClientRequest, nowMs: Int64) -> [CoreEffect] {
-        guard let connection = connections[id] else { return [] }
+        guard let connection = connections[id]?.facts else { return [] }
         counters.packetsReceived += 1
         connections[id]?.packetsReceived += 1
         guard connection.sessionId != 0 else {
@@ -254,7 +254,7 @@ public struct ServerCore: Sendable {
     /// with a bad body becomes an error txn (MarshallingError) that still
     /// takes a zxid; a read with a bad body gets MarshallingError.
     public mutating func receiveUndecodable(_ id: ConnectionID, _ header: RequestHeader, nowMs: Int64) -> [CoreEffect] {
-        guard let connection = connections[id] else { return [] }
+        guard let connection = connections[id]?.facts else { return [] }
         counters.packetsReceived += 1
         connections[id]?.packetsReceived += 1
         guard connection.sessionId != 0 else { return [.close(id, reason: "request before the session was established")] }
@@ -297,7 +297,7 @@ public struct ServerCore: Sendable {
     /// arrives over the limit, since the shell may have resumed reading for
     /// its own reason (a drained send buffer) meanwhile.
     private mutating func throttle(_ id: ConnectionID, onReceive: Bool = false) -> [CoreEffect] {
-        guard let connection = connections[id] else { return [] }
+        guard let connection = connections[id]?.facts else { return [] }
         if onReceive && connection.outstandingRequests >= settings.maxOutstandingPerConnection {
             connections[id]?.isReadingPaused = true
             return [.setReading(id, false)]
@@ -339,13 +339,22 @@ public struct ServerCore: Sendable {
     /// to the log. `accept` may refuse the prepped txn (nothing is recorded).
     private mutating func prepAndSubmit(
         _ request: ClientRequest, caller: Caller, connection: ConnectionID? = nil, xid: Int32 = 0,
-        txnType: OpCode? = nil, nowMs: Int64, accept: (TxnBody) -> Bool = { _ in true }
+        txnType: OpCode? = nil, nowMs: Int64, accept: ((TxnBody) -> Bool)? = nil
     ) -> [CoreEffect] {
-        var prep = RequestPrep(tree: tree, pending: pending, access: access, sessions: sessions)
+        // Prep owns the pending changes while it runs: lent by a copy, they
+        // would be copied whole by its first record (O(in-flight) per write).
+        // Only a write that may be refused (a container's delete) keeps a
+        // copy to return to.
+        let before = accept == nil ? nil : pending
+        var prep = RequestPrep(tree: tree, pending: PendingChanges(), access: access, sessions: sessions)
+        swap(&pending, &prep.pending)
         let zxid = lastPreppedZxid + 1
         let body = prep.prep(request, caller: caller, zxid: zxid, time: nowMs)
-        guard accept(body) else { return [] }
-        pending = prep.pending
+        if let accept, let before, !accept(body) {
+            pending = before
+            return []
+        }
+        swap(&pending, &prep.pending)
         let type = txnType ?? body.opCode
         return submit(InFlightTxn(
             header: TxnHeader(clientId: caller.sessionId, cxid: xid, zxid: zxid, time: nowMs, type: type.rawValue),

@@ -58,6 +58,37 @@ public struct Znode: Sendable, Equatable {
     }
 
     public var kind: EphemeralKind { EphemeralKind(owner: ephemeralOwner) }
+
+    // Mutations the tree applies in place (`nodes[path]?.addChild(...)`):
+    // taken out of the trie and stored back, a node's child set would be
+    // shared while it changes and copied along its path on every create.
+
+    /// A child created by the txn `zxid`. Apache only moves cversion forward
+    /// (-1 means "one more"): replaying a create over a fuzzy snapshot must
+    /// not rewind it.
+    mutating func addChild(_ name: String, cversion requested: Int32, zxid: Int64) {
+        let next = requested == -1 ? cversion + 1 : requested
+        if next > cversion {
+            cversion = next
+            pzxid = zxid
+        }
+        children.insert(name)
+    }
+
+    mutating func removeChild(_ name: String, zxid: Int64) {
+        children.remove(name)
+        if zxid > pzxid { pzxid = zxid }
+    }
+
+    /// Sets the data of a setData txn; returns the data it replaced.
+    mutating func replaceData(_ newData: [UInt8]?, version: Int32, zxid: Int64, time: Int64) -> [UInt8]?? {
+        let old = data
+        data = newData
+        self.version = version
+        mzxid = zxid
+        mtime = time
+        return .some(old)
+    }
 }
 
 /// What `ephemeralOwner` encodes (Apache's EphemeralType): a session id, a

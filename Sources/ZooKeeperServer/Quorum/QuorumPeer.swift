@@ -1,3 +1,4 @@
+import DequeModule
 import Logging
 import NIOCore
 import NIOPosix
@@ -12,12 +13,6 @@ import ZooKeeperStorage
 /// core between roles. Everything it holds is touched only on the core's loop
 /// (every quorum channel is created on that loop too); hence `@unchecked Sendable`.
 final class QuorumPeer: @unchecked Sendable {
-    enum Role {
-        case looking
-        case leading(ZabLeader)
-        case learning(ZabLearner)
-    }
-
     let config: ServerConfig
     let myid: Int
     let runner: CoreRunner
@@ -31,7 +26,7 @@ final class QuorumPeer: @unchecked Sendable {
 
     private(set) var election: FastLeaderElection
     private(set) var recorder = ElectionRecorder()
-    private(set) var role: Role = .looking
+    private(set) var role: ZabRole = .looking
     private(set) var acceptedEpoch: Int64
     private(set) var currentEpoch: Int64
     /// mntr's zk_election_time: ms from looking to a decision.
@@ -52,8 +47,10 @@ final class QuorumPeer: @unchecked Sendable {
     var learnerChannels: [Int: any Channel] = [:]
     var earlyLearners: [Int: (channel: any Channel, info: QuorumMessage)] = [:]
     var leaderChannel: (any Channel)?
-    var pendingSyncAnswers: [(sid: Int, afterZxid: Int64, payload: [UInt8])] = []
+    var pendingSyncAnswers: Deque<(sid: Int, afterZxid: Int64, payload: [UInt8])> = []
     private var tickTask: RepeatedTask?
+    /// A flush of the peer channels is queued on the loop (`scheduleFlush`).
+    var flushScheduled = false
     var isStopped = false
 
     init(config: ServerConfig, runner: CoreRunner, snapshotDirectory: String, logDirectory: String,
@@ -269,19 +266,17 @@ final class QuorumPeer: @unchecked Sendable {
         flushPeers()
     }
 
-    /// Runs an input through the leader's machine, if we lead, then its directives.
+    /// Runs an input through the leader's machine, if we lead, then its
+    /// directives. The machine is changed in place (`ZabRole.withLeader`):
+    /// taken out and put back, its txn history was copied on every commit.
     private func withLeader(_ input: (inout ZabLeader) -> [ZabLeader.Directive]) {
-        guard case .leading(var leader) = role else { return }
-        let out = input(&leader)
-        role = .leading(leader)
+        guard let out = role.withLeader(input) else { return }
         perform(out)
     }
 
     /// Runs an input through the learner's machine, if we follow or observe.
     private func withLearner(_ input: (inout ZabLearner) -> [ZabLearner.Directive]) {
-        guard case .learning(var learner) = role else { return }
-        let out = input(&learner)
-        role = .learning(learner)
+        guard let out = role.withLearner(input) else { return }
         perform(out)
     }
 
@@ -296,7 +291,9 @@ final class QuorumPeer: @unchecked Sendable {
     }
 
     private func forwardedRequest(_ payload: [UInt8], from sid: Int) {
-        guard case .leading(let leader) = role else { return }
+        // Only zxids are read from the leader here: a copy of the machine held
+        // across `receiveForwarded` (which proposes) would make it copy its buffers.
+        guard !role.isLooking, role.learner == nil else { return }
         let request: ForwardedRequest
         do {
             request = try QuorumPayloads.decodeRequest(payload)
@@ -309,20 +306,22 @@ final class QuorumPeer: @unchecked Sendable {
             // Answered once everything proposed before it has committed.
             let path = (try? QuorumPayloads.syncPath(request)) ?? "/"
             let answer = QuorumPayloads.encode(.init(sessionId: request.sessionId, cxid: request.cxid, path: path))
-            pendingSyncAnswers.append((sid, leader.lastProposedZxid, answer))
-            answerSyncs(committedUpTo: leader.lastCommittedZxid)
+            guard let proposed = role.leader?.lastProposedZxid, let committed = role.leader?.lastCommittedZxid else { return }
+            pendingSyncAnswers.append((sid, proposed, answer))
+            answerSyncs(committedUpTo: committed)
             return
         }
         runner.perform { $0.receiveForwarded(request, nowMs: nowMs) }
     }
 
+    /// Sync answers queue in the order their syncs arrived, and the zxid each
+    /// waits for never decreases along the queue (the last proposed zxid at
+    /// arrival): answering from the front costs O(answers), not O(waiting).
     private func answerSyncs(committedUpTo zxid: Int64) {
-        guard !pendingSyncAnswers.isEmpty else { return }
-        var waiting: [(sid: Int, afterZxid: Int64, payload: [UInt8])] = []
-        for entry in pendingSyncAnswers {
-            if entry.afterZxid <= zxid { send(.syncAnswer(payload: entry.payload), to: entry.sid) } else { waiting.append(entry) }
+        while let entry = pendingSyncAnswers.first, entry.afterZxid <= zxid {
+            pendingSyncAnswers.removeFirst()
+            send(.syncAnswer(payload: entry.payload), to: entry.sid)
         }
-        pendingSyncAnswers = waiting
     }
 
     func learnerClosed(_ sid: Int) {
