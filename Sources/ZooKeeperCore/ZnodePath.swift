@@ -38,10 +38,14 @@ public enum ZnodePath {
     }
 
     /// The parent of an absolute path ("/" for top-level nodes), and the last segment.
+    /// Runs on every write: it scans UTF-8 bytes ('/' never occurs inside a
+    /// multi-byte sequence), not Characters, which cost a grapheme break
+    /// check per character.
     public static func split(_ path: String) -> (parent: String, name: String) {
-        guard let slashIndex = path.lastIndex(of: "/") else { return ("", path) }
-        let parent = slashIndex == path.startIndex ? "/" : String(path[..<slashIndex])
-        return (parent, String(path[path.index(after: slashIndex)...]))
+        let bytes = path.utf8
+        guard let slashIndex = bytes.lastIndex(of: UInt8(ascii: "/")) else { return ("", path) }
+        let parent = slashIndex == bytes.startIndex ? "/" : String(path[..<slashIndex])
+        return (parent, String(path[bytes.index(after: slashIndex)...]))
     }
 
     public static func child(_ parent: String, _ name: String) -> String {

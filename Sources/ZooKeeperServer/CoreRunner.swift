@@ -40,7 +40,10 @@ final class CoreRunner: @unchecked Sendable {
     /// that finishes afterwards reports nothing.
     private var logGeneration = 0
     private var channels: [ConnectionID: any Channel] = [:]
-    private var toFlush: Set<ConnectionID> = []
+    /// Replies of the effects being run, one buffer per connection: written
+    /// and flushed once per batch (one allocation and one write each, not
+    /// one per reply).
+    private var outbound: [ConnectionID: ByteBuffer] = [:]
     /// Touched only on `logQueue` (a log truncation replaces it).
     private var logWriter: TxnLogWriter
     /// Zxid of the last txn durably in the log; touched only on `logQueue`.
@@ -88,7 +91,7 @@ final class CoreRunner: @unchecked Sendable {
     func closed(_ id: ConnectionID) {
         loop.preconditionInEventLoop()
         channels[id] = nil
-        toFlush.remove(id)
+        outbound[id] = nil
         core.connectionClosed(id)
     }
 
@@ -127,14 +130,13 @@ final class CoreRunner: @unchecked Sendable {
             switch effect {
             case .send(let id, let bytes):
                 guard let channel = channels[id] else { continue }
-                channel.write(ByteBuffer(bytes: bytes), promise: nil)
-                toFlush.insert(id)
+                outbound[id, default: channel.allocator.buffer(capacity: max(bytes.count, 1024))].writeBytes(bytes)
             case .close(let id, let reason):
                 guard let channel = channels[id] else { continue }
                 logger.info("closing connection \(id): \(reason)")
                 // Close only after everything written before has gone out.
-                channel.writeAndFlush(ByteBuffer()).whenComplete { _ in channel.close(promise: nil) }
-                toFlush.remove(id)
+                let pending = outbound.removeValue(forKey: id) ?? ByteBuffer()
+                channel.writeAndFlush(pending).whenComplete { _ in channel.close(promise: nil) }
             case .append(let zxid, let payload):
                 unsynced.append(LogEntry(zxid: zxid, payload: payload))
                 hooks?.proposed(zxid, payload)
@@ -148,8 +150,10 @@ final class CoreRunner: @unchecked Sendable {
                 logger.info("\(message)")
             }
         }
-        for id in toFlush { channels[id]?.flush() }
-        toFlush.removeAll(keepingCapacity: true)
+        if !outbound.isEmpty {
+            for (id, buffer) in outbound { channels[id]?.writeAndFlush(buffer, promise: nil) }
+            outbound.removeAll(keepingCapacity: true)
+        }
         startSyncIfIdle()
     }
 

@@ -123,6 +123,59 @@ private func runWorkload() -> CoreHarness {
         #expect(restored.sessions == sessions)
     }
 
+    /// Format 2 stores an index per node into a table of distinct ACL lists:
+    /// per 100-byte znode it is as small as Apache's snapshot record (path,
+    /// data, 8-byte aclRef, 68-byte StatPersisted) plus nothing but our
+    /// 4-byte record length, minus Apache's 4 bytes of a shorter aclRef.
+    @Test func aclListsAreStoredOncePerDistinctList() throws {
+        var tree = DataTree()
+        let value = [UInt8](repeating: 0x61, count: 100)
+        let digest = [ACL(perms: .all, id: Id(scheme: "digest", id: "bob:hash"))]
+        for index in 0..<1_000 {
+            _ = tree.create(path: "/n\(index)", data: value, acl: index % 10 == 0 ? digest : ACL.openUnsafe,
+                            ephemeralOwner: 0, parentCVersion: -1, zxid: Int64(index + 1), time: 1)
+        }
+        tree.lastProcessedZxid = 1_000
+        let bytes = encodeChunks(tree, sessions: [:]).flatMap { $0 }
+        let (restored, consumed) = try decode(bytes)
+        #expect(consumed == bytes.count)
+        expectSameTree(restored.tree, tree)
+        let pathBytes = tree.nodes.keys.reduce(0) { $0 + 4 + $1.utf8.count }
+        let dataBytes = tree.nodes.values.reduce(0) { $0 + 4 + ($1.data?.count ?? 0) }
+        let apacheBytes = pathBytes + dataBytes + tree.nodeCount * (8 + 68)
+        #expect(bytes.count <= apacheBytes + 200, "snapshot \(bytes.count) B, Apache's node records \(apacheBytes) B")
+    }
+
+    /// Snapshots written before format 2 (a full ACL list per node) still load.
+    @Test func formatOneSnapshotsStillLoad() throws {
+        var writer = JuteWriter()
+        writer.writeInt(1)
+        writer.writeLong(7)
+        writer.writeInt(1)
+        writer.writeLong(0x42)
+        writer.writeInt(30_000)
+        let nodes: [(String, [ACL])] = [("/", ACL.openUnsafe), ("/a", [ACL(perms: .read, id: .anyone)])]
+        writer.writeLong(Int64(nodes.count))
+        for (path, acl) in nodes {
+            let start = writer.bytes.count
+            writer.writeInt(0)
+            writer.writeString(path)
+            writer.writeBuffer(Array("x".utf8))
+            writer.writeRecords(acl)
+            for _ in 0..<4 { writer.writeLong(7) }
+            for _ in 0..<3 { writer.writeInt(0) }
+            writer.writeLong(0)
+            writer.writeLong(7)
+            writer.patchInt(Int32(writer.bytes.count - start - 4), at: start)
+        }
+        let (restored, consumed) = try decode(writer.bytes)
+        #expect(consumed == writer.bytes.count)
+        #expect(restored.sessions == [0x42: 30_000])
+        #expect(restored.tree.node("/a")?.acl == [ACL(perms: .read, id: .anyone)])
+        #expect(restored.tree.node("/")?.children == ["a"])
+        #expect(restored.tree.lastProcessedZxid == 7)
+    }
+
     @Test func largeTreeIsStreamedInChunks() throws {
         var builder = TreeBuilder()
         let blob = String(repeating: "z", count: 10_000)

@@ -127,13 +127,20 @@ extension QuorumPeer {
 
     func send(_ message: QuorumMessage, to sid: Int) {
         guard let channel = learnerChannels[sid] else { return }
-        channel.write(ByteBuffer(bytes: QuorumWire.encode(message)), promise: nil)
-        scheduleFlush()
+        queue(message, on: channel)
     }
 
     func send(toLeader message: QuorumMessage) {
         guard let channel = leaderChannel else { return }
-        channel.write(ByteBuffer(bytes: QuorumWire.encode(message)), promise: nil)
+        queue(message, on: channel)
+    }
+
+    /// Quorum packets collect in one buffer per connection until the flush
+    /// (one allocation and one write per peer per loop pass, not per packet).
+    private func queue(_ message: QuorumMessage, on channel: any Channel) {
+        let key = ObjectIdentifier(channel)
+        if peerOutbound[key] == nil { peerOutbound[key] = (channel, channel.allocator.buffer(capacity: 4096)) }
+        peerOutbound[key]?.buffer.writeBytes(QuorumWire.encode(message))
         scheduleFlush()
     }
 
@@ -151,8 +158,12 @@ extension QuorumPeer {
         }
     }
 
-    /// One flush per peer after a batch of directives.
+    /// Writes what is queued for each peer and flushes every peer channel.
     func flushPeers() {
+        for (channel, buffer) in peerOutbound.values where channel.isActive {
+            channel.write(buffer, promise: nil)
+        }
+        peerOutbound.removeAll(keepingCapacity: true)
         for channel in learnerChannels.values { channel.flush() }
         for channel in electionOut.values { channel.flush() }
         leaderChannel?.flush()
@@ -186,6 +197,7 @@ extension QuorumPeer {
     }
 
     func closeRoleChannels() {
+        peerOutbound.removeAll()
         for channel in learnerChannels.values { channel.close(promise: nil) }
         learnerChannels = [:]
         leaderChannel?.close(promise: nil)

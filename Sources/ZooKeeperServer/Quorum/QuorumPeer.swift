@@ -51,6 +51,8 @@ final class QuorumPeer: @unchecked Sendable {
     private var tickTask: RepeatedTask?
     /// A flush of the peer channels is queued on the loop (`scheduleFlush`).
     var flushScheduled = false
+    /// Quorum packets waiting for that flush, per connection.
+    var peerOutbound: [ObjectIdentifier: (channel: any Channel, buffer: ByteBuffer)] = [:]
     var isStopped = false
 
     init(config: ServerConfig, runner: CoreRunner, snapshotDirectory: String, logDirectory: String,
