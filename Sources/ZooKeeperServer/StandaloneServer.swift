@@ -90,7 +90,7 @@ public final class StandaloneServer: Sendable {
         } catch {
             throw ServerStartError("cannot open the transaction log in \(logDirectory): \(error)")
         }
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: max(2, System.coreCount))
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: try ioThreadCount())
         let runner = CoreRunner(loop: group.next(), core: core, logWriter: logWriter, snapshotDirectory: snapshotDirectory, logger: logger)
         var peer: QuorumPeer?
         if quorumRole != nil {
@@ -185,6 +185,22 @@ public final class StandaloneServer: Sendable {
         }
         purgeTask.withLockedValue { $0 = task }
     }
+
+    /// Event-loop threads: client connections, quorum connections and the
+    /// core share them. One by default: the core is single-threaded anyway,
+    /// and a second loop for client sockets cost a thread hop (a wake-up and a
+    /// context switch) each way per batch of requests — 25–30 % more CPU per
+    /// write in a 3-node ensemble on 2 cores (docs/benchmarks.md).
+    /// `ZKDASH_IO_THREADS` (1–64) sets more, for many busy connections.
+    static func ioThreadCount(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Int {
+        guard let text = environment[ioThreadsVariable] else { return 1 }
+        guard let count = Int(text.trimmingCharacters(in: .whitespaces)), (1...64).contains(count) else {
+            throw ServerStartError("\(ioThreadsVariable)=\(text): expected a number of threads from 1 to 64")
+        }
+        return count
+    }
+
+    static let ioThreadsVariable = "ZKDASH_IO_THREADS"
 
     public var localPort: Int? { channel.localAddress?.port }
 

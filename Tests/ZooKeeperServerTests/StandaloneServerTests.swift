@@ -28,6 +28,17 @@ import ZooKeeperProtocol
         return path
     }
 
+    @Test func ioThreadsDefaultToOneAndABadValueNamesTheVariable() throws {
+        #expect(try StandaloneServer.ioThreadCount(environment: [:]) == 1)
+        #expect(try StandaloneServer.ioThreadCount(environment: ["ZKDASH_IO_THREADS": "4"]) == 4)
+        for bad in ["0", "65", "two", ""] {
+            let error = #expect(throws: ServerStartError.self) {
+                try StandaloneServer.ioThreadCount(environment: ["ZKDASH_IO_THREADS": bad])
+            }
+            #expect(error?.description.contains("ZKDASH_IO_THREADS=\(bad)") == true)
+        }
+    }
+
     @Test func answersFourLetterWordsAndRefusesOthers() throws {
         let dataDir = try makeDataDir()
         defer { try? FileManager.default.removeItem(atPath: dataDir) }
