@@ -40,6 +40,9 @@ public struct ServerCore: Sendable {
     /// Zxid of the newest txn handed to the log (applied or not).
     public private(set) var lastPreppedZxid: Int64
     public private(set) var txnsSinceSnapshot = 0
+    /// Txns after which the next snapshot is due: `snapCount` until the shell
+    /// rolls Apache's jitter (`rollSnapshotThreshold`).
+    public private(set) var snapshotThreshold: Int
     var pending = PendingChanges()
     var inFlight: [InFlightTxn] = []
     var inFlightHead = 0
@@ -99,6 +102,16 @@ public struct ServerCore: Sendable {
         // starts over at 1 in a new epoch.
         lastPreppedZxid = role == .leader ? max(tree.lastProcessedZxid, epoch << 32) : tree.lastProcessedZxid
         lastContainerCheckMs = nowMs
+        snapshotThreshold = max(1, settings.snapCount)
+    }
+
+    /// Apache's randRoll: the next snapshot comes after snapCount/2 + `roll`
+    /// txns, `roll` drawn by the shell from 0..<snapCount/2, so the members of
+    /// an ensemble do not all serialise their trees at the same moment (a
+    /// quorum keeps committing at full speed while one member snapshots).
+    public mutating func rollSnapshotThreshold(_ roll: Int) {
+        let half = max(1, settings.snapCount) / 2
+        snapshotThreshold = max(1, half + min(max(0, roll), max(0, half - 1)))
     }
 
     /// A quorum member's membership text for /zookeeper/config.
@@ -429,7 +442,7 @@ public struct ServerCore: Sendable {
         default:
             if let waiter { effects += reply(waiter, outcome, nowMs: nowMs) }
         }
-        if txnsSinceSnapshot >= max(1, settings.snapCount) {
+        if txnsSinceSnapshot >= snapshotThreshold {
             txnsSinceSnapshot = 0
             effects.append(.snapshotDue)
         }

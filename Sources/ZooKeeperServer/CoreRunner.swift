@@ -67,6 +67,14 @@ final class CoreRunner: @unchecked Sendable {
         loggedZxidOnQueue = core.tree.lastProcessedZxid
         self.snapshotDirectory = snapshotDirectory
         self.logger = logger
+        rollSnapshotThreshold()
+    }
+
+    /// Draws the core's next snapshot point (Apache's randRoll): at start, at
+    /// every snapshot, and for every new core a role change installs.
+    func rollSnapshotThreshold() {
+        let half = max(1, core.settings.snapCount) / 2
+        core.rollSnapshotThreshold(half > 1 ? Int.random(in: 0..<half) : 0)
     }
 
     func startTicking() {
@@ -145,6 +153,7 @@ final class CoreRunner: @unchecked Sendable {
             case .setReading(let id, let readable):
                 channels[id]?.pipeline.fireUserInboundEventTriggered(CoreReadingGate(allowed: readable))
             case .snapshotDue:
+                rollSnapshotThreshold()
                 startSnapshot()
             case .log(let message):
                 logger.info("\(message)")

@@ -340,6 +340,22 @@ import ZooKeeperProtocol
         #expect(synced.replies(to: c).count == 4)
     }
 
+    /// Apache's randRoll: after a roll r the next snapshot is due after
+    /// snapCount/2 + r txns (r is clamped into 0..<snapCount/2).
+    @Test func rolledThresholdMovesTheNextSnapshot() {
+        var harness = CoreHarness(settings: ServerSettings(tickTimeMs: 2000, snapCount: 10))
+        #expect(harness.core.snapshotThreshold == 10)
+        harness.core.rollSnapshotThreshold(2)
+        #expect(harness.core.snapshotThreshold == 7)
+        let c = harness.newSession().connection   // txn 1
+        for index in 2...6 { #expect(!harness.call(c, .create("/n\(index)")).contains(.snapshotDue)) }
+        #expect(harness.call(c, .create("/n7")).contains(.snapshotDue))
+        harness.core.rollSnapshotThreshold(99)
+        #expect(harness.core.snapshotThreshold == 9, "a roll past snapCount/2 is clamped")
+        harness.core.rollSnapshotThreshold(-3)
+        #expect(harness.core.snapshotThreshold == 5)
+    }
+
     @Test func snapCountTriggersASnapshot() {
         var harness = CoreHarness(settings: ServerSettings(tickTimeMs: 2000, snapCount: 3))
         let c = harness.newSession().connection   // txn 1

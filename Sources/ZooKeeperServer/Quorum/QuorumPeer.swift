@@ -188,6 +188,7 @@ final class QuorumPeer: @unchecked Sendable {
     func installCore(tree: DataTree, sessions: [Int64: Int], role: ServerRole, epoch: Int64 = 0) {
         runner.perform { $0.setServing(false) }
         runner.core = ServerCore(settings: runner.core.settings, tree: tree, sessions: sessions, nowMs: nowMs, role: role, epoch: epoch)
+        runner.rollSnapshotThreshold()
         installMembership()
     }
 
