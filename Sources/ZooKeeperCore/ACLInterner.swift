@@ -20,6 +20,20 @@ struct ACLInterner: Sendable {
         return acl
     }
 
+    /// `retain` for `users` users at once.
+    mutating func retain(_ acl: [ACL], users: Int) -> [ACL] {
+        guard users > 0 else { return entries[acl]?.shared ?? acl }
+        if let entry = entries[acl] {
+            entries[acl] = (entry.shared, entry.users + users)
+            return entry.shared
+        }
+        entries[acl] = (acl, users)
+        return acl
+    }
+
+    /// Every distinct list in use, for a snapshot's ACL table.
+    var lists: [[ACL]] { entries.values.map(\.shared) }
+
     mutating func release(_ acl: [ACL]) {
         guard let entry = entries[acl] else { return }
         entries[acl] = entry.users > 1 ? (entry.shared, entry.users - 1) : nil

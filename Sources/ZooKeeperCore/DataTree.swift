@@ -131,7 +131,7 @@ public struct DataTree: Sendable {
         [WatchTrigger(target: .data, path: path, type: .nodeDataChanged)]
     }
 
-    private mutating func track(_ path: String, owner: Int64) {
+    fileprivate mutating func track(_ path: String, owner: Int64) {
         switch EphemeralKind(owner: owner) {
         case .persistent: break
         case let .ephemeral(sessionId): ephemerals[sessionId, default: []].insert(path)
@@ -168,32 +168,67 @@ public struct DataTree: Sendable {
         return count
     }
 
-    /// Restores a tree from snapshot contents. Snapshots do not store child
-    /// lists; they are rebuilt from the paths, so entries may come in any order.
-    /// Children are grouped first and every node is built once, then the map
-    /// is made in one bulk step (a million nodes load in well under a second
-    /// of this work instead of several).
+    /// Restores a tree from snapshot contents (see `Restorer`); each node's
+    /// ACL list is interned here.
     public init(restoring entries: [(String, Znode)], lastProcessedZxid: Int64) {
-        self.init()
-        var childNames: [String: [String]] = [:]
-        childNames.reserveCapacity(entries.count / 4)
-        for (path, _) in entries where path != "/" {
-            let (parent, name) = ZnodePath.split(path)
-            childNames[parent, default: []].append(name)
-        }
-        var built: [(String, Znode)] = []
-        built.reserveCapacity(entries.count)
-        approximateDataSizeBytes = 0
+        var restorer = Restorer(expectedCount: entries.count)
         for (path, node) in entries {
             var stored = node
-            stored.children = TreeSet(childNames[path] ?? [])
-            stored.acl = acls.retain(node.acl)
-            approximateDataSizeBytes += path.utf16.count + (node.data?.count ?? 0)
-            track(path, owner: node.ephemeralOwner)
-            built.append((path, stored))
+            stored.acl = restorer.internACL(node.acl)
+            restorer.add(path: path, node: stored)
         }
-        nodes = TreeDictionary(uniqueKeysWithValues: built)
-        self.lastProcessedZxid = lastProcessedZxid
-        setUpQuotas()
+        self = restorer.finish(lastProcessedZxid: lastProcessedZxid)
+    }
+
+    /// Builds a tree from snapshot records as they are decoded, straight into
+    /// the trie: no array of every (path, node) pair first (two of them cost
+    /// ~260 MB and most of the page faults of a 1M-znode load). Snapshots do
+    /// not store child lists; they are rebuilt from the paths, so records may
+    /// come in any order.
+    public struct Restorer {
+        private var tree = DataTree(empty: ())
+        private var childNames: [String: [String]] = [:]
+
+        public init(expectedCount: Int) {
+            childNames.reserveCapacity(max(16, expectedCount / 8))
+        }
+
+        /// `node.acl` should already be interned (`internACL`, or
+        /// `internACL(_:users:)` once per distinct list).
+        public mutating func add(path: String, node: Znode) {
+            if path != "/" {
+                let (parent, name) = ZnodePath.split(path)
+                childNames[parent, default: []].append(name)
+            }
+            tree.approximateDataSizeBytes += path.utf16.count + (node.data?.count ?? 0)
+            tree.track(path, owner: node.ephemeralOwner)
+            tree.nodes[path] = node
+        }
+
+        /// The shared instance of `acl`, counted as one more user.
+        public mutating func internACL(_ acl: [ACL]) -> [ACL] {
+            tree.acls.retain(acl)
+        }
+
+        /// The shared instance of `acl`, counted as `users` users at once (a
+        /// snapshot's ACL table knows how many nodes use each list).
+        public mutating func internACL(_ acl: [ACL], users: Int) -> [ACL] {
+            tree.acls.retain(acl, users: users)
+        }
+
+        public mutating func finish(lastProcessedZxid: Int64) -> DataTree {
+            for (parent, names) in childNames {
+                tree.nodes[parent]?.children = TreeSet(names)
+            }
+            childNames = [:]
+            tree.lastProcessedZxid = lastProcessedZxid
+            tree.setUpQuotas()
+            return tree
+        }
+    }
+
+    /// No nodes at all, not even the system nodes (a restore brings them).
+    private init(empty: ()) {
+        nodes = [:]
     }
 }

@@ -4,13 +4,14 @@ import ZooKeeperProtocol
 /// Each node is a length-prefixed jute record so a reader can stream the file
 /// with bounded memory. Child lists are not stored; they are rebuilt from paths.
 ///
-/// Format 2 (written now) stores each node's ACL list as an index into a
-/// table of the distinct lists, written after the nodes (Apache's aclRef and
-/// ACL cache): a snapshot is the same size per znode as Apache's, where a
-/// full list per node (format 1, still read) cost 19 bytes more for the
-/// usual world:anyone.
+/// Format 3 (written now) starts with a table of the distinct ACL lists and
+/// stores each node's list as an index into it (Apache's ACL cache and
+/// aclRef; -1 and the list itself for a list the table lacks): a snapshot is
+/// the same size per znode as Apache's, where a full list per node (format 1,
+/// still read) cost 19 bytes more for the usual world:anyone.
 public enum SnapshotCodec {
-    static let formatVersion: Int32 = 2
+    /// (Format 2, the table after the nodes, was never released.)
+    static let formatVersion: Int32 = 3
     static let fullACLFormatVersion: Int32 = 1
     /// Bytes gathered before handing a chunk to the writer.
     static let chunkBytes = 256 * 1024
@@ -27,9 +28,17 @@ public enum SnapshotCodec {
             writer.writeLong(id)
             writer.writeInt(Int32(timeoutMs))
         }
-        writer.writeLong(Int64(tree.nodes.count))
+        // The ACL table: the tree's interned lists (every list a client set);
+        // one length-prefixed record.
+        let aclLists = tree.acls.lists
         var aclIndex: [[ACL]: Int32] = [:]
-        var aclLists: [[ACL]] = []
+        for (index, list) in aclLists.enumerated() { aclIndex[list] = Int32(index) }
+        let tableStart = writer.bytes.count
+        writer.writeInt(0)
+        writer.writeInt(Int32(aclLists.count))
+        for list in aclLists { writer.writeRecords(list) }
+        writer.patchInt(Int32(writer.bytes.count - tableStart - 4), at: tableStart)
+        writer.writeLong(Int64(tree.nodes.count))
         for (path, node) in tree.nodes {
             let start = writer.bytes.count
             writer.writeInt(0)
@@ -38,10 +47,9 @@ public enum SnapshotCodec {
             if let index = aclIndex[node.acl] {
                 writer.writeInt(index)
             } else {
-                let index = Int32(aclLists.count)
-                aclIndex[node.acl] = index
-                aclLists.append(node.acl)
-                writer.writeInt(index)
+                // The system nodes' lists are not interned.
+                writer.writeInt(-1)
+                writer.writeRecords(node.acl)
             }
             writer.writeLong(node.czxid)
             writer.writeLong(node.mzxid)
@@ -58,12 +66,6 @@ public enum SnapshotCodec {
                 writer = JuteWriter(capacity: chunkBytes + 4096)
             }
         }
-        // The ACL table: one length-prefixed record of the distinct lists.
-        let tableStart = writer.bytes.count
-        writer.writeInt(0)
-        writer.writeInt(Int32(aclLists.count))
-        for list in aclLists { writer.writeRecords(list) }
-        writer.patchInt(Int32(writer.bytes.count - tableStart - 4), at: tableStart)
         if !writer.bytes.isEmpty { try emit(writer.bytes) }
     }
 
@@ -93,14 +95,21 @@ public enum SnapshotCodec {
             let id = try session.readLong()
             sessions[id] = Int(try session.readInt())
         }
+        var aclLists: [[ACL]] = []
+        if aclsByIndex {
+            var lengthReader = try source.take(read, 4)
+            let tableLength = try lengthReader.readInt()
+            guard tableLength >= 4, Int(tableLength) <= 64 * 1024 * 1024 else { throw JuteError.invalidValue("ACL table length \(tableLength)") }
+            var table = try source.take(read, Int(tableLength))
+            let listCount = try table.readInt()
+            guard listCount >= 0 else { throw JuteError.negativeLength(listCount) }
+            for _ in 0..<listCount { aclLists.append(try table.readRecords(ACL.self) ?? []) }
+        }
+        var aclUsers = [Int](repeating: 0, count: aclLists.count)
         var countReader = try source.take(read, 8)
         let nodeCount = try countReader.readLong()
         guard nodeCount >= 0 else { throw JuteError.invalidValue("node count \(nodeCount)") }
-        var entries: [(String, Znode)] = []
-        entries.reserveCapacity(Int(min(nodeCount, 1 << 24)))
-        /// Format 2: each node's index into the ACL table that follows the nodes.
-        var aclIndexes: [Int32] = []
-        if aclsByIndex { aclIndexes.reserveCapacity(Int(min(nodeCount, 1 << 24))) }
+        var restorer = DataTree.Restorer(expectedCount: Int(min(nodeCount, 1 << 24)))
         for _ in 0..<nodeCount {
             var lengthReader = try source.take(read, 4)
             let length = try lengthReader.readInt()
@@ -110,9 +119,18 @@ public enum SnapshotCodec {
             var node = Znode()
             node.data = try record.readBuffer()
             if aclsByIndex {
-                aclIndexes.append(try record.readInt())
+                let index = try record.readInt()
+                if index == -1 {
+                    node.acl = restorer.internACL(try record.readRecords(ACL.self) ?? [])
+                } else {
+                    guard index >= 0, Int(index) < aclLists.count else { throw JuteError.invalidValue("ACL index \(index) of \(aclLists.count)") }
+                    // Every node of a list shares the table's instance; the
+                    // interner counts them once at the end.
+                    node.acl = aclLists[Int(index)]
+                    aclUsers[Int(index)] += 1
+                }
             } else {
-                node.acl = try record.readRecords(ACL.self) ?? []
+                node.acl = restorer.internACL(try record.readRecords(ACL.self) ?? [])
             }
             node.czxid = try record.readLong()
             node.mzxid = try record.readLong()
@@ -123,23 +141,12 @@ public enum SnapshotCodec {
             node.aversion = try record.readInt()
             node.ephemeralOwner = try record.readLong()
             node.pzxid = try record.readLong()
-            entries.append((path, node))
+            restorer.add(path: path, node: node)
         }
-        if aclsByIndex {
-            var lengthReader = try source.take(read, 4)
-            let tableLength = try lengthReader.readInt()
-            guard tableLength >= 4, Int(tableLength) <= 64 * 1024 * 1024 else { throw JuteError.invalidValue("ACL table length \(tableLength)") }
-            var table = try source.take(read, Int(tableLength))
-            let listCount = try table.readInt()
-            guard listCount >= 0 else { throw JuteError.negativeLength(listCount) }
-            var lists: [[ACL]] = []
-            for _ in 0..<listCount { lists.append(try table.readRecords(ACL.self) ?? []) }
-            for (position, index) in aclIndexes.enumerated() {
-                guard index >= 0, Int(index) < lists.count else { throw JuteError.invalidValue("ACL index \(index) of \(lists.count)") }
-                entries[position].1.acl = lists[Int(index)]
-            }
+        for (index, list) in aclLists.enumerated() where aclUsers[index] > 0 {
+            _ = restorer.internACL(list, users: aclUsers[index])
         }
-        return Restored(tree: DataTree(restoring: entries, lastProcessedZxid: zxid), sessions: sessions)
+        return Restored(tree: restorer.finish(lastProcessedZxid: zxid), sessions: sessions)
     }
 
     /// Hands out readers over consecutive byte ranges of a stream, refilling a

@@ -123,7 +123,7 @@ private func runWorkload() -> CoreHarness {
         #expect(restored.sessions == sessions)
     }
 
-    /// Format 2 stores an index per node into a table of distinct ACL lists:
+    /// Format 3 stores an index per node into a table of distinct ACL lists:
     /// per 100-byte znode it is as small as Apache's snapshot record (path,
     /// data, 8-byte aclRef, 68-byte StatPersisted) plus nothing but our
     /// 4-byte record length, minus Apache's 4 bytes of a shorter aclRef.
@@ -146,7 +146,7 @@ private func runWorkload() -> CoreHarness {
         #expect(bytes.count <= apacheBytes + 200, "snapshot \(bytes.count) B, Apache's node records \(apacheBytes) B")
     }
 
-    /// Snapshots written before format 2 (a full ACL list per node) still load.
+    /// Snapshots of format 1 (a full ACL list per node) still load.
     @Test func formatOneSnapshotsStillLoad() throws {
         var writer = JuteWriter()
         writer.writeInt(1)
