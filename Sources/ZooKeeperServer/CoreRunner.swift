@@ -49,7 +49,8 @@ final class CoreRunner: @unchecked Sendable {
     /// Zxid of the last txn durably in the log; touched only on `logQueue`.
     private var loggedZxidOnQueue: Int64
     private let logQueue = DispatchQueue(label: "zkdash.txnlog")
-    private let snapshotQueue = DispatchQueue(label: "zkdash.snapshot")
+    /// Snapshots serialise on their own low-priority thread (`BackgroundThread`).
+    private let snapshotThread = BackgroundThread(name: "zkdash.snapshot", niceness: 10)
     private var unsynced: [LogEntry] = []
     private var syncInFlight = false
     private var snapshotInFlight = false
@@ -203,7 +204,8 @@ final class CoreRunner: @unchecked Sendable {
     }
 
     /// Snapshots copy the tree in O(1) (persistent trie) and serialise it on
-    /// another queue while writes go on: no stop-the-world pause.
+    /// another, lower-priority thread while writes go on: no stop-the-world
+    /// pause, and no CPU taken from the write path while it is busy.
     func startSnapshot() {
         guard !snapshotInFlight else { return }
         snapshotInFlight = true
@@ -216,7 +218,7 @@ final class CoreRunner: @unchecked Sendable {
         logQueue.async { [self] in
             do { try logWriter.rollOver() } catch { logger.error("log roll-over failed: \(error)") }
         }
-        snapshotQueue.async { [self] in
+        snapshotThread.async { [self] in
             let started = Clock.nowMs()
             var info: SnapshotInfo?
             do {
@@ -283,8 +285,10 @@ final class CoreRunner: @unchecked Sendable {
 
     /// Waits for a snapshot in progress (its completion posts to `loop`, which
     /// must still be running), then for the log.
+    /// At stop, after the last snapshot is written: ends the snapshot thread.
     func finishBackgroundWork() {
-        snapshotQueue.sync {}
+        snapshotThread.waitUntilIdle()
         flushLog()
+        snapshotThread.stop()
     }
 }
