@@ -178,7 +178,8 @@ class ApacheNode:
 
     def command(self):
         main = APACHE_STANDALONE_MAIN if self.ensemble.standalone else APACHE_QUORUM_MAIN
-        return ([harness.JAVA] + APACHE_JVM_FLAGS + ["-cp", APACHE_CLASSPATH, main, self.cfg_path])
+        flags = self.ensemble.jvm_flags if self.ensemble.jvm_flags is not None else APACHE_JVM_FLAGS
+        return ([harness.JAVA] + flags + ["-cp", APACHE_CLASSPATH, main, self.cfg_path])
 
     # -- lifecycle
     def alive(self):
@@ -359,7 +360,7 @@ class ApacheEnsemble:
 
     def __init__(self, voters=3, observers=0, whitelist="*", admin=True, tick_ms=500, init_limit=10,
                  sync_limit=5, client_in_server_line=False, standalone=False, extra_cfg=None,
-                 distinct_hosts=False):
+                 distinct_hosts=False, jvm_flags=None):
         if standalone:
             assert voters == 1 and observers == 0, "standalone is one server"
         self.distinct_hosts = distinct_hosts
@@ -373,6 +374,9 @@ class ApacheEnsemble:
         self.client_in_server_line = client_in_server_line
         self.standalone = standalone
         self.extra_cfg = dict(extra_cfg or {})
+        # JVM flags of every Apache node (None: APACHE_JVM_FLAGS, small heap for tests);
+        # benchmarks pass their own (e.g. a heap for 1M znodes).
+        self.jvm_flags = list(jvm_flags) if jvm_flags is not None else None
         self.nodes = []
         for sid in range(1, voters + 1):
             self.nodes.append(self.node_class(self, sid))
