@@ -1,3 +1,4 @@
+import Foundation
 /// Measures how the cost of one operation changes as a test drives more of
 /// them (and so makes the code under test hold more): the complexity guards
 /// of `swift test` (docs/benchmarks.md, "cost growth guards"). Test support,
@@ -71,4 +72,27 @@ public struct GrowthGuard: Sendable {
         }
         return Result(firstSecondsPerOp: first ?? last, lastSecondsPerOp: last, operations: counter, abortedEarly: false)
     }
+}
+
+extension GrowthGuard {
+    /// Runs `body` on a thread of its own and awaits its result. A guard is
+    /// seconds of CPU-bound work: run on Swift's cooperative pool (two threads
+    /// on a 2-core machine) it starves every async test beside it, whose
+    /// deadlines then expire.
+    public static func offCooperativePool<Value>(_ body: @escaping () -> Value) async -> Value {
+        let work = UncheckedBox(body)
+        return await withCheckedContinuation { (continuation: CheckedContinuation<UncheckedBox<Value>, Never>) in
+            let thread = Thread {
+                continuation.resume(returning: UncheckedBox(work.value()))
+            }
+            thread.name = "growth-guard"
+            thread.start()
+        }.value
+    }
+}
+
+/// Hands a value across threads that never touch it at the same time.
+public final class UncheckedBox<Value>: @unchecked Sendable {
+    public let value: Value
+    public init(_ value: Value) { self.value = value }
 }
