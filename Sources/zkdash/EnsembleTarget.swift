@@ -8,13 +8,17 @@ import ZooKeeperAdmin
 enum EnsembleTarget {
     /// The members to poll, and whether to discover more from `conf` (a single seed server).
     static func loadMembers(servers: String?, config: String?, commandName: String) throws -> ([Member], Bool) {
+        // Checked here, not in `validate()`: ArgumentParser runs an option
+        // group's validate() before it reports unknown flags, so a mistyped
+        // flag was answered with this message instead of being named.
+        guard servers != nil || config != nil else { throw ValidationError("give --servers host:port,... or --config zoo.cfg") }
         if let servers {
             let addresses = try ServerListParser.parse(servers)
             return (addresses.map { Member(address: $0) }, addresses.count == 1)
         }
         let path = config!
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw ValidationError("--config: cannot read \(path)")
+            throw ValidationError("--config: cannot read \(path): \(readFailure(path))")
         }
         let parsed: ServerConfig
         do { parsed = try ServerConfigParser.parse(text, fileName: path) } catch { throw ValidationError("--config: \(error)") }
@@ -33,6 +37,16 @@ enum EnsembleTarget {
         return (members, false)
     }
 
+    /// Why `path` cannot be read, in the system's words ("No such file or directory").
+    static func readFailure(_ path: String) -> String {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return String(cString: strerror(errno)) }
+        close(fd)
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue { return "is a directory" }
+        return "not UTF-8 text"
+    }
+
     /// What the dashboard's title names: "3 servers", "1 server", or the config file's name.
     static func description(servers: String?, config: String?, memberCount: Int) -> String {
         if let config { return URL(fileURLWithPath: config).lastPathComponent }
@@ -49,21 +63,18 @@ struct EnsembleOptions: ParsableArguments {
     @Option(name: .long, help: "A zoo.cfg whose server.N lines name the ensemble.")
     var config: String?
 
-    @Option(name: .long, help: "Seconds each node has to answer a round (default: 2, at most the polling interval).")
+    // `.unconditional`: "--timeout -1" is a value to refuse by name, not a missing value.
+    @Option(name: .long, parsing: .unconditional, help: "Seconds each node has to answer a round (default: 2, at most the polling interval).")
     var timeout: Double?
 
-    @Option(name: .long, help: "AdminServer port for nodes without @port (default 8080, Apache's).")
+    @Option(name: .long, parsing: .unconditional, help: "AdminServer port for nodes without @port (default 8080, Apache's).")
     var adminPort: Int?
 
     @Flag(name: .long, help: "Do not ask AdminServers.")
     var noAdmin = false
 
     func validate() throws {
-        switch (servers, config) {
-        case (nil, nil): throw ValidationError("give --servers host:port,... or --config zoo.cfg")
-        case (.some, .some): throw ValidationError("give either --servers or --config, not both")
-        default: break
-        }
+        if servers != nil && config != nil { throw ValidationError("give either --servers or --config, not both") }
         if let timeout { guard timeout.isFinite, timeout >= 0.05, timeout <= 60 else {
             throw ValidationError("--timeout must be between 0.05 and 60 seconds")
         } }

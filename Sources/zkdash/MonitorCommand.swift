@@ -14,7 +14,7 @@ struct MonitorCommand: AsyncParsableCommand {
         """
     )
 
-    @Option(name: .long, help: "Seconds between polls.")
+    @Option(name: .long, parsing: .unconditional, help: "Seconds between polls.")
     var interval: Double = 1
 
     @Option(name: .long, help: "A built-in theme name or a theme file (t cycles themes).")
@@ -34,7 +34,10 @@ struct MonitorCommand: AsyncParsableCommand {
     func run() async throws {
         signal(SIGPIPE, SIG_IGN)
         try DashboardSession.requireTerminal("monitor", otherwise: "try zkdash status --watch")
-        let (members, discover) = try ensemble.loadMembers(commandName: "monitor")
+        let members: [Member]
+        let discover: Bool
+        // Exits through this command so the error comes with its usage, not zkdash's.
+        do { (members, discover) = try ensemble.loadMembers(commandName: "monitor") } catch { Self.exitWithUsage(error) }
         let settings = MonitorSettings(discoverMembers: discover, askAdmin: !ensemble.noAdmin, wantsConnectionDetail: false)
         let session = DashboardSession(
             members: members, settings: settings,

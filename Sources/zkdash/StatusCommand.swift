@@ -20,10 +20,10 @@ struct StatusCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Keep polling every --interval seconds until interrupted.")
     var watch = false
 
-    @Option(name: .long, help: "With --watch: stop after this many rounds.")
+    @Option(name: .long, parsing: .unconditional, help: "With --watch: stop after this many rounds.")
     var count: Int?
 
-    @Option(name: .long, help: "Seconds between polls with --watch.")
+    @Option(name: .long, parsing: .unconditional, help: "Seconds between polls with --watch.")
     var interval: Double = 1
 
     @OptionGroup var ensemble: EnsembleOptions
@@ -41,7 +41,10 @@ struct StatusCommand: AsyncParsableCommand {
     func run() async throws {
         // Writes to a closed pipe must fail with EPIPE, not kill the process.
         signal(SIGPIPE, SIG_IGN)
-        let (members, discover) = try ensemble.loadMembers(commandName: "status")
+        let members: [Member]
+        let discover: Bool
+        // Exits through this command so the error comes with its usage, not zkdash's.
+        do { (members, discover) = try ensemble.loadMembers(commandName: "status") } catch { Self.exitWithUsage(error) }
         let monitor = EnsembleMonitor(
             members: members,
             settings: MonitorSettings(discoverMembers: discover, askAdmin: !ensemble.noAdmin),

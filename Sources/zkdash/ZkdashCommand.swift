@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct Zkdash: AsyncParsableCommand {
@@ -7,4 +8,17 @@ struct Zkdash: AsyncParsableCommand {
         abstract: "A terminal dashboard for ZooKeeper ensembles, with a ZooKeeper-compatible server built in.",
         subcommands: [ServerCommand.self, StatusCommand.self, MonitorCommand.self, DemoCommand.self]
     )
+}
+
+extension ParsableCommand {
+    /// Ends a subcommand with a bad-flag error found while it runs: "Error:",
+    /// its usage as `zkdash <subcommand> …` (ArgumentParser's own exit from a
+    /// subcommand names it without `zkdash`), exit status 64 as for any bad flag.
+    static func exitWithUsage(_ error: any Error) -> Never {
+        guard let validation = error as? ValidationError else { Self.exit(withError: error) }
+        let name = configuration.commandName ?? "\(Self.self)"
+        let text = "Error: \(validation.message)\nUsage: \(Zkdash.usageString(for: Self.self))\n  See 'zkdash \(name) --help' for more information.\n"
+        FileHandle.standardError.write(Data(text.utf8))
+        Foundation.exit(ExitCode.validationFailure.rawValue)
+    }
 }

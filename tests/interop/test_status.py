@@ -935,6 +935,35 @@ class BadInputTests(StatusCase):
         self.assertIn(run.rc, (1, 64), run.describe())
         self.assertTrue(run.err.strip(), run.describe())
 
+    def test_f_bad_flags_are_named(self):
+        """Each refusal names what is wrong (issue 13 item 2): an unknown flag is
+        named even with no --servers; a negative number is a value, refused by
+        name; an unreadable --config says why; the usage is the subcommand's."""
+        real = self.real.client_address
+        missing = os.path.join(self.real.workdir, "no-such.cfg")
+        cases = [
+            (["status", "--bogus"], ["Unknown option '--bogus'"]),
+            (["monitor", "--bogus"], ["Unknown option '--bogus'"]),
+            (["status", "--servers", real, "--timeout", "-1"], ["--timeout must be between"]),
+            (["status", "--servers", real, "--watch", "--count", "-1"], ["--count must be at least 1"]),
+            (["status", "--config", missing], ["cannot read %s: No such file or directory" % missing, "Usage: zkdash status"]),
+            (["status"], ["give --servers", "Usage: zkdash status"]),
+        ]
+        problems = []
+        for args, wanted in cases:
+            p = subprocess.run([zkdash_bin()] + args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, timeout=20, preexec_fn=harness._pdeathsig)
+            err = p.stderr.decode("utf-8", "replace")
+            if p.returncode != 64:
+                problems.append("%s: exit %d, expected 64\n%s" % (" ".join(args), p.returncode, err))
+            for text in wanted:
+                if text not in err:
+                    problems.append("%s: stderr lacks %r\n%s" % (" ".join(args), text, err))
+            if "Missing value" in err:
+                problems.append("%s: a number was taken for a flag\n%s" % (" ".join(args), err))
+        if problems:
+            self.fail("\n\n".join(problems))
+
     def bad_flags(self, args, label):
         run = run_status(args, limit=20)
         self.assertEqual(run.rc, 64, "%s: exit 64\n%s" % (label, run.describe()))
