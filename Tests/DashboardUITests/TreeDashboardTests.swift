@@ -39,5 +39,10 @@ struct TreeDashboardTests {
         // A click on a row of the body selects it.
         run(&state, Dashboard.reduce(&state, .mouse(MouseEvent(kind: .click, x: 4, y: Layout.bodyTop + 2))), &tree)
         #expect(state.tree.selectedPath == "/app/config")
+        // Enter on a leaf does not draw it as an open branch.
+        run(&state, Dashboard.reduce(&state, .key(.enter)), &tree)
+        let afterEnter = Dashboard.render(state).text()
+        #expect(!afterEnter.contains("▾ config"), "a leaf shows no open marker:\n\(afterEnter)")
+        #expect(afterEnter.contains("  config"))
     }
 }

@@ -73,13 +73,14 @@ public enum TreeRenderer {
             let node = state.nodes[row.path]
             let stat = state.stats[row.path]
             var x = rect.x + min(2 * row.depth, max(0, rect.width - 12))
+            // A node known to have no children shows no marker, opened or not:
+            // Enter on a leaf must not draw it as an open branch (issue 13).
+            let knownLeaf = node?.children.map { $0.isEmpty } ?? (stat?.numChildren == 0)
             let marker: String
-            if node?.expanded == true {
+            if knownLeaf {
+                marker = " "
+            } else if node?.expanded == true {
                 marker = node?.loading == true && node?.children == nil ? "…" : "▾"
-            } else if let stat, stat.numChildren == 0 {
-                marker = " "
-            } else if let children = node?.children, children.isEmpty {
-                marker = " "
             } else {
                 marker = "▸"
             }
