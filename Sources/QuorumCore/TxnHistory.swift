@@ -38,9 +38,7 @@ public struct TxnHistory: Sendable {
     }
 
     public var count: Int { buffer.txns.count }
-    public var isEmpty: Bool { buffer.txns.isEmpty }
     public var first: ZabTxn? { buffer.txns.first }
-    public var last: ZabTxn? { buffer.txns.last }
     /// The zxid this history ends at (its floor when it holds nothing).
     public var lastZxid: Int64 { buffer.txns.last?.zxid ?? floorZxid }
 
@@ -54,16 +52,6 @@ public struct TxnHistory: Sendable {
 
     public mutating func append(contentsOf txns: some Sequence<ZabTxn>) {
         for txn in txns { append(txn) }
-    }
-
-    /// Drops everything: state now starts at `floorZxid` (a snapshot).
-    public mutating func reset(floorZxid: Int64) {
-        self.floorZxid = floorZxid
-        if isKnownUniquelyReferenced(&buffer) {
-            buffer.txns.removeAll(keepingCapacity: true)
-        } else {
-            buffer = Buffer([])
-        }
     }
 
     /// The newest txn at or below `zxid`, if it is still in memory.

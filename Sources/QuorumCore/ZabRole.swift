@@ -38,8 +38,4 @@ public enum ZabRole: Sendable {
     public var learner: ZabLearner? {
         if case .learning(let learner) = self { learner } else { nil }
     }
-
-    public var isLooking: Bool {
-        if case .looking = self { true } else { false }
-    }
 }

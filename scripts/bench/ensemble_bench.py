@@ -143,27 +143,18 @@ def make_ensemble(kind):
                           jvm_flags=APACHE_JVM)
 
 
-def rss_mb(node):
+def memory_mb(node):
+    """(VmRSS, RssAnon, Pss) in MB, None where unreadable. RSS counts the shared
+    code every process maps (zkdash: its binary and the Swift runtime, shared
+    by the three nodes); RssAnon is the node's own heap and stacks, Pss charges
+    shared pages to the processes that share them."""
+    rss = anon = pss = None
     try:
         with open("/proc/%d/status" % node.proc.pid) as f:
             for line in f:
                 if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024.0
-    except (OSError, AttributeError):
-        pass
-    return None
-
-
-def private_and_pss_mb(node):
-    """(RssAnon, Pss) in MB. RSS counts the shared code every process maps
-    (zkdash: its binary and the Swift runtime, shared by the three nodes);
-    RssAnon is the node's own heap and stacks, Pss charges shared pages to
-    the processes that share them."""
-    anon = pss = None
-    try:
-        with open("/proc/%d/status" % node.proc.pid) as f:
-            for line in f:
-                if line.startswith("RssAnon:"):
+                    rss = int(line.split()[1]) / 1024.0
+                elif line.startswith("RssAnon:"):
                     anon = int(line.split()[1]) / 1024.0
         with open("/proc/%d/smaps_rollup" % node.proc.pid) as f:
             for line in f:
@@ -171,7 +162,18 @@ def private_and_pss_mb(node):
                     pss = int(line.split()[1]) / 1024.0
     except (OSError, AttributeError):
         pass
-    return anon, pss
+    return rss, anon, pss
+
+
+def record_memory(ens, out, when):
+    """Fills out["rss_<when>_mb"], ["anon_<when>_mb"], ["pss_<when>_mb"], one value per node."""
+    figures = [memory_mb(n) for n in ens.nodes]
+    for index, key in enumerate(("rss", "anon", "pss")):
+        out["%s_%s_mb" % (key, when)] = [f[index] for f in figures]
+
+
+def rss_mb(node):
+    return memory_mb(node)[0]
 
 
 def node_count(node):
@@ -273,10 +275,7 @@ def measure_memory_recovery(kind, args, bench, out):
     try:
         ens.start(timeout=120)
         leader, _ = leader_and_follower(ens)
-        out["rss_idle_mb"] = [rss_mb(n) for n in ens.nodes]
-        idle_private = [private_and_pss_mb(n) for n in ens.nodes]
-        out["anon_idle_mb"] = [a for a, _ in idle_private]
-        out["pss_idle_mb"] = [p for _, p in idle_private]
+        record_memory(ens, out, "idle")
         log("%s: RSS idle MB %s (private %s, PSS %s)" % (kind, fmt_list(out["rss_idle_mb"]), fmt_list(out["anon_idle_mb"]),
                                                      fmt_list(out["pss_idle_mb"])))
         z0 = zxid(leader)
@@ -288,10 +287,7 @@ def measure_memory_recovery(kind, args, bench, out):
         if not poll(lambda: all(node_count(n) >= target for n in ens.nodes), 300, 0.5):
             raise RuntimeError("nodes did not reach %d znodes in 300 s: %s" % (
                 target, [node_count(n) for n in ens.nodes]))
-        out["rss_big_mb"] = [rss_mb(n) for n in ens.nodes]
-        big_private = [private_and_pss_mb(n) for n in ens.nodes]
-        out["anon_big_mb"] = [a for a, _ in big_private]
-        out["pss_big_mb"] = [p for _, p in big_private]
+        record_memory(ens, out, "big")
         out["bytes_per_znode"] = [(b - a) * 1024 * 1024 / args.big
                                   for a, b in zip(out["rss_idle_mb"], out["rss_big_mb"])]
         log("%s: fill %.0f ops/s; RSS at %d znodes MB %s" % (kind, out["fill"]["ops_per_s"], args.big,

@@ -296,7 +296,7 @@ final class QuorumPeer: @unchecked Sendable {
     private func forwardedRequest(_ payload: [UInt8], from sid: Int) {
         // Only zxids are read from the leader here: a copy of the machine held
         // across `receiveForwarded` (which proposes) would make it copy its buffers.
-        guard !role.isLooking, role.learner == nil else { return }
+        guard case .leading = role else { return }
         let request: ForwardedRequest
         do {
             request = try QuorumPayloads.decodeRequest(payload)
