@@ -63,6 +63,18 @@ public struct DataTree: Sendable {
 
     // MARK: Txn application
 
+    /// Changes one node, taken out of the trie and stored back, so nothing it
+    /// holds (its child set) is shared while it changes and copied along its
+    /// path. Not through `TreeDictionary`'s in-place modify accessor: in
+    /// swift-collections 1.6 that trips an assertion in `_UnsafePath` (undefined
+    /// behaviour in release builds) when a snapshot shares the trie.
+    @discardableResult
+    mutating func withNode<Result>(_ path: String, _ body: (inout Znode) -> Result) -> Result? {
+        guard var node = nodes.removeValue(forKey: path) else { return nil }
+        defer { nodes[path] = node }
+        return body(&node)
+    }
+
     /// Applies a create. Fails only when the txn does not fit the tree
     /// (replay of an already-applied txn, or a bug).
     public mutating func create(
@@ -72,7 +84,7 @@ public struct DataTree: Sendable {
         let (parentPath, name) = ZnodePath.split(path)
         guard let taken = nodes[parentPath]?.children.contains(name) else { return .failure(.noNode) }
         if taken { return .failure(.nodeExists) }
-        nodes[parentPath]?.addChild(name, cversion: parentCVersion, zxid: zxid)
+        withNode(parentPath) { $0.addChild(name, cversion: parentCVersion, zxid: zxid) }
         let child = Znode(
             data: data, acl: acls.retain(acl), czxid: zxid, mzxid: zxid, ctime: time, mtime: time,
             ephemeralOwner: ephemeralOwner, pzxid: zxid
@@ -87,7 +99,7 @@ public struct DataTree: Sendable {
     public mutating func delete(path: String, zxid: Int64) -> ErrorCode {
         let (parentPath, name) = ZnodePath.split(path)
         guard nodes[parentPath] != nil, let node = nodes.removeValue(forKey: path) else { return .noNode }
-        nodes[parentPath]?.removeChild(name, zxid: zxid)
+        withNode(parentPath) { $0.removeChild(name, zxid: zxid) }
         acls.release(node.acl)
         approximateDataSizeBytes -= path.utf16.count + (node.data?.count ?? 0)
         untrack(path, owner: node.ephemeralOwner)
@@ -96,9 +108,7 @@ public struct DataTree: Sendable {
     }
 
     public mutating func setData(path: String, data: [UInt8]?, version: Int32, zxid: Int64, time: Int64) -> Result<Stat, ErrorCode> {
-        // Changed in place: the trie's modify accessor lends the node out
-        // uniquely, so nothing it holds (its child set) is copied.
-        guard let oldData = nodes[path]?.replaceData(data, version: version, zxid: zxid, time: time) else {
+        guard let oldData = withNode(path, { $0.replaceData(data, version: version, zxid: zxid, time: time) }) else {
             return .failure(.noNode)
         }
         approximateDataSizeBytes += (data?.count ?? 0) - (oldData?.count ?? 0)
@@ -218,7 +228,7 @@ public struct DataTree: Sendable {
 
         public mutating func finish(lastProcessedZxid: Int64) -> DataTree {
             for (parent, names) in childNames {
-                tree.nodes[parent]?.children = TreeSet(names)
+                tree.withNode(parent) { $0.children = TreeSet(names) }
             }
             childNames = [:]
             tree.lastProcessedZxid = lastProcessedZxid

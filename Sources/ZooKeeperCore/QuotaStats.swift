@@ -97,7 +97,7 @@ extension DataTree {
         var stats = StatsTrack(node.data)
         stats.count += countDelta
         stats.bytes += bytesDelta
-        nodes[statPath]?.data = stats.bytesValue
+        withNode(statPath) { $0.data = stats.bytesValue }
     }
 
     /// Apache's updateQuotaForPath: count and bytes of the whole subtree.
@@ -112,7 +112,7 @@ extension DataTree {
             bytes += Int64(node.data?.count ?? 0)
             for child in node.children { stack.append(ZnodePath.child(current, child)) }
         }
-        nodes[QuotaPaths.statPath(path)]?.data = StatsTrack(count: count, bytes: bytes).bytesValue
+        withNode(QuotaPaths.statPath(path)) { $0.data = StatsTrack(count: count, bytes: bytes).bytesValue }
     }
 
     /// After a restore: find every limit node and recompute its stats (Apache's setupQuota).

@@ -114,6 +114,12 @@ public struct ServerCore: Sendable {
         snapshotThreshold = max(1, half + min(max(0, roll), max(0, half - 1)))
     }
 
+    /// The rolls `rollSnapshotThreshold` takes: 0..<snapCount/2 (just 0 when
+    /// that is empty).
+    public var snapshotRollRange: Range<Int> {
+        0..<max(1, max(1, settings.snapCount) / 2)
+    }
+
     /// A quorum member's membership text for /zookeeper/config.
     public mutating func installQuorumConfig(_ data: [UInt8], nowMs: Int64) {
         tree.installConfig(data, nowMs: nowMs)

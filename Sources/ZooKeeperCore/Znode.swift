@@ -59,9 +59,7 @@ public struct Znode: Sendable, Equatable {
 
     public var kind: EphemeralKind { EphemeralKind(owner: ephemeralOwner) }
 
-    // Mutations the tree applies in place (`nodes[path]?.addChild(...)`):
-    // taken out of the trie and stored back, a node's child set would be
-    // shared while it changes and copied along its path on every create.
+    // Mutations the tree applies to a node it holds alone (`DataTree.withNode`).
 
     /// A child created by the txn `zxid`. Apache only moves cversion forward
     /// (-1 means "one more"): replaying a create over a fuzzy snapshot must
@@ -81,13 +79,13 @@ public struct Znode: Sendable, Equatable {
     }
 
     /// Sets the data of a setData txn; returns the data it replaced.
-    mutating func replaceData(_ newData: [UInt8]?, version: Int32, zxid: Int64, time: Int64) -> [UInt8]?? {
+    mutating func replaceData(_ newData: [UInt8]?, version: Int32, zxid: Int64, time: Int64) -> [UInt8]? {
         let old = data
         data = newData
         self.version = version
         mzxid = zxid
         mtime = time
-        return .some(old)
+        return old
     }
 }
 

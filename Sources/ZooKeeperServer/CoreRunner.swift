@@ -74,8 +74,7 @@ final class CoreRunner: @unchecked Sendable {
     /// Draws the core's next snapshot point (Apache's randRoll): at start, at
     /// every snapshot, and for every new core a role change installs.
     func rollSnapshotThreshold() {
-        let half = max(1, core.settings.snapCount) / 2
-        core.rollSnapshotThreshold(half > 1 ? Int.random(in: 0..<half) : 0)
+        core.rollSnapshotThreshold(Int.random(in: core.snapshotRollRange))
     }
 
     func startTicking() {
