@@ -154,7 +154,7 @@ class ApacheNode:
             "dataDir=%s" % self.data_dir,
             "dataLogDir=%s" % self.log_dir,
             "clientPort=%d" % self.client_port,
-            "clientPortAddress=%s" % self.host,
+        ] + ([] if e.wildcard_client else ["clientPortAddress=%s" % self.host]) + [
             "maxClientCnxns=200",
             "admin.enableServer=%s" % ("true" if e.admin else "false"),
             "admin.serverAddress=%s" % self.host,
@@ -360,10 +360,13 @@ class ApacheEnsemble:
 
     def __init__(self, voters=3, observers=0, whitelist="*", admin=True, tick_ms=500, init_limit=10,
                  sync_limit=5, client_in_server_line=False, standalone=False, extra_cfg=None,
-                 distinct_hosts=False, jvm_flags=None):
+                 distinct_hosts=False, jvm_flags=None, wildcard_client=False):
         if standalone:
             assert voters == 1 and observers == 0, "standalone is one server"
         self.distinct_hosts = distinct_hosts
+        # wildcard_client: no clientPortAddress, so the client port listens on
+        # every loopback address, IPv6 ::1 included (with an IPv6-capable JVM).
+        self.wildcard_client = wildcard_client
         self.shared_client_port = free_port() if distinct_hosts else None
         self.shared_admin_port = free_port() if distinct_hosts else None
         self.whitelist = whitelist

@@ -16,7 +16,7 @@ zoo.cfg [--json] [--watch] [--count N] [--interval S] [--timeout S]
 epoch, quorum, voters_up, voters_total, majority, votes{source, tally},
 nodes[{server, sid, role, state, reason, refused, zxid, epoch, counter, lag,
 epochs_behind, latency_ms, connections, outstanding, znodes, watches,
-version, duplicate_of, raw}]}; exit 0 = quorum with one leader (or a lone
+version, aliases, raw}]}; exit 0 = quorum with one leader (or a lone
 standalone), 1 otherwise, 64 = bad flags.
 """
 
@@ -41,7 +41,7 @@ TOP_KEYS = {"time", "leader", "leader_sid", "epoch", "quorum", "voters_up", "vot
             "majority", "votes", "nodes"}
 NODE_KEYS = {"server", "sid", "role", "state", "reason", "refused", "zxid", "epoch", "counter",
              "lag", "epochs_behind", "latency_ms", "connections", "outstanding", "znodes",
-             "watches", "version", "duplicate_of", "raw"}
+             "watches", "version", "aliases", "raw"}
 TIMEOUT = "1"          # --timeout for every zkdash status run
 RUN_LIMIT = 40.0       # hard limit for one zkdash process (a hang fails the test)
 
@@ -279,7 +279,7 @@ class HealthyEnsembleTests(StatusCase):
             self.assertEqual(j["epoch"], leader_zxid >> 32, ctx)
             self.assertEqual(j["counter"], zx(srvr["Zxid"]) & 0xFFFFFFFF, ctx)
             self.assertEqual(j["znodes"], int(srvr["Node count"]), "%s znodes\n%s" % (n.client_address, ctx))
-            self.assertIsNone(j["duplicate_of"], ctx)
+            self.assertEqual(j["aliases"], [], ctx)
             self.assertEqual(j["refused"], [], ctx)
             self.assertIn("3.8.0", j["version"] or "", ctx)
             self.assertIsNotNone(j["latency_ms"], ctx)
@@ -496,7 +496,7 @@ class PlainLinesOneHostTests(StatusCase):
         self.check_schema(doc, run)
         ctx = run.describe()
         self.assertEqual(self.node(doc, seed.client_address, run)["sid"], seed.sid, ctx)
-        self.assertEqual(sorted(n["sid"] for n in doc["nodes"] if n["sid"] is not None and not n["duplicate_of"]),
+        self.assertEqual(sorted(n["sid"] for n in doc["nodes"] if n["sid"] is not None),
                          [1, 2, 3], "one row per server.N line\n" + ctx)
 
     def test_b_plain_lines_one_host_all_listed(self):
@@ -506,6 +506,57 @@ class PlainLinesOneHostTests(StatusCase):
         doc = self.json_round(run, rc=0)
         self.assertEqual(doc["leader"], ens.leader().client_address, run.describe())
         self.assertEqual(sorted(n["sid"] for n in doc["nodes"]), [1, 2, 3], run.describe())
+
+
+class OneRowPerNodeTests(StatusCase):
+    """Issue 13 item 1: one node is one row whatever name reaches it. Plain server.N
+    lines (no client port), every node on 127.0.0.1 with its own client port, the
+    client port bound to the wildcard so ::1 reaches it too (an IPv6-capable JVM)."""
+
+    @classmethod
+    def setUpClass(cls):
+        import ensemble as ens_mod
+        flags = [f for f in ens_mod.APACHE_JVM_FLAGS if "preferIPv4Stack" not in f]
+        cls.ens = start_ensemble(cls, voters=3, whitelist="*", admin=False, client_in_server_line=False,
+                                 wildcard_client=True, jvm_flags=flags)
+
+    def check_rows(self, run, seed):
+        doc = run.doc
+        self.check_schema(doc, run)
+        ctx = run.describe()
+        sids = sorted(n["sid"] for n in doc["nodes"] if n["sid"] is not None)
+        self.assertEqual(sids, [1, 2, 3], "one row per sid, none twice\n" + ctx)
+        self.assertEqual(len(doc["nodes"]), 3, "no row without a sid\n" + ctx)
+        leading = [n for n in doc["nodes"] if n["state"] == "LEADING"]
+        self.assertLessEqual(len(leading), 1, "one process is one leader\n" + ctx)
+        self.assertNotIn("say LEADING", doc["problem"] or "", ctx)
+        own = [n for n in doc["nodes"] if n["sid"] == seed.sid]
+        self.assertEqual(own[0]["state"], "LEADING" if seed is self.ens.leader() else "FOLLOWING", ctx)
+        for n in doc["nodes"]:
+            if n["sid"] != seed.sid:
+                # The others' client ports are unknown: their rows say so, never s<seed>'s figures.
+                self.assertEqual(n["state"], "UNKNOWN", ctx)
+                self.assertRegex(n["reason"] or "", r"client (port|address) unknown|answers as", ctx)
+                self.assertIsNone(n["zxid"], ctx)
+
+    def test_a_seed_by_any_name(self):
+        ens = self.ens
+        for seed in (ens.leader(), ens.followers()[0]):
+            for host in ("[::1]", "localhost", LOOPBACK):
+                run = status_json("%s:%d" % (host, seed.client_port))
+                self.check_rows(run, seed)
+
+    def test_b_three_names_for_one_node(self):
+        ens = self.ens
+        first = ens.nodes[0]
+        names = ["[::1]:%d" % first.client_port, "localhost:%d" % first.client_port, first.client_address]
+        run = status_json(",".join(names + [n.client_address for n in ens.nodes[1:]]))
+        doc = self.json_round(run, rc=0)
+        ctx = run.describe()
+        self.assertEqual(sorted(n["sid"] for n in doc["nodes"]), [1, 2, 3], ctx)
+        row = [n for n in doc["nodes"] if n["sid"] == first.sid][0]
+        self.assertEqual(sorted([row["server"]] + row["aliases"]), sorted(names), ctx)
+        self.assertIs(doc["quorum"], True, ctx)
 
 
 class TwoLeadersTests(StatusCase):
@@ -888,7 +939,7 @@ class BadInputTests(StatusCase):
         self.assertIn(run.rc, (0, 1), "exit 0 or 1, never a signal or a usage error\n" + ctx)
         self.assertLess(run.wall, float(TIMEOUT) * 3 + 2, "took %.1fs with a silent listener\n%s" % (run.wall, ctx))
         doc = self.json_round(run)
-        self.assertEqual(len(doc["nodes"]), len(entries), "one row per entry\n" + ctx)
+        self.assertEqual(len(doc["nodes"]), len(entries) - 1, "one row per node: the real one is listed twice\n" + ctx)
         by = {}
         for n in doc["nodes"]:
             by.setdefault(n["server"], []).append(n)
@@ -916,8 +967,8 @@ class BadInputTests(StatusCase):
         n = one(lambda s: s == empty.address, "listener closing without a byte")
         self.assertEqual(n["state"], "UNKNOWN", ctx)
         reals = by.get(real, [])
-        self.assertEqual(len(reals), 2, "both copies of %s have a row\n%s" % (real, ctx))
-        self.assertEqual(sorted([r["duplicate_of"] for r in reals], key=lambda v: v or ""), [None, real], ctx)
+        self.assertEqual(len(reals), 1, "%s given twice is one row\n%s" % (real, ctx))
+        self.assertEqual(reals[0]["aliases"], [real], ctx)
         self.assertEqual(reals[0]["state"], "STANDALONE", ctx)
         for n in doc["nodes"]:
             if n["server"] not in (real, garbage.address, empty.address):

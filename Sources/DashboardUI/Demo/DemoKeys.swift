@@ -11,8 +11,7 @@ enum DemoKeys {
             return []
         }
         if key == .character("L") { return [.demo(.setLoad(on: !demo.loadOn))] }
-        guard state.cluster.nodes.indices.contains(state.ensembleSelection),
-              let node = demo.node(at: state.cluster.nodes[state.ensembleSelection].address) else {
+        guard let selected = state.selectedNodeIndex, let node = demo.node(at: state.cluster.nodes[selected].address) else {
             state.message = "\(keyName(key)): the selected row is not a node zkdash demo started"
             return []
         }

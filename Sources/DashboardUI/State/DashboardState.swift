@@ -25,7 +25,8 @@ public struct DashboardState: Sendable {
     public var nowMs: Int64 = 0
     /// Local time zone offset for clocks on screen (the shell sets it).
     public var timeZoneOffsetSeconds = 0
-    /// Selected row of the Ensemble view (index into `cluster.nodes`).
+    /// Selected row of the Ensemble view (index into `cluster.rows`: one row a
+    /// node, aliases folded in).
     public var ensembleSelection = 0
     /// Events view: lines scrolled up from the newest.
     public var eventsScroll = 0
@@ -54,6 +55,12 @@ public struct DashboardState: Sendable {
         self.targetDescription = targetDescription
         tree = TreeState()
         tree.viewportRows = TreeLayout.treeRows(for: size)
+    }
+
+    /// The node on the Ensemble view's selected row (index into `cluster.nodes`).
+    public var selectedNodeIndex: Int? {
+        let rows = cluster.rows
+        return rows.indices.contains(ensembleSelection) ? rows[ensembleSelection] : nil
     }
 
     /// Smallest screen the layout works in; below it a message replaces the views.

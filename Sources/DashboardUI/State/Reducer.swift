@@ -15,7 +15,7 @@ public enum Dashboard {
         case .cluster(let model, let newEvents):
             state.cluster = model
             state.lastPollMs = newEvents.last?.timeMs ?? state.nowMs
-            state.ensembleSelection = min(state.ensembleSelection, max(0, model.nodes.count - 1))
+            state.ensembleSelection = min(state.ensembleSelection, max(0, model.rows.count - 1))
             if state.eventsScroll > 0 { state.eventsScroll += newEvents.count }
             return []
         case .tree(let treeInput):
@@ -85,7 +85,7 @@ public enum Dashboard {
     }
 
     static func moveSelection(_ state: inout DashboardState, _ key: Key) {
-        let last = max(0, state.cluster.nodes.count - 1)
+        let last = max(0, state.cluster.rows.count - 1)
         let page = max(1, Layout.ensembleTableRows(state.size))
         switch key {
         case .down, .character("j"): state.ensembleSelection = min(last, state.ensembleSelection + 1)
@@ -128,7 +128,7 @@ public enum Dashboard {
             case .wheelDown: moveSelection(&state, .down)
             case .click:
                 let row = mouse.y - Layout.ensembleFirstRowY
-                if row >= 0, row < state.cluster.nodes.count { state.ensembleSelection = row }
+                if row >= 0, row < state.cluster.rows.count { state.ensembleSelection = row }
             }
         case .events:
             if mouse.kind == .wheelUp { scrollEvents(&state, .up) }

@@ -16,7 +16,7 @@ enum ElectionView {
             var line = pad(node.label, 8)
             line += pad(node.state.rawValue, 12)
             line += pad(node.supports ?? "-", 11)
-            line += pad(vote?.zxid.epochColonCounter ?? node.zxid?.epochColonCounter ?? "-", 12)
+            line += pad(vote?.zxid.hex ?? node.zxid?.hex ?? "-", 12)
             line += pad(vote.map { String($0.epoch) } ?? node.zxid.map { String($0.epoch) } ?? "-", 7)
             line += vote.map { String($0.round) } ?? node.telemetry?.round.map(String.init) ?? "-"
             buffer.put(line, x: rect.x, y: y, role: node.role == .observer ? .dim : .normal, maxWidth: rect.width)
@@ -77,7 +77,7 @@ enum ElectionView {
                 // An observer votes for nobody (leader Long.MIN_VALUE, as in Apache).
                 let vote = received.vote.leader >= 0 ? "vote s\(received.vote.leader)" : "no vote (observer)"
                 var line = "\(node.label) ← s\(received.from): \(vote)"
-                line += " zxid \(received.vote.zxid.epochColonCounter) epoch \(received.vote.epoch) round \(received.vote.round)"
+                line += " zxid \(received.vote.zxid.hex) epoch \(received.vote.epoch) round \(received.vote.round)"
                 if let senderState = received.senderState { line += " (\(senderState))" }
                 if let age = received.ageMs { line += " \(age) ms ago" }
                 lines.append(line)

@@ -19,7 +19,7 @@ enum EnsembleView {
         Column(title: "SID", width: 3, priority: 0, rightAligned: true) { node, _, _ in (node.sid.map(String.init) ?? "-", .normal) },
         Column(title: "ADDRESS", width: 15, priority: 0) { node, _, _ in (node.address.description, .normal) },
         Column(title: "STATE", width: 11, priority: 0) { node, _, _ in (node.state.rawValue, role(for: node.state)) },
-        Column(title: "ZXID", width: 9, priority: 1) { node, _, _ in (node.zxid?.epochColonCounter ?? "-", .normal) },
+        Column(title: "ZXID", width: 11, priority: 1) { node, _, _ in (node.zxid?.hex ?? "-", .normal) },
         Column(title: "LAG", width: 10, priority: 1) { node, model, _ in lagCell(node, model) },
         Column(title: "LAT ms", width: 11, priority: 3) { node, _, _ in (StatusTable.latencyText(node), .normal) },
         Column(title: "OUT", width: 4, priority: 4, rightAligned: true) { node, _, _ in (node.outstanding.map(String.init) ?? "-", .normal) },
@@ -54,10 +54,11 @@ enum EnsembleView {
         }
         if sparkWidth >= sparklineMinWidth { buffer.put("PACKETS/S", x: x, y: rect.y, role: .header, maxWidth: sparkWidth) }
 
-        let tableRows = min(model.nodes.count, Layout.ensembleTableRows(state.size), rect.height - 1)
-        let first = max(0, min(state.ensembleSelection - tableRows + 1, model.nodes.count - tableRows))
+        let rows = model.rows
+        let tableRows = min(rows.count, Layout.ensembleTableRows(state.size), rect.height - 1)
+        let first = max(0, min(state.ensembleSelection - tableRows + 1, rows.count - tableRows))
         for row in 0..<max(0, tableRows) {
-            let index = first + row
+            let index = rows[first + row]
             let node = model.nodes[index]
             let y = rect.y + 1 + row
             var x = rect.x
@@ -70,11 +71,11 @@ enum EnsembleView {
                 let values = model.histories[index].values(.packetsReceivedPerSecond)
                 buffer.put(Sparkline.text(values, width: min(60, sparkWidth - 1)), x: x, y: y, role: .sparkline)
             }
-            if index == state.ensembleSelection { buffer.paint(.selected, x: rect.x, y: y, width: rect.width) }
+            if first + row == state.ensembleSelection { buffer.paint(.selected, x: rect.x, y: y, width: rect.width) }
         }
         let detailTop = rect.y + 1 + tableRows + 1
-        if model.nodes.indices.contains(state.ensembleSelection), detailTop < rect.maxY {
-            renderDetail(model, index: state.ensembleSelection, demo: state.demo,
+        if let selected = state.selectedNodeIndex, detailTop < rect.maxY {
+            renderDetail(model, index: selected, demo: state.demo,
                          into: &buffer, rect: Rect(x: rect.x, y: detailTop, width: rect.width, height: rect.maxY - detailTop))
         }
     }
@@ -88,11 +89,25 @@ enum EnsembleView {
     static func lagCell(_ node: NodeStatus, _ model: ClusterModel) -> (String, StyleRole) {
         if let behind = node.epochsBehind, behind > 0 { return ("\(behind) epoch\(behind == 1 ? "" : "s")", .warning) }
         guard let lag = node.lagTxns else { return ("-", .normal) }
-        let maxLag = model.nodes.compactMap(\.lagTxns).max() ?? 0
-        let barWidth = 3
-        let filled = maxLag == 0 ? 0 : Int((Double(lag) / Double(maxLag) * Double(barWidth)).rounded(.up))
-        let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: barWidth - filled)
-        return ("\(bar) \(compact(lag))", lag >= model.settings.lagEventThresholdTxns ? .warning : .lagBar)
+        let threshold = model.settings.lagEventThresholdTxns
+        let filled = lagBarBlocks(lag, threshold: threshold)
+        let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: lagBarWidth - filled)
+        return ("\(bar) \(compact(lag))", lag >= threshold ? .warning : .lagBar)
+    }
+
+    static let lagBarWidth = 3
+
+    /// An absolute scale, so a bar means the same on every row and every
+    /// screen (not relative to the worst node, where a lag of 1 drew a full
+    /// bar): none at 0, one block below a tenth of the lag-event threshold,
+    /// two below the threshold, three at or above it (it is also an event).
+    static func lagBarBlocks(_ lag: Int64, threshold: Int64) -> Int {
+        switch lag {
+        case ...0: 0
+        case ..<max(2, threshold / 10): 1
+        case ..<threshold: 2
+        default: lagBarWidth
+        }
     }
 
     /// 1204 → "1.2k": a lag count in six columns.
@@ -116,6 +131,10 @@ enum EnsembleView {
         if !node.refusedWords.isEmpty {
             lines.append(("  not in 4lw.commands.whitelist: \(node.refusedWords.map(\.rawValue).joined(separator: ", "))", .warning))
         }
+        var identity: [String] = []
+        if let zxid = node.zxid { identity.append("zxid \(zxid.hex) = epoch \(zxid.epoch), txn \(zxid.counter)") }
+        if !node.aliases.isEmpty { identity.append("also reached as " + node.aliases.map(\.description).joined(separator: ", ")) }
+        if !identity.isEmpty { lines.append(("  " + identity.joined(separator: " · "), .dim)) }
         var figures: [String] = []
         if let rate = node.packetsReceivedPerSecond { figures.append(String(format: "%.0f pkts/s in", rate)) }
         if let rate = node.packetsSentPerSecond { figures.append(String(format: "%.0f out", rate)) }

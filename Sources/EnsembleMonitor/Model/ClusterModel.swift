@@ -75,6 +75,8 @@ public struct ClusterModel: Sendable {
         var confAskedAtRound: Int?
         /// The last conf answer's view, reused between conf polls.
         var confMembers: [ServerEntry]?
+        /// `ip|port` the node's address resolved to when last polled.
+        var resolvedKey: String?
     }
 
     public init(members: [Member], settings: MonitorSettings = MonitorSettings()) {
@@ -169,8 +171,11 @@ public struct ClusterModel: Sendable {
                 status.txnsPerSecond = rate(Int64(zxid.counter), Int64(before.counter), elapsedSeconds)
             }
             nodes[index] = status
+            bookkeeping[index].resolvedKey = sample.resolvedKey ?? bookkeeping[index].resolvedKey
         }
+        reconcileIdentities(at: round.timeMs)
         markResolvedDuplicates(round)
+        markSameSidDuplicates()
         copyDuplicates()
         updateMembership()
         if settings.discoverMembers { discoverMembers(at: round.timeMs) }
@@ -245,9 +250,67 @@ public struct ClusterModel: Sendable {
         }
     }
 
+    /// Two addresses whose answers name the same sid of the same ensemble are
+    /// one node (`[::1]:P` and `127.0.0.1:P` resolve differently but reach one
+    /// process). Standalone servers all call themselves 0: never merged by sid.
+    private mutating func markSameSidDuplicates() {
+        var firstBySid: [Int: Int] = [:]
+        for index in members.indices where members[index].duplicateOf == nil && members[index].unpollableReason == nil {
+            guard let sid = nodes[index].reportedSid, nodes[index].state != .standalone else { continue }
+            if let original = firstBySid[sid], sameEnsemble(original, index) {
+                members[index].duplicateOf = original
+            } else if firstBySid[sid] == nil {
+                firstBySid[sid] = index
+            }
+        }
+    }
+
+    /// Same membership when both nodes told it (else nothing says otherwise).
+    private func sameEnsemble(_ a: Int, _ b: Int) -> Bool {
+        guard let one = nodes[a].confMembers, let other = nodes[b].confMembers else { return true }
+        return one == other
+    }
+
+    /// A member listed (zoo.cfg) or discovered as sX whose address answers as
+    /// sY is not sX: the address was a guess (a `server.N` line without a client
+    /// port) or is wrong. Its row stays sX with no address; sY gets a row of its
+    /// own if no other member has one.
+    private mutating func reconcileIdentities(at timeMs: Int64) {
+        for index in members.indices where members[index].duplicateOf == nil && members[index].unpollableReason == nil {
+            guard let expected = members[index].configuredSid, let answered = nodes[index].reportedSid, answered != expected,
+                  nodes[index].state != .standalone else { continue }
+            let address = members[index].address
+            let reason = "\(address) answers as s\(answered), not s\(expected): s\(expected)'s client address is unknown; list it with --servers"
+            members[index].unpollableReason = reason
+            members[index].address.clientPort = 0
+            var status = NodeStatus(address: members[index].address, state: .unknown)
+            status.sid = expected
+            status.role = members[index].configuredRole
+            status.reason = reason
+            nodes[index] = status
+            bookkeeping[index] = NodeBookkeeping()
+            histories[index] = MetricHistory(capacity: settings.historyCapacity)
+            eventLog.append(MonitorEvent(timeMs: timeMs, kind: .membership, memberIndex: index,
+                                         text: "\(address) answers as s\(answered), not s\(expected): s\(expected)'s client address is unknown"))
+            let covered = members.indices.contains { $0 != index && (nodes[$0].sid ?? members[$0].configuredSid) == answered }
+            if !covered {
+                add(Member(address: address, origin: .discovered, configuredSid: answered))
+            }
+        }
+    }
+
     private mutating func copyDuplicates() {
+        // An alias of an alias (127.0.0.1 resolved like localhost, localhost
+        // answered as the same sid as [::1]) points at the row itself.
+        for index in members.indices {
+            var root = members[index].duplicateOf
+            while let next = root.flatMap({ members[$0].duplicateOf }) { root = next }
+            members[index].duplicateOf = root
+        }
+        for index in members.indices { nodes[index].aliases = [] }
         for index in members.indices {
             guard let original = members[index].duplicateOf else { continue }
+            nodes[original].aliases.append(members[index].address)
             var copy = nodes[original]
             copy.address = members[index].address
             copy.duplicateOf = members[original].address
@@ -275,7 +338,8 @@ public struct ClusterModel: Sendable {
     private mutating func discoverMembers(at timeMs: Int64) {
         guard let reporter = membershipReporter else { return }
         let knownSids = Set(members.indices.compactMap { nodes[$0].sid ?? members[$0].configuredSid })
-        let knownAddresses = Set(members.map { $0.address.normalizedKey })
+        // Addresses as given and as they resolved: `localhost:P` is `127.0.0.1:P`.
+        let knownAddresses = Set(members.map { $0.address.normalizedKey } + bookkeeping.compactMap(\.resolvedKey))
         let source = nodes[reporter].label
         for entry in membership where !knownSids.contains(entry.sid) {
             // Plain `server.N=host:port:port` lines carry no client port: assume
@@ -297,8 +361,12 @@ public struct ClusterModel: Sendable {
 
     // MARK: - leader, lag, votes, quorum
 
-    /// Members counted once each (duplicates excluded; unpollable ones included: they are voters we cannot see).
-    private var countedIndices: [Int] { members.indices.filter { members[$0].duplicateOf == nil } }
+    /// One row per node: members that are not another member's alias
+    /// (unpollable ones included: they are voters we cannot see). Views and
+    /// reports list these; an alias shows in its node's `aliases`.
+    public var rows: [Int] { members.indices.filter { members[$0].duplicateOf == nil } }
+
+    private var countedIndices: [Int] { rows }
 
     private func chooseLeader(_ summary: inout ClusterSummary) -> Int? {
         let counted = countedIndices

@@ -35,6 +35,12 @@ public struct NodeStatus: Sendable, Equatable {
     /// The unreadable answer, for UNKNOWN nodes.
     public var raw: String?
     public var duplicateOf: NodeAddress?
+    /// Other listed or discovered addresses that reach this same node (they
+    /// share its row; see `ClusterModel.rows`).
+    public var aliases: [NodeAddress] = []
+    /// The sid the node itself reported this round (`conf` serverId or the
+    /// AdminServer's myid); `sid` may also come from zoo.cfg or discovery.
+    public var reportedSid: Int?
 
     public var version: String?
     public var zxid: Zxid?

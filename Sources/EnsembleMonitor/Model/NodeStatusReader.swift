@@ -40,7 +40,7 @@ enum NodeStatusReader {
         if case .success(let text)? = sample.answers[.conf] {
             switch ConfReport.parse(text) {
             case .report(let conf):
-                if let sid = conf.serverId { status.sid = sid }
+                if let sid = conf.serverId { status.reportedSid = sid }
                 if let own = conf.ownEntry { status.role = own.role }
                 if !conf.members.isEmpty { status.confMembers = conf.members }
             case .refused: status.refusedWords.append(.conf)
@@ -73,13 +73,14 @@ enum NodeStatusReader {
         }
         if let admin = sample.admin {
             status.adminAnswered = admin.leader != nil || admin.zabState != nil
-            if let zab = admin.zabState, status.sid == nil { status.sid = zab.myid }
+            if let zab = admin.zabState, status.reportedSid == nil { status.reportedSid = zab.myid }
             if let leaderId = admin.leader?.leaderId, admin.leader?.error == nil, status.voteSource < .adminServer {
                 status.vote = leaderId
                 status.voteSource = .adminServer
             }
         }
 
+        status.sid = status.reportedSid ?? status.sid
         readServerStatus(sample.answers[.srvr], into: &status, otherMode: modeFromOtherSources, saysLooking: saysLooking)
         status.refusedWords.sort()
         if status.role == nil, status.state == .observing { status.role = .observer }

@@ -22,7 +22,7 @@ public enum StatusJSON {
             ("majority", .int(Int64(summary.majority))),
             ("membership_source", .string(summary.membershipSource.rawValue)),
             ("votes", .object([("source", .string(summary.voteSource.rawValue)), ("tally", .object(tally))])),
-            ("nodes", .array(model.nodes.map(node))),
+            ("nodes", .array(model.rows.map { node(model.nodes[$0]) })),
             ("events", .array(events.map { event in
                 .object([("time", .string(isoTime(event.timeMs))), ("kind", .string(event.kind.rawValue)), ("text", .string(event.text))])
             })),
@@ -59,7 +59,7 @@ public enum StatusJSON {
             ("vote", JSONValue(status.vote)),
             ("vote_source", .string(status.voteSource.rawValue)),
             ("admin", .bool(status.adminAnswered)),
-            ("duplicate_of", JSONValue(status.duplicateOf?.description)),
+            ("aliases", .array(status.aliases.map { .string($0.description) })),
             ("raw", JSONValue(status.raw)),
             ("poll_ms", JSONValue(status.pollMs.map { ($0 * 10).rounded() / 10 })),
         ])

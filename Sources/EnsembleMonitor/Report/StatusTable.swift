@@ -4,7 +4,8 @@ public enum StatusTable {
 
     public static func render(_ model: ClusterModel) -> String {
         var rows = [headers]
-        for status in model.nodes {
+        for index in model.rows {
+            let status = model.nodes[index]
             rows.append([
                 status.sid.map(String.init) ?? "-",
                 status.address.description,
@@ -43,19 +44,19 @@ public enum StatusTable {
         return status.lagTxns.map { NumberText.grouped($0) } ?? "-"
     }
 
-    /// `min/avg/max` in ms, one decimal at most ("0/0.5/7"); "-" when unknown.
+    /// `min/avg/max` in ms as Apache's `srvr` prints them, with the average at
+    /// one decimal always ("0/0.0/6", "2/3.7/12"), on every node and every
+    /// surface (table, dashboard, JSON readers); "-" when unknown.
     public static func latencyText(_ status: NodeStatus) -> String {
         guard let avg = status.latencyAvgMs else { return "-" }
-        func f(_ v: Double?) -> String {
-            guard let v else { return "?" }
-            return v == v.rounded() ? String(Int(v)) : String((v * 10).rounded() / 10)
-        }
-        return "\(f(status.latencyMinMs))/\(f(avg))/\(f(status.latencyMaxMs))"
+        func whole(_ v: Double?) -> String { v.map { String(Int($0.rounded())) } ?? "?" }
+        return "\(whole(status.latencyMinMs))/\(String(format: "%.1f", avg))/\(whole(status.latencyMaxMs))"
     }
 
     static func note(_ status: NodeStatus) -> String {
         var parts: [String] = []
         if let reason = status.reason { parts.append(reason) }
+        if !status.aliases.isEmpty { parts.append("also reached as " + status.aliases.map(\.description).joined(separator: ", ")) }
         if status.role == .observer, status.state != .observing { parts.append("observer") }
         if !status.refusedWords.isEmpty, status.state != .refused {
             parts.append("refused: " + status.refusedWords.map(\.rawValue).joined(separator: ","))
