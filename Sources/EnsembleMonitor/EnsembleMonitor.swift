@@ -27,7 +27,7 @@ public actor EnsembleMonitor {
         let startedMs = Self.wallClockMs()
         let requests = model.pollRequests()
         let samples = await poller.poll(requests, memberCount: model.members.count)
-        return model.apply(PollRound(timeMs: startedMs, samples: samples))
+        return model.apply(PollRound(timeMs: startedMs, completedMs: Self.wallClockMs(), samples: samples))
     }
 
     /// Wall-clock milliseconds since 1970 (event timestamps are read by people).

@@ -30,6 +30,8 @@ public struct DashboardState: Sendable {
     public var ensembleSelection = 0
     /// Events view: lines scrolled up from the newest.
     public var eventsScroll = 0
+    /// Election view: lines scrolled down from the top.
+    public var electionScroll = 0
     public var tree: TreeState
     public var showHelp = false
     public var readOnly: Bool

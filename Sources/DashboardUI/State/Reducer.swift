@@ -72,7 +72,7 @@ public enum Dashboard {
             if DemoKeys.keys.contains(key) { return DemoKeys.handle(&state, key) }
             moveSelection(&state, key)
         case .events: scrollEvents(&state, key)
-        case .election: break
+        case .election: scrollElection(&state, key)
         case .tree: return state.tree.handle(key, readOnly: state.readOnly, nowMs: state.nowMs).map(DashboardEffect.tree)
         }
         return []
@@ -112,6 +112,20 @@ public enum Dashboard {
         }
     }
 
+    static func scrollElection(_ state: inout DashboardState, _ key: Key) {
+        let maxScroll = ElectionView.maxScroll(state)
+        let page = max(1, Layout.bodyRows(state.size) - 1)
+        switch key {
+        case .down, .character("j"): state.electionScroll = min(maxScroll, state.electionScroll + 1)
+        case .up, .character("k"): state.electionScroll = max(0, state.electionScroll - 1)
+        case .pageDown: state.electionScroll = min(maxScroll, state.electionScroll + page)
+        case .pageUp: state.electionScroll = max(0, state.electionScroll - page)
+        case .home, .character("g"): state.electionScroll = 0
+        case .end, .character("G"): state.electionScroll = maxScroll
+        default: break
+        }
+    }
+
     static func handleMouse(_ state: inout DashboardState, _ mouse: MouseEvent) -> [DashboardEffect] {
         if state.showHelp {
             state.showHelp = false
@@ -136,7 +150,8 @@ public enum Dashboard {
         case .tree:
             return state.tree.handle(mouse: mouse, in: Layout.body(state.size), nowMs: state.nowMs).map(DashboardEffect.tree)
         case .election:
-            break
+            if mouse.kind == .wheelUp { scrollElection(&state, .up) }
+            if mouse.kind == .wheelDown { scrollElection(&state, .down) }
         }
         return []
     }

@@ -2,78 +2,104 @@ import EnsembleMonitor
 
 /// View 3: each node's vote, the tally per candidate, and recent elections.
 enum ElectionView {
-    static func render(_ state: DashboardState, into buffer: inout CellBuffer, rect: Rect) {
+    /// One line of the view; `stateSpan` paints the STATE column in the state's colour.
+    struct Line {
+        var text: String
+        var role: StyleRole
+        var stateSpan: (x: Int, width: Int, state: NodeState)?
+
+        init(_ text: String, _ role: StyleRole, stateSpan: (x: Int, width: Int, state: NodeState)? = nil) {
+            self.text = text
+            self.role = role
+            self.stateSpan = stateSpan
+        }
+    }
+
+    /// The whole view as lines; `render` shows the window `electionScroll`
+    /// selects, with a marker wherever lines are cut off.
+    static func lines(_ state: DashboardState, width: Int) -> [Line] {
         let model = state.cluster
-        var y = rect.y
         let summary = model.summary
-        buffer.put("VOTES (source: \(sourceText(summary.voteSource)))", x: rect.x, y: y, role: .title)
-        y += 1
-        let header = pad("NODE", 8) + pad("STATE", 12) + pad("VOTES FOR", 11) + pad("ZXID", 12) + pad("EPOCH", 7) + "ROUND"
-        buffer.put(header, x: rect.x, y: y, role: .header, maxWidth: rect.width)
-        y += 1
-        for node in model.nodes where node.duplicateOf == nil && y < rect.maxY {
+        var out: [Line] = [Line("VOTES (source: \(sourceText(summary.voteSource)))", .title)]
+        out.append(Line(pad("NODE", 8) + pad("STATE", 12) + pad("VOTES FOR", 11) + pad("ZXID", 14) + pad("EPOCH", 7) + "ROUND", .header))
+        for index in model.rows {
+            let node = model.nodes[index]
             let vote = node.telemetry?.currentVote
             var line = pad(node.label, 8)
             line += pad(node.state.rawValue, 12)
             line += pad(node.supports ?? "-", 11)
-            line += pad(vote?.zxid.hex ?? node.zxid?.hex ?? "-", 12)
+            line += pad(vote?.zxid.hex ?? node.zxid?.hex ?? "-", 14)
             line += pad(vote.map { String($0.epoch) } ?? node.zxid.map { String($0.epoch) } ?? "-", 7)
             line += vote.map { String($0.round) } ?? node.telemetry?.round.map(String.init) ?? "-"
-            buffer.put(line, x: rect.x, y: y, role: node.role == .observer ? .dim : .normal, maxWidth: rect.width)
-            buffer.paint(EnsembleView.role(for: node.state), x: rect.x + 8, y: y, width: 11)
-            y += 1
+            out.append(Line(line, node.role == .observer ? .dim : .normal, stateSpan: (8, 11, node.state)))
         }
-        y += 1
-        guard y < rect.maxY else { return }
-        buffer.put("TALLY (voters \(summary.votersUp)/\(summary.votersTotal), majority \(summary.majority))", x: rect.x, y: y, role: .title)
-        y += 1
+        out.append(Line("", .normal))
+        out.append(Line("TALLY (voters \(summary.votersUp)/\(summary.votersTotal), majority \(summary.majority))", .title))
         let maxVotes = max(summary.votersTotal, summary.tally.map(\.votes).max() ?? 0)
-        for count in summary.tally where y < rect.maxY {
+        for count in summary.tally {
             let bar = String(repeating: "█", count: count.votes) + String(repeating: "·", count: max(0, maxVotes - count.votes))
             let winner = count.votes >= summary.majority
-            buffer.put("\(pad(count.candidate, 8))\(bar) \(count.votes)\(winner ? "  majority" : "")", x: rect.x, y: y,
-                       role: winner ? .ok : .normal, maxWidth: rect.width)
-            y += 1
+            out.append(Line("\(pad(count.candidate, 8))\(bar) \(count.votes)\(winner ? "  majority" : "")", winner ? .ok : .normal))
         }
-        if summary.tally.isEmpty, y < rect.maxY {
-            buffer.put("no votes known", x: rect.x, y: y, role: .dim)
-            y += 1
+        if summary.tally.isEmpty { out.append(Line("no votes known", .dim)) }
+        if summary.voteSource == .telemetry {
+            out.append(Line("", .normal))
+            out.append(Line("VOTES RECEIVED IN THE ELECTION IN PROGRESS (how votes move)", .title))
+            let moves = voteMoves(state)
+            if moves.isEmpty { out.append(Line("no node is LOOKING: no election in progress", .dim)) }
+            out += moves.map { Line($0, .normal) }
         }
-        let moves = voteMoves(state)
-        if !moves.isEmpty, y + 1 < rect.maxY {
-            y += 1
-            buffer.put("VOTES RECEIVED THIS ROUND (how votes moved)", x: rect.x, y: y, role: .title)
-            y += 1
-            for line in moves where y < rect.maxY {
-                buffer.put(line, x: rect.x, y: y, role: .normal, maxWidth: rect.width)
-                y += 1
-            }
-        }
-        y += 1
-        guard y < rect.maxY else { return }
-        buffer.put("RECENT ELECTIONS", x: rect.x, y: y, role: .title)
-        y += 1
-        for line in electionLines(state) where y < rect.maxY {
-            buffer.put(line, x: rect.x, y: y, role: .normal, maxWidth: rect.width)
-            y += 1
-        }
+        out.append(Line("", .normal))
+        out.append(Line("RECENT ELECTIONS (a new leader or a new epoch)", .title))
+        out += electionLines(state).map { Line($0, .normal) }
         if summary.voteSource != .telemetry {
-            y += 1
+            out.append(Line("", .normal))
             let note = "Apache reports only whom a node follows (AdminServer leader_id, else its mode) and election-time "
                 + "totals (mntr zk_*_election_time); votes in flight come from zkdash servers' vote telemetry."
-            for line in TextWrap.lines(note, width: rect.width) where y < rect.maxY {
-                buffer.put(line, x: rect.x, y: y, role: .dim)
-                y += 1
+            out += TextWrap.lines(note, width: width).map { Line($0, .dim) }
+        }
+        return out
+    }
+
+    /// Largest useful scroll: the last line at the bottom of the view.
+    static func maxScroll(_ state: DashboardState) -> Int {
+        let body = Layout.body(state.size)
+        return max(0, lines(state, width: body.width).count - body.height)
+    }
+
+    static func render(_ state: DashboardState, into buffer: inout CellBuffer, rect: Rect) {
+        let all = lines(state, width: rect.width)
+        let first = min(state.electionScroll, max(0, all.count - rect.height))
+        for (offset, line) in all.dropFirst(first).prefix(rect.height).enumerated() {
+            let y = rect.y + offset
+            buffer.put(line.text, x: rect.x, y: y, role: line.role, maxWidth: rect.width)
+            if let span = line.stateSpan {
+                buffer.paint(EnsembleView.role(for: span.state), x: rect.x + span.x, y: y, width: span.width)
             }
+        }
+        // Cut-off markers, so a view taller than the screen never looks complete.
+        if first > 0 {
+            let note = " ↑ \(first) more (k) "
+            buffer.put(note, x: rect.maxX - DisplayWidth.of(note), y: rect.y, role: .highlight)
+        }
+        let below = all.count - first - rect.height
+        if below > 0 {
+            let note = " ↓ \(below) more (j) "
+            buffer.put(note, x: rect.maxX - DisplayWidth.of(note), y: rect.maxY - 1, role: .highlight)
         }
     }
 
-    /// The notifications each node received in its current round (zkdash
-    /// telemetry only): who told it to vote for whom, newest last.
+    /// The notifications each node in election received in its current round
+    /// (zkdash telemetry only): who told it to vote for whom, newest last. A
+    /// node that is not LOOKING is in no election, and a notification of an
+    /// earlier round is history: neither is shown, so no line contradicts the
+    /// nodes' own rows.
     static func voteMoves(_ state: DashboardState) -> [String] {
         var lines: [String] = []
-        for node in state.cluster.nodes where node.duplicateOf == nil {
-            for received in node.telemetry?.received ?? [] {
+        for index in state.cluster.rows {
+            let node = state.cluster.nodes[index]
+            guard let telemetry = node.telemetry, telemetry.state == .looking else { continue }
+            for received in telemetry.received where telemetry.round.map({ received.vote.round >= $0 }) ?? true {
                 // An observer votes for nobody (leader Long.MIN_VALUE, as in Apache).
                 let vote = received.vote.leader >= 0 ? "vote s\(received.vote.leader)" : "no vote (observer)"
                 var line = "\(node.label) ← s\(received.from): \(vote)"
@@ -86,30 +112,38 @@ enum ElectionView {
         return lines
     }
 
-    /// Finished elections: the embedded servers' records when present (one
-    /// line per election, merging what each member recorded of it), else the
-    /// monitor's election events.
+    /// Finished elections, oldest first: the embedded servers' records (one
+    /// line per election, merging what each member recorded of it) and the
+    /// monitor's election events that no record explains (Apache members, or a
+    /// winner restarted since). A record counts only if the winner itself
+    /// made it: a follower that rejoins runs its own election, finds the
+    /// leader in place and records it, but the leader did not change.
     static func electionLines(_ state: DashboardState) -> [String] {
         let model = state.cluster
-        var lines: [String] = []
-        for election in mergedElections(model.nodes) {
+        var dated: [(timeMs: Int64, text: String)] = []
+        let recorded = mergedElections(model.rows.map { model.nodes[$0] }).filter { $0.members.contains("s\($0.winner)") }
+        for election in recorded {
             let low = election.durationsMs.min() ?? 0
             let high = election.durationsMs.max() ?? 0
             let took = low == high ? "\(low) ms" : "\(low)–\(high) ms"
             let witnesses = election.members.sorted().joined(separator: " ")
-            lines.append("\(Clock.text(election.startMs, offsetSeconds: state.timeZoneOffsetSeconds))  s\(election.winner) won after \(took), \(election.rounds) round(s) · seen by \(witnesses)")
+            dated.append((election.startMs, "\(Clock.text(election.startMs, offsetSeconds: state.timeZoneOffsetSeconds))  s\(election.winner) won after \(took), \(election.rounds) round(s) · seen by \(witnesses)"))
         }
-        if lines.isEmpty {
-            for event in model.eventLog.events where event.kind == .election {
-                lines.append("\(Clock.text(event.timeMs, offsetSeconds: state.timeZoneOffsetSeconds))  \(event.text)")
+        for event in model.eventLog.events where event.kind == .election {
+            let winner = event.memberIndex.flatMap { model.nodes.indices.contains($0) ? model.nodes[$0].sid : nil }
+            // The event is stamped when the monitor saw the leader, after the election ended.
+            let explained = recorded.contains { election in
+                election.winner == winner && event.timeMs >= election.startMs && event.timeMs - election.startMs <= 60_000
             }
+            if !explained { dated.append((event.timeMs, "\(Clock.text(event.timeMs, offsetSeconds: state.timeZoneOffsetSeconds))  \(event.text)")) }
         }
+        var lines = dated.sorted { $0.timeMs < $1.timeMs }.map(\.text)
         if let mntr = model.summary.leaderIndex.flatMap({ model.nodes[$0].monitor }), let count = mntr.electionTimeCount, count > 0 {
             let avg = mntr.electionTimeAvgMs.map { String(format: "%.0f", $0) } ?? "?"
             let max = mntr.electionTimeMaxMs.map { String(format: "%.0f", $0) } ?? "?"
             lines.append("leader's zk_election_time: \(count) election(s), avg \(avg) ms, max \(max) ms")
         }
-        return lines.isEmpty ? ["none seen since the dashboard started"] : lines.suffix(8)
+        return lines.isEmpty ? ["none seen since the dashboard started"] : lines.suffix(20)
     }
 
     struct MergedElection {

@@ -33,7 +33,9 @@ enum EventsView {
         state.cluster.eventLog.buffer.count + state.shellEvents.count
     }
 
-    /// Both logs, oldest first; at equal times the monitor's event comes first.
+    /// Both logs, oldest first. The monitor stamps events when the poll round
+    /// that saw them completed, after any action of the shell that caused
+    /// them; at equal times the shell's event (a cause) comes first.
     static func lines(_ state: DashboardState) -> [Line] {
         let monitor = state.cluster.eventLog.events.map { Line(timeMs: $0.timeMs, text: $0.text, role: role($0)) }
         guard !state.shellEvents.isEmpty else { return monitor }
@@ -42,7 +44,7 @@ enum EventsView {
         merged.reserveCapacity(monitor.count + shell.count)
         var i = 0, j = 0
         while i < monitor.count || j < shell.count {
-            if j == shell.count || (i < monitor.count && monitor[i].timeMs <= shell[j].timeMs) {
+            if j == shell.count || (i < monitor.count && monitor[i].timeMs < shell[j].timeMs) {
                 merged.append(monitor[i])
                 i += 1
             } else {
@@ -59,6 +61,7 @@ enum EventsView {
         case .quorum: event.text.hasPrefix("quorum lost") ? .error : .ok
         case .lag: event.text.contains("caught up") ? .ok : .warning
         case .membership: .normal
+        case .initial: .highlight
         case .state: event.text.hasSuffix("LEADING") || event.text.hasSuffix("FOLLOWING") ? .normal : .warning
         }
     }

@@ -67,7 +67,7 @@ enum FrameView {
             }
         case .events: hints.append("↑↓ scroll")
         case .tree: hints.append(state.readOnly ? "read-only" : "c/e/d create/edit/delete")
-        case .election: break
+        case .election: hints.append("↑↓/jk scroll")
         }
         buffer.put(hints.joined(separator: "  "), x: 0, y: y, role: .footer)
     }

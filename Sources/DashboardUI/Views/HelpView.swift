@@ -16,7 +16,7 @@ enum HelpView {
             ("/  r", "filter children by name; refresh"), ("v  J K", "data as text / JSON / hex; scroll it"),
             ("c e d", "create / edit / delete, confirmed (not --read-only)"),
         ]),
-        ("Events", [("↑ ↓  PgUp PgDn", "scroll back in time; G newest")]),
+        ("Election, Events", [("↑ ↓  PgUp PgDn", "scroll; Events: back in time, G newest")]),
     ]
 
     static func render(_ state: DashboardState, into buffer: inout CellBuffer) {

@@ -53,8 +53,25 @@ public struct ClusterModel: Sendable {
     public private(set) var hasUnpolledMembers = false
 
     private var bookkeeping: [NodeBookkeeping]
+    /// The last leader seen and its epoch, kept through leaderless rounds: a
+    /// leader that answers again in the same epoch was not elected again.
     private var leaderKey: String?
+    private var leaderEpoch: UInt32?
     private var leaderlessSinceMs: Int64?
+    /// The first line (every node's state) is written once all members were polled.
+    private var initialStateLogged = false
+    private var everHadQuorum = false
+    /// The round's events, written to the log in causal order when it is applied.
+    private var roundEvents: [(rank: EventRank, event: MonitorEvent)] = []
+
+    /// Order of one round's events, causes before effects: what a round sees
+    /// at once happened in this order (a leader goes down, quorum is lost,
+    /// nodes come back, a leader is elected, quorum forms), whatever the
+    /// order of the members in the list.
+    enum EventRank: Int, Comparable {
+        case replayed, membership, leaderDeparture, departure, quorumLost, arrival, election, quorumFormed, initial, lag
+        static func < (a: EventRank, b: EventRank) -> Bool { a.rawValue < b.rawValue }
+    }
     private var lastTimeMs: Int64?
 
     /// What the model remembers about a node between rounds.
@@ -141,7 +158,6 @@ public struct ClusterModel: Sendable {
         let eventsBefore = eventLog.appendedCount
         let previous = nodes
         let previousSummary = summary
-        let firstRound = roundsApplied == 0
         let elapsedSeconds = lastTimeMs.map { Double(round.timeMs - $0) / 1000 }
 
         for index in members.indices where members[index].duplicateOf == nil {
@@ -173,12 +189,13 @@ public struct ClusterModel: Sendable {
             nodes[index] = status
             bookkeeping[index].resolvedKey = sample.resolvedKey ?? bookkeeping[index].resolvedKey
         }
-        reconcileIdentities(at: round.timeMs)
+        let eventTimeMs = round.completedMs
+        reconcileIdentities(at: eventTimeMs)
         markResolvedDuplicates(round)
         markSameSidDuplicates()
         copyDuplicates()
         updateMembership()
-        if settings.discoverMembers { discoverMembers(at: round.timeMs) }
+        if settings.discoverMembers { discoverMembers(at: eventTimeMs) }
 
         var next = ClusterSummary()
         let leaderIndex = chooseLeader(&next)
@@ -187,13 +204,20 @@ public struct ClusterModel: Sendable {
         computeQuorum(leader: leaderIndex, into: &next)
         summary = next
 
-        if !firstRound {
-            logStateChanges(from: previous, at: round.timeMs)
-            logLeaderChange(previousSummary: previousSummary, at: round.timeMs)
-            if previousSummary.hasQuorum != summary.hasQuorum { logQuorumChange(at: round.timeMs) }
+        let allPolled = !members.indices.contains {
+            members[$0].duplicateOf == nil && members[$0].unpollableReason == nil && !bookkeeping[$0].polled
         }
-        logLag(at: round.timeMs)
-        updateLeaderTracking(at: round.timeMs)
+        if initialStateLogged {
+            logStateChanges(from: previous, at: eventTimeMs)
+            logLeaderChange(at: eventTimeMs)
+            if previousSummary.hasQuorum != summary.hasQuorum { logQuorumChange(at: eventTimeMs) }
+        } else if allPolled {
+            logInitialState(at: eventTimeMs)
+        }
+        logLag(at: eventTimeMs)
+        updateLeaderTracking(at: eventTimeMs)
+        for (_, event) in roundEvents.sorted(by: { $0.rank < $1.rank }) { eventLog.append(event) }
+        roundEvents.removeAll(keepingCapacity: true)
 
         for index in members.indices {
             histories[index].record(nodes[index], atMs: round.timeMs)
@@ -290,8 +314,8 @@ public struct ClusterModel: Sendable {
             nodes[index] = status
             bookkeeping[index] = NodeBookkeeping()
             histories[index] = MetricHistory(capacity: settings.historyCapacity)
-            eventLog.append(MonitorEvent(timeMs: timeMs, kind: .membership, memberIndex: index,
-                                         text: "\(address) answers as s\(answered), not s\(expected): s\(expected)'s client address is unknown"))
+            record(.membership, MonitorEvent(timeMs: timeMs, kind: .membership, memberIndex: index,
+                                             text: "\(address) answers as s\(answered), not s\(expected): s\(expected)'s client address is unknown"))
             let covered = members.indices.contains { $0 != index && (nodes[$0].sid ?? members[$0].configuredSid) == answered }
             if !covered {
                 add(Member(address: address, origin: .discovered, configuredSid: answered))
@@ -355,7 +379,7 @@ public struct ClusterModel: Sendable {
                 text = "s\(entry.sid) in \(source)'s conf has no client port; list it with --servers"
             }
             add(member)
-            eventLog.append(MonitorEvent(timeMs: timeMs, kind: .membership, memberIndex: members.count - 1, text: text))
+            record(.membership, MonitorEvent(timeMs: timeMs, kind: .membership, memberIndex: members.count - 1, text: text))
         }
     }
 
@@ -496,7 +520,10 @@ public struct ClusterModel: Sendable {
             guard before != after, previous[index].reason != "not polled yet" else { continue }
             var text = "\(nodes[index].label) \(before.rawValue) → \(after.rawValue)"
             if !after.isUp, let reason = nodes[index].reason { text += " (\(reason))" }
-            eventLog.append(MonitorEvent(timeMs: timeMs, kind: .state, memberIndex: index, text: text))
+            // A leader leaving is what sends its followers out of service.
+            let rank: EventRank = [.leading, .following, .observing, .standalone].contains(after) ? .arrival
+                : before == .leading ? .leaderDeparture : .departure
+            record(rank, MonitorEvent(timeMs: timeMs, kind: .state, memberIndex: index, text: text))
         }
     }
 
@@ -504,10 +531,14 @@ public struct ClusterModel: Sendable {
         nodes[index].sid.map { "sid \($0)" } ?? members[index].address.normalizedKey
     }
 
-    private mutating func logLeaderChange(previousSummary: ClusterSummary, at timeMs: Int64) {
+    /// An election is a new leader or a new epoch, compared with the last
+    /// leader seen (not the last round: a leader paused past a poll's deadline
+    /// and resumed in time leads the same epoch, and a follower that rejoins
+    /// changes neither).
+    private mutating func logLeaderChange(at timeMs: Int64) {
         guard let leader = summary.leaderIndex, nodes[leader].state == .leading else { return }
         let key = leaderIdentity(leader)
-        let sameLeader = key == leaderKey && summary.epoch == previousSummary.epoch
+        let sameLeader = key == leaderKey && (summary.epoch == nil || leaderEpoch == nil || summary.epoch == leaderEpoch)
         guard !sameLeader else { return }
         var text = "\(nodes[leader].label) elected"
         if let epoch = summary.epoch { text += " (epoch \(epoch))" }
@@ -516,7 +547,37 @@ public struct ClusterModel: Sendable {
         } else if let since = leaderlessSinceMs {
             text += " — no leader seen for \(NumberText.grouped(timeMs - since)) ms"
         }
-        eventLog.append(MonitorEvent(timeMs: timeMs, kind: .election, memberIndex: leader, text: text))
+        record(.election, MonitorEvent(timeMs: timeMs, kind: .election, memberIndex: leader, text: text))
+    }
+
+    /// The monitor's first line: every node's state, the leader and the quorum,
+    /// so later changes have a starting point. When the leader is a zkdash
+    /// server, the election that made it leader is replayed first from its own
+    /// record, at the time it ended.
+    private mutating func logInitialState(at timeMs: Int64) {
+        initialStateLogged = true
+        everHadQuorum = summary.hasQuorum
+        if let leader = summary.leaderIndex, nodes[leader].state == .leading,
+           let won = nodes[leader].telemetry?.elections.last(where: { $0.winner == nodes[leader].sid }) {
+            var text = "\(nodes[leader].label) elected"
+            if let epoch = summary.epoch { text += " (epoch \(epoch))" }
+            text += " after \(NumberText.grouped(won.durationMs)) ms, \(won.rounds) round(s), before the monitor started"
+            record(.replayed, MonitorEvent(timeMs: min(timeMs, won.startMs + won.durationMs), kind: .election,
+                                           memberIndex: leader, text: text))
+        }
+        let states = rows.map { "\(nodes[$0].label) \(nodes[$0].state.rawValue)" }.joined(separator: ", ")
+        var text = "watching \(rows.count) node(s): \(states)"
+        if let leader = summary.leaderIndex {
+            text += " · leader \(nodes[leader].label)" + (summary.epoch.map { " (epoch \($0))" } ?? "")
+        } else {
+            text += " · no leader"
+        }
+        text += summary.hasQuorum ? " · QUORUM OK" : " · NO QUORUM: \(summary.problem ?? "unknown")"
+        record(.initial, MonitorEvent(timeMs: timeMs, kind: .initial, text: text))
+    }
+
+    private mutating func record(_ rank: EventRank, _ event: MonitorEvent) {
+        roundEvents.append((rank, event))
     }
 
     /// The most precise election time known: the embedded server's own record,
@@ -537,17 +598,24 @@ public struct ClusterModel: Sendable {
     private mutating func updateLeaderTracking(at timeMs: Int64) {
         if let leader = summary.leaderIndex, nodes[leader].state == .leading {
             leaderKey = leaderIdentity(leader)
+            leaderEpoch = summary.epoch ?? leaderEpoch
             leaderlessSinceMs = nil
-        } else if summary.leaderIndex == nil, leaderlessSinceMs == nil, roundsApplied > 0 || leaderKey != nil {
+        } else if summary.leaderIndex == nil, leaderlessSinceMs == nil {
             leaderlessSinceMs = timeMs
         }
     }
 
+    /// "formed" the first time (a demo starting: nothing was lost), "regained"
+    /// only after a loss.
     private mutating func logQuorumChange(at timeMs: Int64) {
-        let text = summary.hasQuorum
-            ? "quorum regained: \(summary.votersUp) of \(summary.votersTotal) voters serving"
-            : "quorum lost: \(summary.problem ?? "no quorum")"
-        eventLog.append(MonitorEvent(timeMs: timeMs, kind: .quorum, text: text))
+        let serving = "\(summary.votersUp) of \(summary.votersTotal) voters serving"
+        if summary.hasQuorum {
+            record(.quorumFormed, MonitorEvent(timeMs: timeMs, kind: .quorum,
+                                               text: (everHadQuorum ? "quorum regained: " : "quorum formed: ") + serving))
+            everHadQuorum = true
+        } else {
+            record(.quorumLost, MonitorEvent(timeMs: timeMs, kind: .quorum, text: "quorum lost: \(summary.problem ?? "no quorum")"))
+        }
     }
 
     private mutating func logLag(at timeMs: Int64) {
@@ -556,12 +624,12 @@ public struct ClusterModel: Sendable {
             guard let lag = nodes[index].lagTxns else { continue }
             if !bookkeeping[index].lagAlarm, lag >= threshold {
                 bookkeeping[index].lagAlarm = true
-                eventLog.append(MonitorEvent(
+                record(.lag, MonitorEvent(
                     timeMs: timeMs, kind: .lag, memberIndex: index,
                     text: "\(nodes[index].label) lag \(NumberText.grouped(lag)) txns"))
             } else if bookkeeping[index].lagAlarm, lag < threshold / 2 {
                 bookkeeping[index].lagAlarm = false
-                eventLog.append(MonitorEvent(
+                record(.lag, MonitorEvent(
                     timeMs: timeMs, kind: .lag, memberIndex: index,
                     text: "\(nodes[index].label) caught up (lag \(NumberText.grouped(lag)) txns)"))
             }

@@ -1,10 +1,13 @@
 /// One thing that happened in the ensemble, as the monitor saw it.
 public struct MonitorEvent: Sendable, Equatable {
     public enum Kind: String, Sendable, Codable {
+        /// The first round: every node's state, the leader and the quorum.
+        case initial
         case state, election, quorum, lag, membership
     }
 
-    /// Wall-clock ms since 1970 of the poll that saw it.
+    /// Wall-clock ms since 1970 when the poll round that saw it completed
+    /// (an election replayed from a server's own record: when it ended).
     public var timeMs: Int64
     public var kind: Kind
     /// Member index, when the event is about one node.

@@ -79,12 +79,17 @@ public struct NodeSample: Sendable, Equatable {
 /// One poll round: a sample per member that was asked (nil for members that
 /// were not, e.g. duplicates).
 public struct PollRound: Sendable {
-    /// Wall-clock time of the round's start, ms since 1970.
+    /// Wall-clock time of the round's start, ms since 1970 (rates, history).
     public var timeMs: Int64
+    /// When the last answer of the round was in: every change the round saw
+    /// had happened by then, so its events carry this time and sort after any
+    /// action (a demo's kill or resume) that caused them.
+    public var completedMs: Int64
     public var samples: [NodeSample?]
 
-    public init(timeMs: Int64, samples: [NodeSample?]) {
+    public init(timeMs: Int64, completedMs: Int64? = nil, samples: [NodeSample?]) {
         self.timeMs = timeMs
+        self.completedMs = max(timeMs, completedMs ?? timeMs)
         self.samples = samples
     }
 }
