@@ -54,6 +54,10 @@ enum FrameView {
     static func renderFooter(_ state: DashboardState, into buffer: inout CellBuffer) {
         let y = Layout.footerRow(state.size)
         buffer.fill(Rect(x: 0, y: y, width: state.size.columns, height: 1), role: .footer)
+        if let node = state.killAwaitingConfirmation {
+            buffer.put(DemoKeys.killQuestion(node), x: 0, y: y, role: .warning)
+            return
+        }
         if let message = state.message {
             buffer.put(message, x: 0, y: y, role: .warning)
             return
