@@ -131,12 +131,19 @@ public enum TreeRenderer {
     static func renderStatus(_ state: TreeState, into buffer: inout CellBuffer, x: Int, y: Int, width: Int) {
         let position = "\(state.selectedIndex + 1)/\(state.rowCount)"
         if let prompt = state.prompt {
-            let role: StyleRole = { if case .confirm = prompt { return .warning }; return .highlight }()
-            let cursor = prompt.capturesText ? "▏" : ""
-            var text = prompt.label + cursor
-            // A long value being edited: its end, where the typing is.
-            if text.utf8.count > 4 * width { text = "…" + text.suffix(max(1, width - 1)) }
-            buffer.put(text, x: x, y: y, role: role, maxWidth: width)
+            guard prompt.capturesText else {
+                buffer.put(prompt.label, x: x, y: y, role: .warning, maxWidth: width)
+                return
+            }
+            // The label takes at most half the line; the field scrolls in the rest.
+            let labelWidth = buffer.put(prompt.label, x: x, y: y, role: .highlight, maxWidth: max(1, width / 2))
+            let note = state.searchNote.map { "  " + $0 } ?? ""
+            let noteWidth = DisplayWidth.of(note)
+            let fieldWidth = width - labelWidth - (noteWidth <= width / 4 ? noteWidth : 0)
+            let used = buffer.put(state.field.window(width: fieldWidth), x: x + labelWidth, y: y, role: .highlight, maxWidth: fieldWidth)
+            if !note.isEmpty {
+                buffer.put(note, x: x + labelWidth + used, y: y, role: .warning, maxWidth: width - labelWidth - used)
+            }
             return
         }
         var left: String
