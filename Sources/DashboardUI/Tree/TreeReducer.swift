@@ -65,8 +65,20 @@ extension TreeState {
             detailScroll = max(0, detailScroll - 1)
             return []
         case .character("v"):
-            let all = DataDisplay.allCases
-            dataDisplay = all[(all.firstIndex(of: dataDisplay)! + 1) % all.count]
+            if dataKind == .binary {
+                say("binary data: shown as hex only", error: false)
+                return []
+            }
+            showHex.toggle()
+            formatData()
+            return []
+        case .character("p"):
+            guard dataKind == .json else {
+                say("p: the data is not a JSON object or array", error: false)
+                return []
+            }
+            rawJSON.toggle()
+            showHex = false
             formatData()
             return []
         case .character("r"):
@@ -289,7 +301,7 @@ extension TreeState {
     }
 
     mutating func formatData() {
-        (dataLines, dataNotJSON) = TreeRenderer.formatData(detail?.data, dataDisplay)
+        (dataKind, dataLines) = NodeData.read(detail?.data, hex: showHex, rawJSON: rawJSON)
     }
 
     mutating func say(_ text: String, error: Bool) {

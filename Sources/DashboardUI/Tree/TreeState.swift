@@ -75,11 +75,14 @@ public struct TreeState: Sendable, Equatable {
     public internal(set) var detail: NodeDetail?
     public internal(set) var detailError: String?
     public internal(set) var watchers: WatchersInfo?
-    public internal(set) var dataDisplay: DataDisplay = .text
+    /// What the detail's data is (decided when it arrives).
+    public internal(set) var dataKind: DataKind = .null
+    /// `v`: text and JSON as a hex dump too (binary data always is).
+    public internal(set) var showHex = false
+    /// `p`: JSON as its raw text instead of pretty-printed.
+    public internal(set) var rawJSON = false
     /// The detail's data as text or JSON lines (formatted when it arrives).
     public internal(set) var dataLines: [String] = []
-    /// JSON was asked for and the data is not JSON (shown as text).
-    public internal(set) var dataNotJSON = false
     /// Detail lines scrolled past (J / K), below the path line.
     public internal(set) var detailScroll = 0
     /// Changed paths and when their highlight ends (ms).
@@ -102,6 +105,11 @@ public struct TreeState: Sendable, Equatable {
 
     /// True while the tree takes every key (filter or text entry, confirmation).
     public var capturesKeys: Bool { prompt != nil }
+
+    public var dataDisplay: DataDisplay {
+        if showHex || dataKind == .binary { return .hex }
+        return dataKind == .json && !rawJSON ? .prettyJSON : .text
+    }
 
     /// Rows in the flattened tree ("/" is row 0).
     public var rowCount: Int { 1 + (nodes["/"]?.rowsBelow ?? 0) }
