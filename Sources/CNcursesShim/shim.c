@@ -119,6 +119,14 @@ int zk_term_start(int want_colors) {
     noecho();
     nonl();
     keypad(stdscr, TRUE);
+    // Home and End as tmux, screen and the Linux console send them, which
+    // xterm's terminfo (khome=\EOH, kend=\EOF) does not list: without these
+    // they arrive as Esc [ 1 ~ and a prompt would get "[1~" typed into it.
+    // define_key leaves a sequence the terminfo already binds alone.
+    if (key_defined("\033[1~") <= 0) define_key("\033[1~", KEY_HOME);
+    if (key_defined("\033[4~") <= 0) define_key("\033[4~", KEY_END);
+    if (key_defined("\033[7~") <= 0) define_key("\033[7~", KEY_HOME);
+    if (key_defined("\033[8~") <= 0) define_key("\033[8~", KEY_END);
     curs_set(0);
     leaveok(stdscr, TRUE);
     scrollok(stdscr, FALSE);

@@ -129,7 +129,8 @@ struct DemoKeyTests {
     @Test func keysActOnTheSelectedNode() {
         var state = Self.demoState()
         _ = Dashboard.reduce(&state, .key(.down))
-        #expect(Dashboard.reduce(&state, .key(.character("K"))) == [.demo(.kill(node: 2))])
+        #expect(Dashboard.reduce(&state, .key(.character("K"))).isEmpty)
+        #expect(Dashboard.reduce(&state, .key(.character("y"))) == [.demo(.kill(node: 2))])
         #expect(Dashboard.reduce(&state, .key(.character("R"))) == [.demo(.restart(node: 2))])
         #expect(Dashboard.reduce(&state, .key(.character("P"))) == [.demo(.pause(node: 2))])
         #expect(Dashboard.reduce(&state, .key(.character("L"))) == [.demo(.setLoad(on: true))])
@@ -137,10 +138,38 @@ struct DemoKeyTests {
         #expect(state.ensembleSelection == 1)
     }
 
+    @Test func killAsksFirstAndYConfirms() {
+        var state = Self.demoState()
+        _ = Dashboard.reduce(&state, .key(.down))
+        // K, right next to k (up), kills nothing by itself: it asks in the footer.
+        #expect(Dashboard.reduce(&state, .key(.character("K"))).isEmpty)
+        #expect(state.killAwaitingConfirmation?.id == 2)
+        let footer = Dashboard.render(state).row(Layout.footerRow(state.size))
+        #expect(footer == "kill s2 (pid 1001) with SIGKILL? y/n")
+        #expect(Dashboard.reduce(&state, .key(.character("y"))) == [.demo(.kill(node: 2))])
+        #expect(state.killAwaitingConfirmation == nil)
+        #expect(state.message == nil)
+    }
+
+    @Test func anyOtherKeyCancelsTheKill() {
+        for key in [Key.character("n"), .character("k"), .character("K"), .escape, .enter, .down, .character("q")] {
+            var state = Self.demoState()
+            _ = Dashboard.reduce(&state, .key(.down))
+            _ = Dashboard.reduce(&state, .key(.character("K")))
+            // The answer is used up: k does not also move, q does not also quit.
+            #expect(Dashboard.reduce(&state, .key(key)).isEmpty, "\(key)")
+            #expect(state.killAwaitingConfirmation == nil)
+            #expect(state.ensembleSelection == 1)
+            #expect(state.message == "kill cancelled")
+            #expect(Dashboard.render(state).row(Layout.footerRow(state.size)) == "kill cancelled")
+        }
+    }
+
     @Test func pauseTogglesAndDeadNodesOnlyRestart() {
         var state = Self.demoState([.paused, .killed, .exited("exit status 2"), .running])
         #expect(Dashboard.reduce(&state, .key(.character("P"))) == [.demo(.resume(node: 1))])
-        #expect(Dashboard.reduce(&state, .key(.character("K"))) == [.demo(.kill(node: 1))])
+        #expect(Dashboard.reduce(&state, .key(.character("K"))).isEmpty)
+        #expect(Dashboard.reduce(&state, .key(.character("Y"))) == [.demo(.kill(node: 1))])
         _ = Dashboard.reduce(&state, .key(.down))
         #expect(Dashboard.reduce(&state, .key(.character("K"))).isEmpty)
         #expect(state.message == "s2 is not running (killed (SIGKILL)); R starts it again")

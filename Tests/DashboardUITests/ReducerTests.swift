@@ -103,7 +103,7 @@ struct ReducerTests {
         #expect(role(ofText: "DOWN") == .down)
         #expect(role(ofText: "LEADING") == .leading)
         #expect(role(ofText: "OBSERVING") == .observing)
-        #expect(role(ofText: "QUORUM OK") == .ok)
+        #expect(role(ofText: "QUORUM OK") == .bannerOk)
     }
 
     @Test func cellBufferClipsAndMeasuresWideCharacters() {

@@ -368,9 +368,11 @@ private func attributes(_ style: ThemeStyle) -> [Bool] {
         for role in StyleRole.nodeStates {
             #expect(dark.style(for: role) == mono.style(for: role), "\(role)")
         }
-        // The banner was set apart by colour only; the active tab keeps its bold.
+        // Bars set apart by a background of their own take mono's look: the
+        // banner and its parts, the active tab (not bold alone, issue 13).
         #expect(dark.style(for: .banner) == mono.style(for: .banner))
-        #expect(dark.style(for: .tabActive) == ThemeStyle(bold: true))
+        for role in StyleRole.bannerParts { #expect(dark.style(for: role) == mono.style(for: role), "\(role)") }
+        #expect(dark.style(for: .tabActive) == mono.style(for: .tabActive))
         #expect(dark.style(for: .tabInactive) == mono.style(for: .tabInactive))
         // Attributes the dark theme has survive.
         #expect(dark.style(for: .selected) == ThemeStyle(reverse: true))

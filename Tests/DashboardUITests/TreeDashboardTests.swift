@@ -24,7 +24,7 @@ struct TreeDashboardTests {
         run(&state, Dashboard.reduce(&state, .key(.enter)), &tree)
         #expect(state.tree.rowCount == 7)
         // While the filter is typed, q is text, not quit.
-        run(&state, Dashboard.reduce(&state, .key(.character("/"))), &tree)
+        run(&state, Dashboard.reduce(&state, .key(.character("f"))), &tree)
         let typed = Dashboard.reduce(&state, .key(.character("q")))
         #expect(!typed.contains(.quit))
         #expect(state.tree.filter == "q")

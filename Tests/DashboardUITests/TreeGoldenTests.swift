@@ -3,15 +3,14 @@ import Testing
 
 @Suite("Tree view: golden screens")
 struct TreeGoldenTests {
-    /// /app and /app/locks open, the cursor on /app/config (JSON data), shown as JSON.
-    static func screen(_ size: ScreenSize, display: Bool = true) -> String {
+    /// /app and /app/locks open, the cursor on /app/config (JSON data, pretty by default).
+    static func screen(_ size: ScreenSize) -> String {
         var tree = FakeTree.sample()
         tree.wchp = .sessions([0x1000_0abc_0001])
         var state = TreeState()
         state.viewportRows = TreeLayout.treeRows(for: size)
         tree.run(&state, state.activate(nowMs: 1000))
         state.press([.down, .enter, .enter, .down, .enter, .up], tree: &tree)
-        if display { state.press([.character("v")], tree: &tree) }
         var buffer = CellBuffer(size: size)
         TreeRenderer.render(state, into: &buffer, rect: Layout.body(size), nowMs: 1000)
         return buffer.text()
@@ -38,9 +37,9 @@ struct TreeGoldenTests {
         ephemeralOwner 0x0
         ACL world:anyone cdrwa
         watchers 0x10000abc0001
-        data (JSON, 17 bytes; v cycles text/JSON/hex)
+        data (JSON, 17 bytes; p raw, v hex)
         {
-          "a" : [
+          "b": 1,
         … 5 more lines (J/K scroll)
 
         """#
@@ -58,13 +57,13 @@ struct TreeGoldenTests {
                 lock-0000000007 [e,s]                                           │ ephemeralOwner 0x0
               workers                                                           │ ACL world:anyone cdrwa
             brokers                                                             │ watchers 0x10000abc0001
-          ▸ zookeeper (1)                                                       │ data (JSON, 17 bytes; v cycles text/JSON/hex)
+          ▸ zookeeper (1)                                                       │ data (JSON, 17 bytes; p raw, v hex)
                                                                                 │ {
-                                                                                │   "a" : [
+                                                                                │   "b": 1,
+                                                                                │   "a": [
                                                                                 │     1,
                                                                                 │     2
-                                                                                │   ],
-                                                                                │   "b" : 1
+                                                                                │   ]
                                                                                 │ }
                                                                                 │
                                                                                 │

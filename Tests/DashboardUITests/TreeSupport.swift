@@ -99,4 +99,11 @@ extension TreeState {
     }
 
     var visiblePaths: [String] { rows(0..<rowCount).map(\.path) }
+
+    /// The status line under the tree as drawn on a screen of `size`.
+    func statusLine(_ size: ScreenSize = ScreenSize(columns: 80, rows: 24)) -> String {
+        var buffer = CellBuffer(size: size)
+        TreeRenderer.render(self, into: &buffer, rect: Layout.body(size), nowMs: 1000)
+        return buffer.row(TreeLayout.panes(Layout.body(size)).statusY)
+    }
 }

@@ -305,8 +305,15 @@ class DashboardDemoTests(unittest.TestCase):
     def test_a_kill_restart_pause_load_and_quit(self):
         pane, base, data_dir, nodes = self.start()
         old = nodes[1]
-        # The selection starts on the first row: s1.
+        # The selection starts on the first row: s1. K asks first; n cancels, y kills.
         pane.keys("K")
+        pane.wait_text("kill s1 (pid %d) with SIGKILL? y/n" % old)
+        pane.keys("n")
+        pane.wait_text("kill cancelled")
+        self.assertTrue(alive(old), "s1 (pid %d) killed although the kill was cancelled" % old)
+        pane.keys("K")
+        pane.wait_text("kill s1 (pid %d) with SIGKILL? y/n" % old)
+        pane.keys("y")
         pane.wait_text("s1 killed (SIGKILL)")
         self.assertTrue(wait_until(lambda: process_state(old) is None, timeout=5), "s1 (pid %d) not reaped" % old)
         pane.wait_text("process killed (SIGKILL)")

@@ -2,6 +2,7 @@
 /// load: the Ensemble view's demo keys, and the demo's news. Pure: the keys
 /// become `DashboardEffect.demo` for the shell; what happened comes back as
 /// `DemoUpdate`s. Outside `zkdash demo` the keys only explain themselves.
+/// `K` sits next to `k` (up), so it asks first: y kills, any other key cancels.
 enum DemoKeys {
     static let keys: Set<Key> = [.character("K"), .character("R"), .character("P"), .character("L")]
 
@@ -21,7 +22,8 @@ enum DemoKeys {
                 state.message = "\(node.name) is not running (\(node.processText)); R starts it again"
                 return []
             }
-            return [.demo(.kill(node: node.id))]
+            state.killAwaitingConfirmation = node
+            return []
         case .character("R"):
             return [.demo(.restart(node: node.id))]
         default:
@@ -33,6 +35,23 @@ enum DemoKeys {
                 return []
             }
         }
+    }
+
+    /// The key after `K`: y (or Y) kills the node asked about, anything else cancels.
+    static func answerKill(_ state: inout DashboardState, _ key: Key) -> [DashboardEffect] {
+        guard let node = state.killAwaitingConfirmation else { return [] }
+        state.killAwaitingConfirmation = nil
+        guard key == .character("y") || key == .character("Y") else {
+            state.message = "kill cancelled"
+            return []
+        }
+        return [.demo(.kill(node: node.id))]
+    }
+
+    /// "kill s2 (pid 1234) with SIGKILL? y/n": the footer while `K` waits for its answer.
+    static func killQuestion(_ node: DemoNode) -> String {
+        let pid = node.pid.map { " (pid \($0))" } ?? ""
+        return "kill \(node.name)\(pid) with SIGKILL? y/n"
     }
 
     /// What `zkdash monitor` answers: only the demo's own nodes can be acted on.

@@ -2,6 +2,9 @@
 /// attributes (themes/README.md), and monochrome terminals to attributes only.
 public enum StyleRole: String, CaseIterable, Sendable, Codable {
     case normal, dim, title, header, border, banner
+    // Parts of the banner, drawn on its background: the leader's name, QUORUM OK,
+    // no leader / NO QUORUM, secondary text.
+    case bannerLeader, bannerOk, bannerAlarm, bannerDim
     case selected, highlight, changed, match
     case ok, warning, error
     case tabActive, tabInactive, key, footer

@@ -46,6 +46,8 @@ public struct DashboardState: Sendable {
     public var targetDescription: String
     /// Under `zkdash demo`: the nodes it started (`K`, `R`, `P` act on them) and the write load.
     public var demo: DemoStatus?
+    /// `K` asked "kill s2 (pid 1234) with SIGKILL? y/n" about this node; the next key answers.
+    public var killAwaitingConfirmation: DemoNode?
     /// Event log lines from the shell (the demo's actions and clients), newest last;
     /// the Events view shows them among the monitor's events, by time.
     public var shellEvents = RingBuffer<DemoEvent>(capacity: 1000)

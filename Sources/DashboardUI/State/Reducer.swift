@@ -36,6 +36,9 @@ public enum Dashboard {
             state.quitRequested = true
             return [.quit]
         }
+        if state.killAwaitingConfirmation != nil {
+            return DemoKeys.answerKill(&state, key)
+        }
         if state.view == .tree, state.tree.capturesKeys {
             return state.tree.handle(key, readOnly: state.readOnly, nowMs: state.nowMs).map(DashboardEffect.tree)
         }

@@ -37,6 +37,27 @@ extension ThemeCatalog {
     fg = "black"
     bg = "cyan"
 
+    # Parts of the banner: on its background.
+    [bannerLeader]
+    fg = "black"
+    bg = "cyan"
+    bold = true
+
+    [bannerOk]
+    fg = "blue"
+    bg = "cyan"
+    bold = true
+
+    [bannerAlarm]
+    fg = "red"
+    bg = "cyan"
+    bold = true
+
+    [bannerDim]
+    fg = "black"
+    bg = "cyan"
+    dim = true
+
     [selected]
     reverse = true
 
@@ -157,6 +178,27 @@ extension ThemeCatalog {
 
     [banner]
     fg = "bright-white"
+    bg = "blue"
+
+    # Parts of the banner: on its background.
+    [bannerLeader]
+    fg = "bright-white"
+    bg = "blue"
+    bold = true
+
+    [bannerOk]
+    fg = "bright-green"
+    bg = "blue"
+    bold = true
+
+    [bannerAlarm]
+    fg = "bright-yellow"
+    bg = "blue"
+    bold = true
+    underline = true
+
+    [bannerDim]
+    fg = 252
     bg = "blue"
 
     [selected]
@@ -285,6 +327,26 @@ extension ThemeCatalog {
     bg = "#073642"
     bold = true
 
+    # Parts of the banner: on its background.
+    [bannerLeader]
+    fg = 64  # green #859900
+    bg = "#073642"
+    bold = true
+
+    [bannerOk]
+    fg = 64  # green #859900
+    bg = "#073642"
+    bold = true
+
+    [bannerAlarm]
+    fg = 160  # red #dc322f
+    bg = "#073642"
+    bold = true
+
+    [bannerDim]
+    fg = "#586e75"
+    bg = "#073642"
+
     [selected]
     fg = "#eee8d5"
     bg = "#073642"
@@ -408,6 +470,24 @@ extension ThemeCatalog {
     [banner]
     bold = true
     reverse = true
+
+    # Parts of the banner: reversed like it.
+    [bannerLeader]
+    bold = true
+    reverse = true
+
+    [bannerOk]
+    bold = true
+    reverse = true
+
+    [bannerAlarm]
+    bold = true
+    reverse = true
+    underline = true
+
+    [bannerDim]
+    reverse = true
+    dim = true
 
     [selected]
     reverse = true

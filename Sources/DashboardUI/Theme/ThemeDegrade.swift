@@ -71,7 +71,8 @@ extension ThemeStyle {
 extension Theme {
     /// Every role degraded to `capability` (see `ThemeStyle.degraded(to:)`), plus two
     /// rules that keep the screen readable when colours are lost:
-    /// - with no colour, a role that differed from `normal` only by colour takes
+    /// - with no colour, a role that differed from `normal` only by colour, or
+    ///   by a background of its own (a bar: banner, tabs, footer, selection), takes
     ///   the mono theme's style for that role;
     /// - if the nine node-state roles are no longer pairwise distinct, they all take
     ///   the mono theme's attributes (keeping their degraded colours).
@@ -83,7 +84,8 @@ extension Theme {
         for role in StyleRole.allCases {
             let before = style(for: role)
             var after = before.degraded(to: capability)
-            if capability == .none, role != .normal, before != normalBefore, after == normalAfter, let monoStyle = mono[role] {
+            let lostLook = after == normalAfter || before.background != normalBefore.background
+            if capability == .none, role != .normal, before != normalBefore, lostLook, let monoStyle = mono[role] {
                 after = monoStyle.attributesOnly
             }
             result.styles[role] = after

@@ -183,16 +183,19 @@ enum ThemeParser {
         let normalBase = parent?.style(for: .normal) ?? ThemeStyle()
         let normal = document.roles[.normal]?.applied(over: normalBase) ?? normalBase
         styles[.normal] = normal
-        for role in StyleRole.allCases where role != .normal {
+        // The banner before its parts: they start from it, not from `normal`.
+        let others = [StyleRole.banner] + StyleRole.allCases.filter { $0 != .normal && $0 != .banner }
+        for role in others {
             let spec = document.roles[role]
+            let base = StyleRole.bannerParts.contains(role) ? styles[.banner] ?? normal : normal
             if let parent {
                 // Keys left out keep the parent's value for this role.
                 styles[role] = spec?.applied(over: parent.style(for: role)) ?? parent.style(for: role)
             } else if let spec {
-                // Keys left out: colours from `normal`, attributes off.
-                styles[role] = spec.applied(over: ThemeStyle(foreground: normal.foreground, background: normal.background))
+                // Keys left out: colours from the base (`normal`, or `banner` for its parts), attributes off.
+                styles[role] = spec.applied(over: ThemeStyle(foreground: base.foreground, background: base.background))
             } else {
-                styles[role] = normal
+                styles[role] = base
             }
         }
         return Theme(name: name, styles: styles)

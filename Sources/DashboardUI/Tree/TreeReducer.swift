@@ -42,7 +42,18 @@ extension TreeState {
             if let parent = TreePath.parent(selectedPath), let index = index(of: parent) { return select(index) }
             return []
         case .character("/"):
-            prompt = .filter(filter)
+            prompt = .search
+            field = LineEditor()
+            searchOrigin = selectedPath
+            searchNote = nil
+            return []
+        case .character("n"):
+            return searchAgain(forward: true)
+        case .character("N"):
+            return searchAgain(forward: false)
+        case .character("f"):
+            prompt = .filter
+            field = LineEditor(filter)
             return []
         case .escape:
             guard !filter.isEmpty else { return [] }
@@ -54,8 +65,20 @@ extension TreeState {
             detailScroll = max(0, detailScroll - 1)
             return []
         case .character("v"):
-            let all = DataDisplay.allCases
-            dataDisplay = all[(all.firstIndex(of: dataDisplay)! + 1) % all.count]
+            if dataKind == .binary {
+                say("binary data: shown as hex only", error: false)
+                return []
+            }
+            showHex.toggle()
+            formatData()
+            return []
+        case .character("p"):
+            guard dataKind == .json else {
+                say("p: the data is not a JSON object or array", error: false)
+                return []
+            }
+            rawJSON.toggle()
+            showHex = false
             formatData()
             return []
         case .character("r"):
@@ -278,7 +301,7 @@ extension TreeState {
     }
 
     mutating func formatData() {
-        (dataLines, dataNotJSON) = TreeRenderer.formatData(detail?.data, dataDisplay)
+        (dataKind, dataLines) = NodeData.read(detail?.data, hex: showHex, rawJSON: rawJSON)
     }
 
     mutating func say(_ text: String, error: Bool) {
@@ -383,13 +406,21 @@ extension TreeState {
     mutating func startMutation(_ key: Key) -> [TreeCommand] {
         switch key {
         case .character("c"):
-            prompt = .createName(parent: selectedPath, text: "")
+            prompt = .createName(parent: selectedPath)
+            field = LineEditor()
         case .character("e"):
             guard let detail, detail.path == selectedPath else {
                 say("\(selectedPath): data not loaded yet", error: true)
                 return []
             }
-            prompt = .setData(path: selectedPath, version: detail.stat.version, text: String(decoding: detail.data ?? [], as: UTF8.self))
+            let data = detail.data ?? []
+            guard let text = String(validating: data, as: UTF8.self) else {
+                // Decoding would replace bytes: saving it would change what it does not show.
+                say("\(selectedPath): binary data (\(data.count) bytes) cannot be edited as text", error: true)
+                return []
+            }
+            prompt = .setData(path: selectedPath, version: detail.stat.version)
+            field = LineEditor(text)
         case .character("d"):
             guard selectedPath != "/" else {
                 say("/ cannot be deleted", error: true)
@@ -417,7 +448,7 @@ extension TreeState {
             say("cancelled", error: false)
             return []
         }
-        if case .filter = current {
+        if current == .filter {
             switch key {
             case .up, .down, .pageUp, .pageDown:
                 let step = key == .up ? -1 : key == .down ? 1 : key == .pageUp ? -max(1, viewportRows - 1) : max(1, viewportRows - 1)
@@ -429,55 +460,51 @@ extension TreeState {
         switch key {
         case .escape:
             prompt = nil
-            if case .filter = current { return setFilter("") }
-            say("cancelled", error: false)
-            return []
+            switch current {
+            case .filter: return setFilter("")
+            case .search:
+                searchNote = nil
+                return reveal(searchOrigin)
+            default:
+                say("cancelled", error: false)
+                return []
+            }
         case .enter:
             prompt = nil
             return submit(current)
-        case .backspace, .delete:
-            var text = current.text
-            if !text.isEmpty { text.removeLast() }
-            return edit(current, text)
-        case .character(let character):
-            return edit(current, current.text + String(character))
         default:
-            return []
+            // Typing and the editing keys; what they change shows at once.
+            guard field.apply(key) else { return [] }
+            switch current {
+            case .filter: return setFilter(field.text)
+            case .search: return searchAsTyped()
+            default: return []
+            }
         }
-    }
-
-    mutating func edit(_ current: TreePrompt, _ text: String) -> [TreeCommand] {
-        switch current {
-        case .filter:
-            prompt = .filter(text)
-            return setFilter(text)
-        case let .createName(parent, _): prompt = .createName(parent: parent, text: text)
-        case let .createData(path, ephemeral, sequential, _):
-            prompt = .createData(path: path, ephemeral: ephemeral, sequential: sequential, text: text)
-        case let .setData(path, version, _): prompt = .setData(path: path, version: version, text: text)
-        case .confirm: break
-        }
-        return []
     }
 
     mutating func submit(_ current: TreePrompt) -> [TreeCommand] {
+        let text = field.text
         switch current {
         case .filter:
             return []
-        case let .createName(parent, text):
+        case .search:
+            keepSearch()
+        case let .createName(parent):
             guard let parsed = Self.parseCreate(text) else {
                 say("a name without \"/\", optionally with -e (ephemeral) and -s (sequential)", error: true)
                 return []
             }
-            prompt = .createData(path: TreePath.child(parent, parsed.name), ephemeral: parsed.ephemeral, sequential: parsed.sequential, text: "")
-        case let .createData(path, ephemeral, sequential, text):
+            prompt = .createData(path: TreePath.child(parent, parsed.name), ephemeral: parsed.ephemeral, sequential: parsed.sequential)
+            field = LineEditor()
+        case let .createData(path, ephemeral, sequential):
             let data = Array(text.utf8)
             var kind = [ephemeral ? "ephemeral" : "persistent"]
             if sequential { kind.append("sequential") }
             prompt = .confirm(
                 question: "create \(path) (\(kind.joined(separator: " ")), \(data.count) bytes)? y/n",
                 command: .create(path: path, data: data, ephemeral: ephemeral, sequential: sequential))
-        case let .setData(path, version, text):
+        case let .setData(path, version):
             let data = Array(text.utf8)
             prompt = .confirm(
                 question: "set \(path) (version \(version)) to \(data.count) bytes? y/n",
@@ -519,20 +546,14 @@ extension TreeState {
 }
 
 extension TreePrompt {
-    var text: String {
-        switch self {
-        case let .filter(text), let .createName(_, text), let .createData(_, _, _, text), let .setData(_, _, text): text
-        case .confirm: ""
-        }
-    }
-
-    /// The status line while the prompt is open.
+    /// The status line's text before the field while the prompt is open.
     var label: String {
         switch self {
-        case let .filter(text): "/\(text)"
-        case let .createName(parent, text): "new child of \(parent) (name [-e] [-s]): \(text)"
-        case let .createData(path, _, _, text): "data for \(path): \(text)"
-        case let .setData(path, _, text): "set \(path): \(text)"
+        case .filter: "filter: "
+        case .search: "/"
+        case let .createName(parent): "new child of \(parent) (name [-e] [-s]): "
+        case let .createData(path, _, _): "data for \(path): "
+        case let .setData(path, _): "set \(path): "
         case let .confirm(question, _): question
         }
     }

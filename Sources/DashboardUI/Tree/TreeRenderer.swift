@@ -1,5 +1,3 @@
-import Foundation
-
 /// Where the tree view's parts go inside the body: the tree on the left with
 /// its status line under it and the detail on the right (100 columns and
 /// more), else the tree above the detail.
@@ -131,12 +129,19 @@ public enum TreeRenderer {
     static func renderStatus(_ state: TreeState, into buffer: inout CellBuffer, x: Int, y: Int, width: Int) {
         let position = "\(state.selectedIndex + 1)/\(state.rowCount)"
         if let prompt = state.prompt {
-            let role: StyleRole = { if case .confirm = prompt { return .warning }; return .highlight }()
-            let cursor = prompt.capturesText ? "▏" : ""
-            var text = prompt.label + cursor
-            // A long value being edited: its end, where the typing is.
-            if text.utf8.count > 4 * width { text = "…" + text.suffix(max(1, width - 1)) }
-            buffer.put(text, x: x, y: y, role: role, maxWidth: width)
+            guard prompt.capturesText else {
+                buffer.put(prompt.label, x: x, y: y, role: .warning, maxWidth: width)
+                return
+            }
+            // The label takes at most half the line; the field scrolls in the rest.
+            let labelWidth = buffer.put(prompt.label, x: x, y: y, role: .highlight, maxWidth: max(1, width / 2))
+            let note = state.searchNote.map { "  " + $0 } ?? ""
+            let noteWidth = DisplayWidth.of(note)
+            let fieldWidth = width - labelWidth - (noteWidth <= width / 4 ? noteWidth : 0)
+            let used = buffer.put(state.field.window(width: fieldWidth), x: x + labelWidth, y: y, role: .highlight, maxWidth: fieldWidth)
+            if !note.isEmpty {
+                buffer.put(note, x: x + labelWidth + used, y: y, role: .warning, maxWidth: width - labelWidth - used)
+            }
             return
         }
         var left: String
@@ -168,7 +173,7 @@ public enum TreeRenderer {
         // costs the rows on screen, not the size of the data.
         let header = detailLines(state, width: rect.width)
         let data = state.detail?.path == state.selectedPath && state.detailError == nil ? state.detail?.data : nil
-        let perLine = hexBytesPerLine(width: rect.width)
+        let perLine = NodeData.hexBytesPerLine(width: rect.width)
         let dataCount: Int
         if let data, state.dataDisplay == .hex {
             dataCount = data.isEmpty ? 1 : (data.count + perLine - 1) / perLine
@@ -180,7 +185,7 @@ public enum TreeRenderer {
             if index < header.count { return header[index] }
             let position = index - header.count
             if let data, state.dataDisplay == .hex {
-                return (data.isEmpty ? "(empty)" : hexLine(data, offset: position * perLine, perLine: perLine), .normal)
+                return (data.isEmpty ? "(empty)" : NodeData.hexLine(data, offset: position * perLine, perLine: perLine), .normal)
             }
             return (state.dataLines[position], .normal)
         }
@@ -232,23 +237,22 @@ public enum TreeRenderer {
             lines.append(("watchers " + (ids.isEmpty ? "none" : ids.map { "0x" + hex($0) }.joined(separator: ", ")), .normal))
         case .unavailable(let why)?: lines.append(("watchers: \(why)", .dim))
         }
-        let size = detail.data.map { "\($0.count) bytes" } ?? "null data"
-        lines.append(("data (\(state.dataDisplay.title), \(size); v cycles text/JSON/hex)", .header))
-        if state.dataDisplay == .json, state.dataNotJSON { lines.append(("not JSON; as text:", .warning)) }
+        lines.append((dataTitle(state, byteCount: detail.data?.count ?? 0), .header))
         return lines
     }
 
-    /// Text or JSON lines of the data, made once per node and display mode
-    /// (hex is made per frame for the rows shown). Returns the lines and
-    /// whether JSON was asked for but the data is not JSON.
-    static func formatData(_ data: [UInt8]?, _ display: DataDisplay) -> (lines: [String], notJSON: Bool) {
-        guard let data else { return ([], false) }
-        switch display {
-        case .text, .hex:
-            return (display == .text ? textLines(data) : [], false)
-        case .json:
-            if let pretty = prettyJSON(data) { return (pretty, false) }
-            return (textLines(data), true)
+    /// "data (JSON, 17 bytes; p raw, v hex)", "data (binary, 3 bytes; hex)": what
+    /// the data is and the keys that change how it shows.
+    static func dataTitle(_ state: TreeState, byteCount: Int) -> String {
+        let kind = state.dataKind
+        let size = "\(byteCount) byte\(byteCount == 1 ? "" : "s")"
+        switch (kind, state.dataDisplay) {
+        case (.null, _), (.empty, _): return "data (\(kind.title))"
+        case (.binary, _): return "data (binary, \(size); hex)"
+        case (.json, .prettyJSON): return "data (JSON, \(size); p raw, v hex)"
+        case (.json, .text): return "data (JSON raw, \(size); p pretty, v hex)"
+        case (.text, .text): return "data (text, \(size), \(state.dataLines.count) line\(state.dataLines.count == 1 ? "" : "s"); v hex)"
+        default: return "data (\(kind.title), \(size), hex; v \(kind == .json ? "JSON" : "text"))"
         }
     }
 
@@ -303,51 +307,5 @@ public enum TreeRenderer {
             return String(repeating: "0", count: max(0, width - text.count)) + text
         }
         return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2)).\(pad(millis, 3))Z"
-    }
-
-    /// UTF-8 (invalid sequences replaced), control characters as "·", split at newlines.
-    static func textLines(_ data: [UInt8]) -> [String] {
-        guard !data.isEmpty else { return ["(empty)"] }
-        let text = String(decoding: data, as: UTF8.self)
-        return text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            String(line.map { character -> Character in
-                guard let scalar = character.unicodeScalars.first else { return "·" }
-                return scalar.value < 0x20 || scalar.value == 0x7F ? "·" : character
-            })
-        }
-    }
-
-    static func prettyJSON(_ data: [UInt8]) -> [String]? {
-        guard !data.isEmpty,
-              let object = try? JSONSerialization.jsonObject(with: Data(data), options: [.fragmentsAllowed]),
-              let pretty = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .fragmentsAllowed, .withoutEscapingSlashes])
-        else { return nil }
-        return String(decoding: pretty, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-    }
-
-    /// Bytes per hex row (4 to 16, a multiple of 4) that fit the width.
-    static func hexBytesPerLine(width: Int) -> Int {
-        max(4, min(16, (width - 7) / 4 / 4 * 4))
-    }
-
-    /// One hex row: offset, bytes, printable ASCII ("0000  7b 22 61 22  {"a"").
-    static func hexLine(_ data: [UInt8], offset: Int, perLine: Int) -> String {
-        let chunk = data[offset..<min(data.count, offset + perLine)]
-        let digits = String(offset, radix: 16)
-        var line = String(repeating: "0", count: max(0, 4 - digits.count)) + digits + "  "
-        line += chunk.map { byte -> String in
-            let text = String(byte, radix: 16)
-            return text.count == 1 ? "0" + text : text
-        }.joined(separator: " ")
-        line += String(repeating: " ", count: (perLine - chunk.count) * 3) + "  "
-        line += String(chunk.map { $0 >= 0x20 && $0 < 0x7F ? Character(UnicodeScalar($0)) : "." })
-        return line
-    }
-
-    /// The whole dump (tests; the renderer makes only the rows it shows).
-    static func hexDump(_ data: [UInt8], width: Int) -> [String] {
-        guard !data.isEmpty else { return ["(empty)"] }
-        let perLine = hexBytesPerLine(width: width)
-        return stride(from: 0, to: data.count, by: perLine).map { hexLine(data, offset: $0, perLine: perLine) }
     }
 }

@@ -24,13 +24,17 @@ public struct TreeRow: Sendable, Equatable {
     public var depth: Int
 }
 
-/// A text prompt or a y/n question in the tree's status line.
+/// A text prompt or a y/n question in the tree's status line. What is typed
+/// is `TreeState.field`.
 public enum TreePrompt: Sendable, Equatable {
-    case filter(String)
+    /// `f`: narrows every listed node's children to names containing the text, live.
+    case filter
+    /// `/`: moves to the first node whose path matches, live; Enter keeps the query for n / N.
+    case search
     /// Name of a new child of `parent`, with optional "-e" / "-s" flags.
-    case createName(parent: String, text: String)
-    case createData(path: String, ephemeral: Bool, sequential: Bool, text: String)
-    case setData(path: String, version: Int32, text: String)
+    case createName(parent: String)
+    case createData(path: String, ephemeral: Bool, sequential: Bool)
+    case setData(path: String, version: Int32)
     /// y runs the command, anything else cancels.
     case confirm(question: String, command: TreeCommand)
 
@@ -60,14 +64,25 @@ public struct TreeState: Sendable, Equatable {
     /// Committed filter (case-insensitive substring of names); "" for none.
     public internal(set) var filter = ""
     public internal(set) var prompt: TreePrompt?
+    /// The text typed at the prompt, with its cursor.
+    public internal(set) var field = LineEditor()
+    /// The kept `/` query (n / N repeat it); "" for none.
+    public internal(set) var searchQuery = ""
+    /// Where `/` started: typing searches from here, Esc comes back here.
+    var searchOrigin = "/"
+    /// After the field while searching: "no match among 9 loaded nodes".
+    public internal(set) var searchNote: String?
     public internal(set) var detail: NodeDetail?
     public internal(set) var detailError: String?
     public internal(set) var watchers: WatchersInfo?
-    public internal(set) var dataDisplay: DataDisplay = .text
+    /// What the detail's data is (decided when it arrives).
+    public internal(set) var dataKind: DataKind = .null
+    /// `v`: text and JSON as a hex dump too (binary data always is).
+    public internal(set) var showHex = false
+    /// `p`: JSON as its raw text instead of pretty-printed.
+    public internal(set) var rawJSON = false
     /// The detail's data as text or JSON lines (formatted when it arrives).
     public internal(set) var dataLines: [String] = []
-    /// JSON was asked for and the data is not JSON (shown as text).
-    public internal(set) var dataNotJSON = false
     /// Detail lines scrolled past (J / K), below the path line.
     public internal(set) var detailScroll = 0
     /// Changed paths and when their highlight ends (ms).
@@ -90,6 +105,11 @@ public struct TreeState: Sendable, Equatable {
 
     /// True while the tree takes every key (filter or text entry, confirmation).
     public var capturesKeys: Bool { prompt != nil }
+
+    public var dataDisplay: DataDisplay {
+        if showHex || dataKind == .binary { return .hex }
+        return dataKind == .json && !rawJSON ? .prettyJSON : .text
+    }
 
     /// Rows in the flattened tree ("/" is row 0).
     public var rowCount: Int { 1 + (nodes["/"]?.rowsBelow ?? 0) }

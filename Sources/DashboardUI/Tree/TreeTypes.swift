@@ -89,17 +89,10 @@ public enum TreeChangeKind: Sendable, Equatable {
     case created, deleted, dataChanged, childrenChanged
 }
 
-/// How the detail pane shows data; `v` cycles.
-public enum DataDisplay: Sendable, Equatable, CaseIterable {
-    case text, json, hex
-
-    public var title: String {
-        switch self {
-        case .text: "text"
-        case .json: "JSON"
-        case .hex: "hex"
-        }
-    }
+/// How the detail pane shows data: from what it is (`DataKind`), `v` (hex)
+/// and `p` (JSON pretty or raw).
+public enum DataDisplay: Sendable, Equatable {
+    case text, prettyJSON, hex
 }
 
 /// A request of the tree view to the ZooKeeper client (the shell hands it to

@@ -15,35 +15,38 @@ enum FrameView {
         }
     }
 
+    /// The whole row is the banner's: it is filled first, and everything on it
+    /// uses a banner role, which every theme draws on the banner's background.
     static func renderBanner(_ state: DashboardState, into buffer: inout CellBuffer) {
         let summary = state.cluster.summary
         var x = 0
         let y = Layout.bannerRow
+        buffer.fill(Rect(x: 0, y: y, width: state.size.columns, height: 1), role: .banner)
         if state.lastPollMs == 0 {
-            buffer.put("polling \(state.cluster.members.count) node(s)…", x: 0, y: y, role: .dim)
+            buffer.put("polling \(state.cluster.members.count) node(s)…", x: 0, y: y, role: .bannerDim)
             return
         }
         if let index = summary.leaderIndex {
             let leader = state.cluster.nodes[index]
             x += buffer.put("leader ", x: x, y: y, role: .banner)
-            x += buffer.put(leader.label, x: x, y: y, role: .leading)
+            x += buffer.put(leader.label, x: x, y: y, role: .bannerLeader)
             if leader.sid != nil { x += buffer.put(" \(leader.address)", x: x, y: y, role: .banner) }
         } else {
-            x += buffer.put("no leader", x: x, y: y, role: .error)
+            x += buffer.put("no leader", x: x, y: y, role: .bannerAlarm)
         }
         if let epoch = summary.epoch { x += buffer.put(" · epoch \(epoch)", x: x, y: y, role: .banner) }
         x += buffer.put(" · voters \(summary.votersUp)/\(summary.votersTotal) up, quorum \(summary.majority) · ", x: x, y: y, role: .banner)
         if summary.hasQuorum {
-            x += buffer.put("QUORUM OK", x: x, y: y, role: .ok)
+            x += buffer.put("QUORUM OK", x: x, y: y, role: .bannerOk)
         } else {
-            x += buffer.put("NO QUORUM: \(summary.problem ?? "unknown")", x: x, y: y, role: .error)
+            x += buffer.put("NO QUORUM: \(summary.problem ?? "unknown")", x: x, y: y, role: .bannerAlarm)
         }
         // The demo's write load, at the right end when there is room (the footer also says it).
         if let demo = state.demo {
             let load = demo.loadOn ? "write load \(demo.loadWritesPerSecond)/s" : "write load off"
             let width = DisplayWidth.of(load)
             if x + 2 + width <= state.size.columns {
-                buffer.put(load, x: state.size.columns - width, y: y, role: demo.loadOn ? .highlight : .dim)
+                buffer.put(load, x: state.size.columns - width, y: y, role: demo.loadOn ? .bannerLeader : .bannerDim)
             }
         }
     }
@@ -51,6 +54,10 @@ enum FrameView {
     static func renderFooter(_ state: DashboardState, into buffer: inout CellBuffer) {
         let y = Layout.footerRow(state.size)
         buffer.fill(Rect(x: 0, y: y, width: state.size.columns, height: 1), role: .footer)
+        if let node = state.killAwaitingConfirmation {
+            buffer.put(DemoKeys.killQuestion(node), x: 0, y: y, role: .warning)
+            return
+        }
         if let message = state.message {
             buffer.put(message, x: 0, y: y, role: .warning)
             return

@@ -9,12 +9,14 @@ enum HelpView {
         ]),
         ("Ensemble", [
             ("↑ ↓  j k", "select the node detailed below the table"),
-            ("K R P  L", "zkdash demo: kill / restart / pause a node; load"),
+            ("K R P  L", "zkdash demo: kill (y/n) / restart / pause; load"),
         ]),
         ("Tree", [
-            ("Enter → l", "expand, show children"), ("← h", "collapse, go to parent"),
-            ("/  r", "filter children by name; refresh"), ("v  J K", "data as text / JSON / hex; scroll it"),
-            ("c e d", "create / edit / delete, confirmed (not --read-only)"),
+            ("Enter → l  ← h", "open, to first child / close, to parent"),
+            ("/  n N  f", "search paths, next / previous match; filter"),
+            ("v  p  J K", "data as hex; JSON pretty / raw; scroll it"),
+            ("c e d  r", "create / edit / delete, confirmed; refresh"),
+            ("in a prompt", "← → Home End move, Ctrl-U clears to the start"),
         ]),
         ("Election, Events", [("↑ ↓  PgUp PgDn", "scroll; Events: back in time, G newest")]),
     ]
