@@ -63,10 +63,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // Pollers (I/O edge) plus pure parsers and the pure cluster model.
+        // The monitor's pure side: answer parsers, the cluster model and its
+        // policy (what to ask, how to read answers over time), the reports.
+        // No NIO, no clock: poll rounds in, state and events out.
+        .target(name: "EnsembleModel", dependencies: ["ZooKeeperAdmin"]),
+        // The monitor's I/O edge: the NIO poller and the actor that owns the model.
         .target(
             name: "EnsembleMonitor",
             dependencies: [
+                "EnsembleModel",
                 "ZooKeeperAdmin",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -78,7 +83,7 @@ let package = Package(
         .target(
             name: "DashboardUI",
             dependencies: [
-                "EnsembleMonitor",
+                "EnsembleModel",
                 // Theme files (themes/*.toml) are parsed with TOMLKit.
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]
@@ -87,7 +92,7 @@ let package = Package(
         .target(
             name: "DashboardIO",
             dependencies: [
-                "DashboardUI", "ZooKeeperClient", "ZooKeeperProtocol", "EnsembleMonitor",
+                "DashboardUI", "ZooKeeperClient", "ZooKeeperProtocol", "EnsembleModel",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -110,6 +115,7 @@ let package = Package(
             name: "zkdash",
             dependencies: [
                 "ZooKeeperServer",
+                "EnsembleModel",
                 "EnsembleMonitor",
                 "DashboardUI",
                 "DashboardIO",
@@ -125,7 +131,7 @@ let package = Package(
         // EnsembleMonitor reads what QuorumCore's election recorder writes.
         .testTarget(
             name: "QuorumCoreTests",
-            dependencies: ["QuorumCore", "EnsembleMonitor", "GrowthGuard"],
+            dependencies: ["QuorumCore", "EnsembleModel", "GrowthGuard"],
             // Scenario scripts with their expected traces, read from the source tree by the tests.
             exclude: ["Scenarios"]
         ),
@@ -145,13 +151,13 @@ let package = Package(
         ),
         .testTarget(
             name: "EnsembleMonitorTests",
-            dependencies: ["EnsembleMonitor", "ZooKeeperAdmin"],
+            dependencies: ["EnsembleModel", "EnsembleMonitor", "ZooKeeperAdmin"],
             // Raw answers captured from real Apache 3.8 nodes (scripts/capture_apache_answers.py).
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "DashboardUITests",
-            dependencies: ["DashboardUI", "EnsembleMonitor", "ZooKeeperAdmin"],
+            dependencies: ["DashboardUI", "EnsembleModel", "ZooKeeperAdmin"],
             // Golden screens, read from the source tree by the tests.
             exclude: ["Golden"]
         ),
@@ -169,7 +175,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "CNcursesShim", "DashboardUI", "EnsembleMonitor"]),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "CNcursesShim", "DashboardUI", "EnsembleModel"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,5 @@
 import DashboardUI
-import EnsembleMonitor
+import EnsembleModel
 import Logging
 import NIOCore
 import NIOPosix

@@ -1,3 +1,4 @@
+@_exported import EnsembleModel
 import Foundation
 import NIOCore
 import NIOPosix

@@ -1,4 +1,4 @@
-import EnsembleMonitor
+import EnsembleModel
 import Testing
 import ZooKeeperAdmin
 @testable import DashboardUI

@@ -1,4 +1,4 @@
-import EnsembleMonitor
+import EnsembleModel
 import Foundation
 import Testing
 @testable import DashboardUI

@@ -1,4 +1,4 @@
-import EnsembleMonitor
+import EnsembleModel
 @testable import DashboardUI
 
 /// A three-voter ensemble plus an observer, built from Apache-format answers,

@@ -1,6 +1,6 @@
 import Testing
 import ZooKeeperAdmin
-@testable import EnsembleMonitor
+@testable import EnsembleModel
 
 /// The cluster model on samples built from real Apache 3.8 answers.
 struct ClusterModelTests {

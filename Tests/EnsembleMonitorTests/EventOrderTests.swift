@@ -1,6 +1,6 @@
 import Testing
 import ZooKeeperAdmin
-@testable import EnsembleMonitor
+@testable import EnsembleModel
 
 /// Events in causal order, with no false alarm (issue 13 item 4): the first
 /// line records the initial states, an election is logged exactly when the

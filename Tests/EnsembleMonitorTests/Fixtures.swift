@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import EnsembleMonitor
+@testable import EnsembleModel
 
 /// Raw answers captured from real Apache 3.8 nodes (see Fixtures/apache-3.8/README.md).
 enum Fixture {

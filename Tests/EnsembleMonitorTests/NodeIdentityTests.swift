@@ -1,6 +1,6 @@
 import Testing
 import ZooKeeperAdmin
-@testable import EnsembleMonitor
+@testable import EnsembleModel
 
 /// One row per node, whatever names reach it (issue 13 item 1): IPv6 and IPv4
 /// literals, host names, and members found by discovery.

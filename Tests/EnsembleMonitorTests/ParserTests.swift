@@ -1,6 +1,6 @@
 import Testing
 import ZooKeeperAdmin
-@testable import EnsembleMonitor
+@testable import EnsembleModel
 
 /// The parsers on real Apache 3.8 answers.
 struct ServerStatusParserTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import EnsembleMonitor
+@testable import EnsembleModel
 
 #if canImport(Glibc)
 import Glibc

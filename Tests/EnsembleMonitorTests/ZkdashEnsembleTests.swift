@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import ZooKeeperAdmin
 @testable import EnsembleMonitor
+@testable import EnsembleModel
 
 /// The monitor on a zkdash ensemble (3 voters, s4 observes): answers in the
 /// server's own format, rendered by the same ZooKeeperAdmin code the server

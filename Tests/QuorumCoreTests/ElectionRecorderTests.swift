@@ -1,4 +1,4 @@
-import EnsembleMonitor
+import EnsembleModel
 import Testing
 @testable import QuorumCore
 

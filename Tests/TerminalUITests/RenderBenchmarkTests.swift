@@ -1,5 +1,5 @@
 import DashboardUI
-import EnsembleMonitor
+import EnsembleModel
 import Foundation
 import Testing
 @testable import TerminalUI

@@ -1,4 +1,4 @@
-import EnsembleMonitor
+import EnsembleModel
 
 /// A node process `zkdash demo` started, as the supervisor last reported it.
 public struct DemoNode: Sendable, Equatable {

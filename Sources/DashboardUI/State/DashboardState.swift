@@ -1,4 +1,4 @@
-import EnsembleMonitor
+import EnsembleModel
 
 /// The four views, switched with 1-4.
 public enum DashboardView: Int, CaseIterable, Sendable {

@@ -1,4 +1,4 @@
-import EnsembleMonitor
+import EnsembleModel
 
 /// A key as the terminal layer decodes it (curses key codes, escape sequences).
 public enum Key: Hashable, Sendable {

@@ -1,4 +1,4 @@
-import EnsembleMonitor
+import EnsembleModel
 
 /// `reduce(state, input) -> effects`: every key, click, resize, poll result
 /// and tick goes through here. Pure: the shell performs the effects.

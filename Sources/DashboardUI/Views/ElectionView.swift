@@ -1,4 +1,4 @@
-import EnsembleMonitor
+import EnsembleModel
 
 /// View 3: each node's vote, the tally per candidate, and recent elections.
 enum ElectionView {

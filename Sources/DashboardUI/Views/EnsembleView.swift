@@ -1,4 +1,4 @@
-import EnsembleMonitor
+import EnsembleModel
 
 /// View 1: one row a node in sid order, then the selected node's detail.
 enum EnsembleView {

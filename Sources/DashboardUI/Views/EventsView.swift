@@ -1,4 +1,4 @@
-import EnsembleMonitor
+import EnsembleModel
 
 /// View 4: the event log, newest at the bottom; ↑ scrolls back. The monitor's
 /// events and the shell's (the demo's actions and clients) merged by time.

@@ -1,4 +1,4 @@
-import EnsembleMonitor
+import EnsembleModel
 
 /// Tabs, the ensemble banner and the footer: on every view.
 enum FrameView {

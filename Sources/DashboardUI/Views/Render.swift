@@ -1,4 +1,4 @@
-import EnsembleMonitor
+import EnsembleModel
 
 /// `render(state) -> CellBuffer`: the whole screen from the state, pure.
 extension Dashboard {

@@ -1,3 +1,4 @@
+import EnsembleModel
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1

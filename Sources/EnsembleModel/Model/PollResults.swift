@@ -27,7 +27,7 @@ public enum PollFailure: Error, Sendable, Equatable {
         }
     }
 
-    static func seconds(_ ms: Int) -> String {
+    public static func seconds(_ ms: Int) -> String {
         ms % 1000 == 0 ? "\(ms / 1000) s" : "\(Double(ms) / 1000) s"
     }
 }
@@ -115,7 +115,7 @@ public struct PollRequest: Sendable, Equatable {
     }
 
     /// Whether `srvr`'s answer calls for the `vote` probe.
-    static func callsForVoteProbe(srvr: String) -> Bool {
+    public static func callsForVoteProbe(srvr: String) -> Bool {
         if FourLetterReply.isNotServing(srvr) { return true }
         let firstLine = srvr.prefix { $0 != "\n" }
         return firstLine.hasPrefix("Zookeeper version: ") && firstLine.contains("zkdash")
