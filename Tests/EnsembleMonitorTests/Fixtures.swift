@@ -21,9 +21,11 @@ enum Fixture {
         for word in words { answers[word] = .success(text("\(role).\(word.rawValue).txt")) }
         var adminSample: AdminSample?
         if admin {
+            let zab = try? AdminServerReports.decode(AdminServerReports.ZabState.self, from: bytes("\(role).admin.zabstate.json")).get()
             adminSample = AdminSample(
+                port: 8080,
                 leader: try? AdminServerReports.decode(AdminServerReports.Leader.self, from: bytes("\(role).admin.leader.json")).get(),
-                zabState: try? AdminServerReports.decode(AdminServerReports.ZabState.self, from: bytes("\(role).admin.zabstate.json")).get())
+                zabState: zab, identityClientPort: zab?.clientPort)
         }
         return NodeSample(answers: answers, admin: adminSample, resolvedKey: nil, durationMs: 1)
     }

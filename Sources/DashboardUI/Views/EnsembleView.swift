@@ -135,6 +135,7 @@ enum EnsembleView {
         if let zxid = node.zxid { identity.append("zxid \(zxid.hex) = epoch \(zxid.epoch), txn \(zxid.counter)") }
         if !node.aliases.isEmpty { identity.append("also reached as " + node.aliases.map(\.description).joined(separator: ", ")) }
         if !identity.isEmpty { lines.append(("  " + identity.joined(separator: " · "), .dim)) }
+        if let problem = model.adminProblem(index) { lines.append(("  \(problem): not used", .dim)) }
         var figures: [String] = []
         if let rate = node.packetsReceivedPerSecond { figures.append(String(format: "%.0f pkts/s in", rate)) }
         if let rate = node.packetsSentPerSecond { figures.append(String(format: "%.0f out", rate)) }

@@ -94,7 +94,22 @@ public struct ClusterModel: Sendable {
         var confMembers: [ServerEntry]?
         /// `ip|port` the node's address resolved to when last polled.
         var resolvedKey: String?
+        var adminVerdict = AdminVerdict.unproven
     }
+
+    /// Whether the AdminServer at a node's admin port is the node's own.
+    enum AdminVerdict: Equatable {
+        case unproven
+        case belongs
+        /// Not asked again before the round at `untilMs` (it is down, or it
+        /// belongs to another node); then its identity is checked again.
+        case skip(untilMs: Int64, reason: String)
+    }
+
+    /// An AdminServer that is down is asked again after this long; one that
+    /// belongs to another node (a restart may move ports) after `adminWrongNodeRetryMs`.
+    static let adminDownRetryMs: Int64 = 30_000
+    static let adminWrongNodeRetryMs: Int64 = 60_000
 
     public init(members: [Member], settings: MonitorSettings = MonitorSettings()) {
         self.settings = settings
@@ -146,9 +161,51 @@ public struct ClusterModel: Sendable {
             // unknown kind, after srvr if it names zkdash or is not serving.
             let voteRefused = book.refusedAtRound[.vote].map { roundsApplied - $0 < settings.reprobeRefusedAfterRounds } ?? false
             if book.isZkdash == true, !voteRefused { words.append(.vote) }
-            return PollRequest(memberIndex: index, address: members[index].address, words: words, askAdmin: settings.askAdmin,
+            return PollRequest(memberIndex: index, address: members[index].address, words: words, admin: adminRequest(index),
                                probeVote: book.isZkdash == nil && !voteRefused)
         }
+    }
+
+    private func adminRequest(_ index: Int) -> AdminRequest? {
+        guard settings.askAdmin else { return nil }
+        let port = members[index].address.adminPort
+        switch bookkeeping[index].adminVerdict {
+        case .belongs: return AdminRequest(port: port, checkIdentity: false)
+        case .unproven: return AdminRequest(port: port, checkIdentity: true)
+        case .skip(let untilMs, _):
+            guard let now = lastTimeMs, now >= untilMs else { return nil }
+            return AdminRequest(port: port, checkIdentity: true)
+        }
+    }
+
+    /// The AdminServer's answers, if they are this node's: a port that does
+    /// not answer is left alone for a while, and one that names another
+    /// client port belongs to another node (the rest of its answer is not
+    /// this node's leader or zab state).
+    private mutating func vetAdmin(_ admin: AdminSample?, at index: Int, timeMs: Int64) -> AdminSample? {
+        guard let admin else { return nil }
+        if let failure = admin.unreachable, failure.meansDown {
+            bookkeeping[index].adminVerdict = .skip(untilMs: timeMs + Self.adminDownRetryMs,
+                                                    reason: "AdminServer on port \(admin.port): \(failure.reason)")
+            return nil
+        }
+        if let port = admin.identityClientPort, port != members[index].address.clientPort {
+            bookkeeping[index].adminVerdict = .skip(
+                untilMs: timeMs + Self.adminWrongNodeRetryMs,
+                reason: "AdminServer on port \(admin.port) belongs to the node on client port \(port)")
+            return nil
+        }
+        if bookkeeping[index].adminVerdict != .belongs {
+            guard admin.identityClientPort != nil else { return nil }
+            bookkeeping[index].adminVerdict = .belongs
+        }
+        return admin
+    }
+
+    /// Why the node's AdminServer is not used, when it is not.
+    public func adminProblem(_ index: Int) -> String? {
+        guard members.indices.contains(index), case .skip(_, let reason) = bookkeeping[index].adminVerdict else { return nil }
+        return reason
     }
 
     // MARK: - applying a round
@@ -161,7 +218,8 @@ public struct ClusterModel: Sendable {
         let elapsedSeconds = lastTimeMs.map { Double(round.timeMs - $0) / 1000 }
 
         for index in members.indices where members[index].duplicateOf == nil {
-            guard index < round.samples.count, let sample = round.samples[index] else { continue }
+            guard index < round.samples.count, var sample = round.samples[index] else { continue }
+            sample.admin = vetAdmin(sample.admin, at: index, timeMs: round.completedMs)
             var status = NodeStatusReader.read(sample, member: members[index])
             remember(sample: sample, status: status, at: index)
             if sample.answers[.conf] != nil {

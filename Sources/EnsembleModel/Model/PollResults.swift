@@ -43,18 +43,41 @@ public enum MonitorWord: String, Sendable, CaseIterable, Comparable {
     }
 }
 
-/// What the AdminServer of one node said this round (after the poller checked
-/// that the AdminServer at that port belongs to this node).
+/// What the AdminServer at a node's admin port said this round, as fetched:
+/// the model decides whether it is the node's own (`ClusterModel`).
 public struct AdminSample: Sendable, Equatable {
+    /// The port asked.
+    public var port: Int
     public var leader: AdminServerReports.Leader?
     public var zabState: AdminServerReports.ZabState?
-    /// Set when neither answer could be used.
-    public var problem: String?
+    /// The client port the AdminServer says its node serves (`configuration`,
+    /// else `zabstate`); nil when it did not say.
+    public var identityClientPort: Int?
+    /// The AdminServer could not be reached at all.
+    public var unreachable: PollFailure?
 
-    public init(leader: AdminServerReports.Leader? = nil, zabState: AdminServerReports.ZabState? = nil, problem: String? = nil) {
+    public init(port: Int, leader: AdminServerReports.Leader? = nil, zabState: AdminServerReports.ZabState? = nil,
+                identityClientPort: Int? = nil, unreachable: PollFailure? = nil) {
+        self.port = port
         self.leader = leader
         self.zabState = zabState
-        self.problem = problem
+        self.identityClientPort = identityClientPort
+        self.unreachable = unreachable
+    }
+}
+
+/// How to ask one node's AdminServer this round.
+public struct AdminRequest: Sendable, Equatable {
+    /// The node's own admin port (`host:port@admin`); nil = the poller's default.
+    public var port: Int?
+    /// Also ask which node it is (`/commands/configuration`): not yet proven
+    /// to be this node's. On one host every node defaults to port 8080 and
+    /// only one of them holds it.
+    public var checkIdentity: Bool
+
+    public init(port: Int?, checkIdentity: Bool) {
+        self.port = port
+        self.checkIdentity = checkIdentity
     }
 }
 
@@ -99,18 +122,19 @@ public struct PollRequest: Sendable, Equatable {
     public var memberIndex: Int
     public var address: NodeAddress
     public var words: [MonitorWord]
-    public var askAdmin: Bool
+    /// nil: do not ask the AdminServer this round.
+    public var admin: AdminRequest?
     /// The node's kind is not known yet: ask `vote` after `srvr` when its
     /// answer names a zkdash version, or says the node is not serving (a
     /// zkdash server in election tells only through `vote`; Apache closes on
     /// the unknown word, so a serving Apache node is never sent it).
     public var probeVote = false
 
-    public init(memberIndex: Int, address: NodeAddress, words: [MonitorWord], askAdmin: Bool, probeVote: Bool = false) {
+    public init(memberIndex: Int, address: NodeAddress, words: [MonitorWord], admin: AdminRequest?, probeVote: Bool = false) {
         self.memberIndex = memberIndex
         self.address = address
         self.words = words
-        self.askAdmin = askAdmin
+        self.admin = admin
         self.probeVote = probeVote
     }
 

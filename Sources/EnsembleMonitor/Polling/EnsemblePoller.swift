@@ -27,15 +27,6 @@ public final class EnsemblePoller: Sendable {
     private let resolver: HostResolver
     private let words: FourLetterWordFetcher
     private let admin: AdminServerFetcher
-    /// Per AdminServer endpoint: may it be used for this node, and until when
-    /// the verdict holds.
-    private let adminVerdicts = NIOLockedValueBox<[String: AdminVerdict]>([:])
-
-    private enum AdminVerdict {
-        case belongs
-        case skipUntil(NIODeadline, reason: String)
-    }
-
     /// One loop thread is plenty for a few dozen short connections a second,
     /// and keeps every callback of a round on one thread (no cross-thread wakeups).
     public static let sharedLoopGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -81,9 +72,8 @@ public final class EnsemblePoller: Sendable {
         }
         let allWords = EventLoopFuture.whenAllSucceed(wordFutures, on: eventLoop)
         var adminSample: AdminSample?
-        if request.askAdmin, let adminPort = request.address.adminPort ?? settings.defaultAdminPort {
-            adminSample = await pollAdmin(host: host, address: address, adminPort: adminPort,
-                                          clientPort: request.address.clientPort, deadline: deadline)
+        if let adminRequest = request.admin, let adminPort = adminRequest.port ?? settings.defaultAdminPort {
+            adminSample = await pollAdmin(adminRequest, port: adminPort, host: host, address: address, deadline: deadline)
         }
         let pairs = (try? await allWords.get()) ?? []
         var answers = Dictionary(pairs, uniquingKeysWith: { first, _ in first })
@@ -95,48 +85,24 @@ public final class EnsemblePoller: Sendable {
         return NodeSample(answers: answers, admin: adminSample, resolvedKey: resolvedKey, durationMs: Self.elapsedMs(since: started))
     }
 
-    /// `/commands/leader` and `/commands/zabstate`, used only when this
-    /// AdminServer is proven to be the node's own: on one host every node
-    /// defaults to port 8080 and only one of them holds it.
-    private func pollAdmin(host: String, address: SocketAddress, adminPort: Int, clientPort: Int, deadline: NIODeadline) async -> AdminSample? {
-        let key = "\(address.ipAddress ?? host)|\(adminPort)|\(clientPort)"
-        let verdict = adminVerdicts.withLockedValue { $0[key] }
-        if case .skipUntil(let until, let reason)? = verdict, until > .now() { return AdminSample(problem: reason) }
+    /// `/commands/leader` and `/commands/zabstate`, plus `/commands/configuration`
+    /// when the model has not yet seen this AdminServer prove it is the node's
+    /// own. Whether it is, and what follows, is the model's decision.
+    private func pollAdmin(_ request: AdminRequest, port adminPort: Int, host: String, address: SocketAddress,
+                           deadline: NIODeadline) async -> AdminSample? {
         guard let adminAddress = try? address.withPort(adminPort) else { return nil }
-
         async let leaderAnswer = admin.get(command: "leader", host: host, from: adminAddress, deadline: deadline, timeoutMs: settings.timeoutMs)
         async let zabAnswer = admin.get(command: "zabstate", host: host, from: adminAddress, deadline: deadline, timeoutMs: settings.timeoutMs)
-        let needsIdentity: Bool = { if case .belongs? = verdict { return false } else { return true } }()
-        async let identityAnswer: Result<AdminServerFetcher.Answer, PollFailure>? = needsIdentity
+        async let identityAnswer: Result<AdminServerFetcher.Answer, PollFailure>? = request.checkIdentity
             ? admin.get(command: "configuration", host: host, from: adminAddress, deadline: deadline, timeoutMs: settings.timeoutMs) : nil
         let (leaderResult, zabResult, identityResult) = await (leaderAnswer, zabAnswer, identityAnswer)
-
         if case .failure(let failure) = leaderResult, failure.meansDown {
-            let reason = "AdminServer on port \(adminPort): \(failure.reason)"
-            remember(key, .skipUntil(.now() + .seconds(30), reason: reason))
-            return AdminSample(problem: reason)
+            return AdminSample(port: adminPort, unreachable: failure)
         }
-        let leader = Self.decodeJSON(AdminServerReports.Leader.self, leaderResult)
         let zab = Self.decodeJSON(AdminServerReports.ZabState.self, zabResult)
-        if needsIdentity {
-            let identity = identityResult.flatMap { Self.decodeJSON(AdminServerReports.Identity.self, $0) }
-            let provenPort = identity?.clientPort ?? zab?.clientPort
-            guard let provenPort else {
-                return AdminSample(problem: "AdminServer on port \(adminPort) did not say which node it is")
-            }
-            guard provenPort == clientPort else {
-                let reason = "AdminServer on port \(adminPort) belongs to the node on client port \(provenPort)"
-                remember(key, .skipUntil(.now() + .seconds(60), reason: reason))
-                return AdminSample(problem: reason)
-            }
-            remember(key, .belongs)
-        }
-        return AdminSample(leader: leader, zabState: zab,
-                           problem: leader == nil && zab == nil ? "AdminServer on port \(adminPort) gave no usable answer" : nil)
-    }
-
-    private func remember(_ key: String, _ verdict: AdminVerdict) {
-        adminVerdicts.withLockedValue { $0[key] = verdict }
+        let identity = identityResult.flatMap { Self.decodeJSON(AdminServerReports.Identity.self, $0) }
+        return AdminSample(port: adminPort, leader: Self.decodeJSON(AdminServerReports.Leader.self, leaderResult),
+                           zabState: zab, identityClientPort: identity?.clientPort ?? zab?.clientPort)
     }
 
     private static func decodeJSON<T: Decodable>(_ type: T.Type, _ answer: Result<AdminServerFetcher.Answer, PollFailure>) -> T? {
