@@ -22,8 +22,12 @@ let package = Package(
         // Leader election and ZAB as pure state machines (the ensemble issue).
         .target(
             name: "QuorumCore",
-            // O(1) append and evict for the leader's txn history and proposal queue.
-            dependencies: [.product(name: "DequeModule", package: "swift-collections")]
+            dependencies: [
+                // The one Zxid type.
+                "ZooKeeperProtocol",
+                // O(1) append and evict for the leader's txn history and proposal queue.
+                .product(name: "DequeModule", package: "swift-collections"),
+            ]
         ),
         // Txn log and snapshot files: opaque payloads, checksums, torn-tail recovery.
         .target(name: "ZooKeeperStorage"),
@@ -66,7 +70,7 @@ let package = Package(
         // The monitor's pure side: answer parsers, the cluster model and its
         // policy (what to ask, how to read answers over time), the reports.
         // No NIO, no clock: poll rounds in, state and events out.
-        .target(name: "EnsembleModel", dependencies: ["ZooKeeperAdmin"]),
+        .target(name: "EnsembleModel", dependencies: ["ZooKeeperAdmin", "ZooKeeperProtocol"]),
         // The monitor's I/O edge: the NIO poller and the actor that owns the model.
         .target(
             name: "EnsembleMonitor",

@@ -55,11 +55,11 @@ public struct ElectionRecorder: Sendable {
     /// The `vote` answer.
     public func render(state: PeerState, round currentRound: UInt64, vote: Vote, nowMs: Int64) -> String {
         var lines = ["state=\(state.rawValue)", "round=\(currentRound)"]
-        lines.append("vote leader=\(vote.leader) zxid=\(Self.hex(vote.zxid)) epoch=\(vote.peerEpoch) round=\(currentRound)")
+        lines.append("vote leader=\(vote.leader) zxid=\(Zxid(rawValue: vote.zxid).hex) epoch=\(vote.peerEpoch) round=\(currentRound)")
         for sid in received.keys.sorted() {
             let entry = received[sid]!
             let n = entry.notification
-            lines.append("received from=\(sid) leader=\(n.vote.leader) zxid=\(Self.hex(n.vote.zxid)) epoch=\(n.vote.peerEpoch) "
+            lines.append("received from=\(sid) leader=\(n.vote.leader) zxid=\(Zxid(rawValue: n.vote.zxid).hex) epoch=\(n.vote.peerEpoch) "
                 + "round=\(n.round) state=\(n.state.rawValue) age_ms=\(max(0, nowMs - entry.atMs))")
         }
         for election in elections {
@@ -68,5 +68,4 @@ public struct ElectionRecorder: Sendable {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    static func hex(_ value: UInt64) -> String { "0x" + String(value, radix: 16) }
 }

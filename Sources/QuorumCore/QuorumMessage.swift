@@ -1,11 +1,5 @@
-/// Zxids are 64 bits: the epoch of the leader that proposed the txn in the
-/// high 32 bits, a counter within that epoch in the low 32 (Apache's ZxidUtils).
-public enum Zxid {
-    public static func make(epoch: Int64, counter: Int64) -> Int64 { (epoch << 32) | (counter & 0xffff_ffff) }
-    public static func epoch(_ zxid: Int64) -> Int64 { zxid >> 32 }
-    public static func counter(_ zxid: Int64) -> Int64 { zxid & 0xffff_ffff }
-    public static func hex(_ zxid: Int64) -> String { "0x" + String(UInt64(bitPattern: zxid), radix: 16) }
-}
+// Zxids: ZooKeeperProtocol.Zxid, the one zxid type of the project.
+@_exported import struct ZooKeeperProtocol.Zxid
 
 /// One replicated transaction: its zxid and its serialized form (the bytes the
 /// txn log stores). ZAB never looks inside the payload.

@@ -26,7 +26,7 @@ public struct Vote: Hashable, Sendable, CustomStringConvertible {
         return leader > other.leader
     }
 
-    public var description: String { "s\(leader) (zxid 0x\(String(zxid, radix: 16)), epoch \(peerEpoch))" }
+    public var description: String { "s\(leader) (zxid \(Zxid(rawValue: zxid).hex), epoch \(peerEpoch))" }
 }
 
 /// One election message (Apache's `FastLeaderElection.Notification`): the

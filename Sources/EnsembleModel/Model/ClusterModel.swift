@@ -1,3 +1,5 @@
+@_exported import struct ZooKeeperProtocol.Zxid
+import ZooKeeperProtocol
 import ZooKeeperAdmin
 
 /// Settings of the pure model (the poller has its own: timeouts, ports).

@@ -1,3 +1,5 @@
+import ZooKeeperProtocol
+
 /// Where one ensemble member answers: its client address (four-letter words go
 /// there) and, optionally, its AdminServer HTTP port.
 public struct NodeAddress: Hashable, Sendable, CustomStringConvertible {
@@ -53,89 +55,25 @@ public enum ServerListParser {
         return addresses
     }
 
+    /// `host:port[@adminPort]`; host and port through `HostPort`, the project's
+    /// one host:port parser.
     public static func parseEntry(_ entry: String) throws(ServerListError) -> NodeAddress {
         var hostPort = Substring(entry)
         var adminPort: Int?
         if let at = entry.lastIndex(of: "@") {
             let adminText = entry[entry.index(after: at)...]
-            guard let port = portNumber(adminText) else {
+            guard let port = HostPort.portNumber(adminText) else {
                 throw ServerListError(entry: entry, reason: "AdminServer port '\(adminText)' is not a port number (1-65535)")
             }
             adminPort = port
             hostPort = entry[..<at]
         }
-        let host: Substring
-        let portText: Substring?
-        if hostPort.hasPrefix("[") {
-            guard let close = hostPort.firstIndex(of: "]") else {
-                throw ServerListError(entry: entry, reason: "'[' without a closing ']'")
-            }
-            host = hostPort[hostPort.index(after: hostPort.startIndex)..<close]
-            let rest = hostPort[hostPort.index(after: close)...]
-            if rest.isEmpty {
-                portText = nil
-            } else {
-                guard rest.first == ":" else {
-                    throw ServerListError(entry: entry, reason: "expected ':port' after ']'")
-                }
-                portText = rest.dropFirst()
-            }
-            guard host.contains(":") else {
-                throw ServerListError(entry: entry, reason: "brackets are only for IPv6 literals")
-            }
-        } else {
-            let colons = hostPort.filter { $0 == ":" }.count
-            if colons > 1 {
-                throw ServerListError(entry: entry, reason: "IPv6 literals need brackets, e.g. [::1]:2181")
-            }
-            if let colon = hostPort.firstIndex(of: ":") {
-                host = hostPort[..<colon]
-                portText = hostPort[hostPort.index(after: colon)...]
-            } else {
-                host = hostPort
-                portText = nil
-            }
+        do {
+            let parsed = try HostPort.parse(hostPort, defaultPort: defaultClientPort)
+            return NodeAddress(host: parsed.host, clientPort: parsed.port, adminPort: adminPort)
+        } catch {
+            throw ServerListError(entry: entry, reason: error.reason)
         }
-        guard !host.isEmpty else { throw ServerListError(entry: entry, reason: "missing host") }
-        if let reason = HostNameSyntax.problem(String(host)) {
-            throw ServerListError(entry: entry, reason: reason)
-        }
-        var port = defaultClientPort
-        if let portText {
-            guard let p = portNumber(portText) else {
-                throw ServerListError(entry: entry, reason: "port '\(portText)' is not a port number (1-65535)")
-            }
-            port = p
-        }
-        return NodeAddress(host: String(host), clientPort: port, adminPort: adminPort)
-    }
-
-    static func portNumber(_ text: Substring) -> Int? {
-        guard !text.isEmpty, text.count <= 5, text.allSatisfy({ $0.isASCII && $0.isNumber }),
-              let value = Int(text), (1...65535).contains(value) else { return nil }
-        return value
-    }
-}
-
-/// Host names as RFC 1123 allows them (letters, digits, '-', '.'; labels of at
-/// most 63 characters) or address literals. Checked before any lookup so a
-/// typo never becomes a DNS query.
-enum HostNameSyntax {
-    static func problem(_ host: String) -> String? {
-        if host.contains(":") {
-            let ok = host.allSatisfy { $0.isHexDigit || $0 == ":" || $0 == "." || $0 == "%" || $0.isLetter || $0.isNumber }
-            return ok ? nil : "'\(host)' is not an IPv6 literal"
-        }
-        guard host.count <= 253 else { return "host name longer than 253 characters" }
-        for label in host.split(separator: ".", omittingEmptySubsequences: false) {
-            guard !label.isEmpty else { return "host name '\(host)' has an empty label" }
-            guard label.count <= 63 else { return "host name label longer than 63 characters" }
-            guard label.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
-                return "'\(host)' is not a valid host name"
-            }
-            guard label.first != "-", label.last != "-" else { return "host name label may not start or end with '-'" }
-        }
-        return nil
     }
 }
 

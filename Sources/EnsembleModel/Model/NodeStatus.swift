@@ -1,3 +1,4 @@
+import ZooKeeperProtocol
 import ZooKeeperAdmin
 
 /// Where a node's vote was learned.

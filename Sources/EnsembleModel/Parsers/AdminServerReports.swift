@@ -1,3 +1,4 @@
+import ZooKeeperProtocol
 import Foundation
 
 /// Apache AdminServer (Jetty, `/commands/<name>`, default port 8080) answers,

@@ -1,3 +1,4 @@
+import ZooKeeperProtocol
 /// The embedded server's election telemetry, the `vote` four-letter word.
 /// Apache has no equivalent; the format is zkdash's own (docs/monitoring.md):
 ///

@@ -1,3 +1,4 @@
+import ZooKeeperProtocol
 /// `srvr` (and the summary part of `stat`): Apache's `ServerStats` text.
 ///
 ///     Zookeeper version: 3.8.0-…, built on …

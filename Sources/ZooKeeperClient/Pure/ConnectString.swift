@@ -1,3 +1,5 @@
+import ZooKeeperProtocol
+
 // "h1:p1,h2:p2/chroot" as Apache's ConnectStringParser reads it, but strict:
 // Apache prints a stack trace and skips an entry it cannot parse, which turns
 // a typo into a silently smaller ensemble. Here every bad entry is an error.
@@ -63,38 +65,19 @@ public struct ConnectString: Sendable, Hashable {
         }
     }
 
+    /// Each entry goes through `HostPort`, the project's one host:port parser.
     private static func parseServer(_ entry: Substring) throws(ConnectStringError) -> ServerAddress {
-        let host: Substring
-        var portText: Substring?
-        if entry.first == "[" {
-            guard let close = entry.firstIndex(of: "]") else { throw .invalidIPv6Literal(entry: String(entry)) }
-            host = entry[entry.index(after: entry.startIndex)..<close]
-            let rest = entry[entry.index(after: close)...]
-            if !rest.isEmpty {
-                guard rest.first == ":" else { throw .invalidIPv6Literal(entry: String(entry)) }
-                portText = rest.dropFirst()
+        do {
+            let parsed = try HostPort.parse(entry, defaultPort: defaultPort)
+            return ServerAddress(host: parsed.host, port: parsed.port)
+        } catch {
+            switch error {
+            case .emptyHost: throw .emptyHost(entry: String(entry))
+            case .invalidHost: throw .invalidHost(entry: String(entry))
+            case .invalidPort: throw .invalidPort(entry: String(entry))
+            case .invalidIPv6Literal: throw .invalidIPv6Literal(entry: String(entry))
             }
-            guard !host.isEmpty, host.contains(":"), host.allSatisfy(Self.isIPv6LiteralCharacter) else {
-                throw .invalidIPv6Literal(entry: String(entry))
-            }
-        } else {
-            let parts = entry.split(separator: ":", omittingEmptySubsequences: false)
-            // A bare "::1" is ambiguous with host:port; Apache refuses it too.
-            guard parts.count <= 2 else { throw .invalidHost(entry: String(entry)) }
-            host = parts[0]
-            if parts.count == 2 { portText = parts[1] }
-            if host.isEmpty { throw .emptyHost(entry: String(entry)) }
-            guard host.allSatisfy(Self.isHostNameCharacter) else { throw .invalidHost(entry: String(entry)) }
         }
-        var port = defaultPort
-        if let portText {
-            guard !portText.isEmpty, portText.allSatisfy(\.isASCIIDigit), portText.count <= 5,
-                  let value = Int(portText), (1...65_535).contains(value) else {
-                throw .invalidPort(entry: String(entry))
-            }
-            port = value
-        }
-        return ServerAddress(host: String(host), port: port)
     }
 
     private static func parseChroot(_ chroot: String) throws(ConnectStringError) -> String? {
@@ -103,16 +86,6 @@ public struct ConnectString: Sendable, Hashable {
             throw .invalidChroot(chroot: chroot, reason: reason)
         }
         return chroot
-    }
-
-    private static func isHostNameCharacter(_ character: Character) -> Bool {
-        character.isASCII && (character.isLetter || character.isNumber || character == "-" || character == "." || character == "_")
-    }
-
-    private static func isIPv6LiteralCharacter(_ character: Character) -> Bool {
-        // Hex groups, colons, an embedded IPv4 tail, and a %zone suffix.
-        character.isASCII && (character.isHexDigit || character == ":" || character == "." || character == "%"
-            || character.isLetter || character.isNumber)
     }
 }
 
