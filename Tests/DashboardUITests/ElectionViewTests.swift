@@ -27,7 +27,7 @@ struct ElectionViewTests {
         state.view = .election
         let screen = Dashboard.render(state).text()
         #expect(screen.contains("VOTES (source: zkdash vote telemetry)"))
-        #expect(screen.contains("s1      LOOKING     s3         0x100000008   1      3"))
+        #expect(screen.contains("s1             LOOKING     s3         0x100000008   1      3"))
         #expect(screen.contains("s1 ← s2: vote s2 zxid 0x100000007 epoch 1 round 3 (LOOKING) 40 ms ago"))
         #expect(screen.contains("s1 ← s4: no vote (observer) zxid 0x100000008 epoch 1 round 3 (LOOKING) 7 ms ago"))
         // s1's record of an election s3 won, with s3 not answering: nothing says

@@ -48,6 +48,59 @@ struct GoldenScreenTests {
         }
     }
 
+    /// An election in progress seen through zkdash telemetry: only the LOOKING
+    /// node's votes of its current round, the elections the winners recorded.
+    @Test func electionInProgress() throws {
+        let looking = """
+            state=LOOKING
+            round=4
+            vote leader=3 zxid=0x200000005 epoch=2 round=4
+            received from=1 leader=3 zxid=0x200000005 epoch=2 round=4 state=LOOKING age_ms=12
+            received from=2 leader=2 zxid=0x200000004 epoch=2 round=3 state=LOOKING age_ms=9000
+            election start_ms=1763789990000 duration_ms=212 rounds=1 winner=3
+
+            """
+        let following = """
+            state=FOLLOWING
+            round=3
+            vote leader=3 zxid=0x200000005 epoch=2 round=3
+            received from=3 leader=3 zxid=0x200000005 epoch=2 round=3 state=LEADING age_ms=82861
+            election start_ms=1763789990000 duration_ms=230 rounds=1 winner=3
+            election start_ms=1763790004000 duration_ms=6 rounds=1 winner=3
+
+            """
+        let notServing = FourLetterReply.notServingText + "\n"
+        var model = ClusterModel(members: Array(SampleCluster.members.prefix(3)))
+        model.apply(PollRound(timeMs: 1_763_790_010_000, samples: [
+            NodeSample(answers: [.srvr: .success(SampleCluster.srvr(mode: "follower", zxid: "0x200000005", received: 10)),
+                                 .conf: .success(SampleCluster.conf(sid: 1)), .vote: .success(following)]),
+            NodeSample(answers: [.srvr: .failure(.connectionRefused), .conf: .failure(.connectionRefused)]),
+            NodeSample(answers: [.srvr: .success(notServing), .conf: .success(SampleCluster.conf(sid: 3)), .vote: .success(looking)]),
+        ]))
+        for (columns, rows) in Self.sizes {
+            var state = SampleCluster.state(model, columns: columns, rows: rows)
+            state.view = .election
+            try Self.check("election-in-progress-\(columns)x\(rows)", Dashboard.render(state))
+        }
+    }
+
+    /// `localhost` and `127.0.0.1` for one node: one row; the detail names the alias.
+    @Test func oneRowPerNode() throws {
+        var members = Array(SampleCluster.members.prefix(3))
+        members.insert(Member(address: NodeAddress(host: "localhost", clientPort: members[0].address.clientPort)), at: 1)
+        var model = ClusterModel(members: members)
+        var alias = SampleCluster.sample(sid: 1, mode: "follower", zxid: "0x100000064", received: 10)
+        alias.resolvedKey = "127.0.0.1|\(members[0].address.clientPort)"
+        model.apply(PollRound(timeMs: 1_763_790_010_000, samples: [
+            alias, alias, SampleCluster.sample(sid: 2, mode: "leader", zxid: "0x100000065", received: 10),
+            SampleCluster.sample(sid: 3, mode: "follower", zxid: "0x100000001", received: 10),
+        ]))
+        for (columns, rows) in Self.sizes {
+            let state = SampleCluster.state(model, columns: columns, rows: rows)
+            try Self.check("ensemble-aliases-\(columns)x\(rows)", Dashboard.render(state))
+        }
+    }
+
     @Test func tooSmall() throws {
         let state = SampleCluster.state(SampleCluster.healthy(), columns: 50, rows: 10)
         try Self.check("too-small-50x10", Dashboard.render(state))

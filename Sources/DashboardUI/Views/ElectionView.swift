@@ -21,17 +21,19 @@ enum ElectionView {
         let model = state.cluster
         let summary = model.summary
         var out: [Line] = [Line("VOTES (source: \(sourceText(summary.voteSource)))", .title)]
-        out.append(Line(pad("NODE", 8) + pad("STATE", 12) + pad("VOTES FOR", 11) + pad("ZXID", 14) + pad("EPOCH", 7) + "ROUND", .header))
+        // Wide enough for a node without a known sid, named by its address.
+        let nodeWidth = min(24, max(8, (model.rows.map { DisplayWidth.of(model.nodes[$0].label) }.max() ?? 0) + 1))
+        out.append(Line(pad("NODE", nodeWidth) + pad("STATE", 12) + pad("VOTES FOR", 11) + pad("ZXID", 14) + pad("EPOCH", 7) + "ROUND", .header))
         for index in model.rows {
             let node = model.nodes[index]
             let vote = node.telemetry?.currentVote
-            var line = pad(node.label, 8)
+            var line = pad(node.label, nodeWidth)
             line += pad(node.state.rawValue, 12)
             line += pad(node.supports ?? "-", 11)
             line += pad(vote?.zxid.hex ?? node.zxid?.hex ?? "-", 14)
             line += pad(vote.map { String($0.epoch) } ?? node.zxid.map { String($0.epoch) } ?? "-", 7)
             line += vote.map { String($0.round) } ?? node.telemetry?.round.map(String.init) ?? "-"
-            out.append(Line(line, node.role == .observer ? .dim : .normal, stateSpan: (8, 11, node.state)))
+            out.append(Line(line, node.role == .observer ? .dim : .normal, stateSpan: (nodeWidth, 11, node.state)))
         }
         out.append(Line("", .normal))
         out.append(Line("TALLY (voters \(summary.votersUp)/\(summary.votersTotal), majority \(summary.majority))", .title))
