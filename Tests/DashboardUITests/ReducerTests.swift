@@ -116,3 +116,17 @@ struct ReducerTests {
         #expect(Sparkline.text([0, 5, 10, nil], width: 6) == "  ▁▅█ ")
     }
 }
+
+struct ScrollMoveTests {
+    @Test func listKeysMoveFromEitherEnd() {
+        #expect(ScrollMove(.character("j"), page: 10)?.applied(to: 3, max: 5, fromEnd: false) == 4)
+        #expect(ScrollMove(.character("j"), page: 10)?.applied(to: 3, max: 5, fromEnd: true) == 2)
+        #expect(ScrollMove(.pageDown, page: 10)?.applied(to: 3, max: 5, fromEnd: false) == 5)
+        #expect(ScrollMove(.pageUp, page: 10)?.applied(to: 3, max: 5, fromEnd: true) == 5)
+        // g: the first line, which is the oldest event (the farthest from the end).
+        #expect(ScrollMove(.character("g"), page: 10)?.applied(to: 3, max: 5, fromEnd: true) == 5)
+        #expect(ScrollMove(.character("g"), page: 10)?.applied(to: 3, max: 5, fromEnd: false) == 0)
+        #expect(ScrollMove(.character("G"), page: 10)?.applied(to: 3, max: 5, fromEnd: true) == 0)
+        #expect(ScrollMove(.character("x"), page: 10) == nil)
+    }
+}

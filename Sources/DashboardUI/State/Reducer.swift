@@ -101,32 +101,17 @@ public enum Dashboard {
         }
     }
 
+    /// Events scroll back in time: ↑ / k / PgUp / g move away from the newest line.
     static func scrollEvents(_ state: inout DashboardState, _ key: Key) {
         let maxScroll = max(0, EventsView.lineCount(state) - Layout.bodyRows(state.size))
-        let page = max(1, Layout.bodyRows(state.size) - 1)
-        switch key {
-        case .up, .character("k"): state.eventsScroll = min(maxScroll, state.eventsScroll + 1)
-        case .down, .character("j"): state.eventsScroll = max(0, state.eventsScroll - 1)
-        case .pageUp: state.eventsScroll = min(maxScroll, state.eventsScroll + page)
-        case .pageDown: state.eventsScroll = max(0, state.eventsScroll - page)
-        case .home, .character("g"): state.eventsScroll = maxScroll
-        case .end, .character("G"): state.eventsScroll = 0
-        default: break
-        }
+        guard let move = ScrollMove(key, page: max(1, Layout.bodyRows(state.size) - 1)) else { return }
+        state.eventsScroll = move.applied(to: state.eventsScroll, max: maxScroll, fromEnd: true)
     }
 
+    /// The Election view scrolls down from its top.
     static func scrollElection(_ state: inout DashboardState, _ key: Key) {
-        let maxScroll = ElectionView.maxScroll(state)
-        let page = max(1, Layout.bodyRows(state.size) - 1)
-        switch key {
-        case .down, .character("j"): state.electionScroll = min(maxScroll, state.electionScroll + 1)
-        case .up, .character("k"): state.electionScroll = max(0, state.electionScroll - 1)
-        case .pageDown: state.electionScroll = min(maxScroll, state.electionScroll + page)
-        case .pageUp: state.electionScroll = max(0, state.electionScroll - page)
-        case .home, .character("g"): state.electionScroll = 0
-        case .end, .character("G"): state.electionScroll = maxScroll
-        default: break
-        }
+        guard let move = ScrollMove(key, page: max(1, Layout.bodyRows(state.size) - 1)) else { return }
+        state.electionScroll = move.applied(to: state.electionScroll, max: ElectionView.maxScroll(state), fromEnd: false)
     }
 
     static func handleMouse(_ state: inout DashboardState, _ mouse: MouseEvent) -> [DashboardEffect] {
@@ -157,5 +142,35 @@ public enum Dashboard {
             if mouse.kind == .wheelDown { scrollElection(&state, .down) }
         }
         return []
+    }
+}
+
+/// What a list key does to a scrolled view: lines toward the end (negative:
+/// toward the start), or all the way (g / G / Home / End).
+enum ScrollMove: Equatable {
+    case lines(Int)
+    case toStart
+    case toEnd
+
+    init?(_ key: Key, page: Int) {
+        switch key {
+        case .down, .character("j"): self = .lines(1)
+        case .up, .character("k"): self = .lines(-1)
+        case .pageDown: self = .lines(page)
+        case .pageUp: self = .lines(-page)
+        case .home, .character("g"): self = .toStart
+        case .end, .character("G"): self = .toEnd
+        default: return nil
+        }
+    }
+
+    /// The new offset in 0...max. `fromEnd`: the offset counts lines back
+    /// from the end (the Events view), so moving toward the start raises it.
+    func applied(to offset: Int, max maxOffset: Int, fromEnd: Bool) -> Int {
+        switch self {
+        case .lines(let count): min(maxOffset, max(0, offset + (fromEnd ? -count : count)))
+        case .toStart: fromEnd ? maxOffset : 0
+        case .toEnd: fromEnd ? 0 : maxOffset
+        }
     }
 }
