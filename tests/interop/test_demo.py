@@ -355,6 +355,86 @@ class DashboardDemoTests(unittest.TestCase):
             self.assertIsNone(process_state(pid), "pid %d left after q" % pid)
         self.assertEqual(node_processes(data_dir), {})
 
+    def mode_of(self, port):
+        try:
+            text = harness.four_letter(port, "srvr", timeout=2) or ""
+        except Exception:
+            return None
+        m = re.search(r"Mode: (\w+)", text)
+        return m.group(1) if m else None
+
+    @staticmethod
+    def event_lines(screen):
+        """The Events view's lines, oldest first, without their clock."""
+        return [line[10:].rstrip() for line in screen.splitlines() if re.match(r"\d\d:\d\d:\d\d  ", line)]
+
+    def test_d_events_tell_the_truth(self):
+        """Issue 13 items 3 and 4 in the dashboard: a first line with the initial states, a
+        follower killed, restarted, paused and resumed is no election, every demo action is
+        listed before the state change it caused, and the old leader's fall before the new
+        leader's election."""
+        pane, base, data_dir, nodes = self.start()
+        ports = {sid: base + sid for sid in range(1, NODES + 1)}
+        leader = wait_until(lambda: next((sid for sid, p in ports.items() if self.mode_of(p) == "leader"), None),
+                            timeout=START_TIMEOUT)
+        self.assertTrue(leader, "no leader in the demo")
+        pane.wait_text("voters %d/%d up" % (NODES, NODES), timeout=START_TIMEOUT)
+        follower = next(sid for sid in ports if sid != leader)
+        pane.keys("4")
+        screen = pane.wait_for(lambda s: any(l.startswith("watching %d node(s)" % NODES) for l in self.event_lines(s)),
+                               what="the initial line")
+        self.assertTrue(self.event_lines(screen)[0].startswith("watching"), screen)
+        pane.keys("1")
+        for _ in range(follower - 1):
+            pane.keys("j")
+        f = "s%d" % follower
+
+        def after(action, effect, timeout=30):
+            """Waits for an Events line matching `effect` listed after the last `action` line."""
+            def seen(screen):
+                lines = self.event_lines(screen)
+                acts = [i for i, l in enumerate(lines) if l.startswith(action)]
+                return acts and any(re.match(effect, l) for l in lines[acts[-1] + 1:])
+            pane.keys("4")
+            return pane.wait_for(seen, timeout=timeout, what="%r after %r" % (effect, action))
+
+        pane.keys("K")
+        pane.wait_text("kill %s" % f)
+        pane.keys("y")
+        after("%s killed" % f, r"%s FOLLOWING → DOWN" % f)
+        pane.keys("1", "R")
+        after("%s restarted" % f, r"%s DOWN → FOLLOWING" % f, timeout=40)
+        pane.keys("1", "P")
+        after("%s paused" % f, r"%s FOLLOWING → DOWN" % f)
+        pane.keys("1", "P")
+        screen = after("%s resumed" % f, r"%s DOWN → FOLLOWING" % f)
+        lines = self.event_lines(screen)
+        self.assertFalse([l for l in lines if " elected" in l][1:],
+                         "a follower's rejoin logged as an election:\n" + screen)
+        self.assertFalse([l for l in lines if l.startswith("quorum regained")], "nothing was lost:\n" + screen)
+        pane.keys("3")
+        screen = pane.wait_text("RECENT ELECTIONS")
+        self.assertEqual(screen.count("won after") + screen.count(" elected"), 1,
+                         "one election only (the demo's first):\n" + screen)
+
+        # Now the leader: its fall is listed before the new leader's election.
+        pane.keys("1", "g")
+        for _ in range(leader - 1):
+            pane.keys("j")
+        pane.keys("K")
+        pane.wait_text("kill s%d" % leader)
+        pane.keys("y")
+        screen = after("s%d killed" % leader, r"s\d elected \(epoch", timeout=40)
+        lines = self.event_lines(screen)
+        fell = [i for i, l in enumerate(lines) if l.startswith("s%d LEADING → DOWN" % leader)]
+        elected = [i for i, l in enumerate(lines) if re.match(r"s\d elected \(epoch", l)]
+        killed = [i for i, l in enumerate(lines) if l.startswith("s%d killed" % leader)]
+        self.assertTrue(fell and killed, screen)
+        self.assertLess(killed[0], fell[0], screen)
+        self.assertLess(fell[0], elected[-1], "the new leader is listed before the old one's fall:\n" + screen)
+        pane.keys("q")
+        pane.assert_shell_restored()
+
     def test_b_sigterm_stops_every_node_and_monitor_refuses_the_keys(self):
         pane, base, data_dir, nodes = self.start()
         # A plain monitor on the same nodes may not act on them.
