@@ -207,6 +207,33 @@ struct TreeExecutorTests {
     /// The benchmark "first screen of a 100k-child znode ≤ 300 ms": from the
     /// list request to a rendered frame (list, sort, reducer, stats of the rows
     /// on screen, render). Prints TREE_FIRST_SCREEN_MS.
+    /// `/` then Enter finds a node in branches never opened, through the real
+    /// client and server (issue 13 item 6).
+    @Test func searchListsBranchesNeverOpened() async throws {
+        let server = try EmbeddedServer.start()
+        defer { server.stop() }
+        let other = try await otherClient(server)
+        for path in ["/services", "/services/billing", "/services/billing/leader", "/services/search", "/config"] {
+            _ = try await other.create(path)
+        }
+        let tree = executor(server)
+        var state = TreeState()
+        func run(_ commands: [TreeCommand]) async {
+            var pending = commands
+            while !pending.isEmpty {
+                let command = pending.removeFirst()
+                for input in await tree.perform(command) { pending += state.handle(input, nowMs: 0) }
+            }
+        }
+        await run(state.activate(nowMs: 0))
+        _ = state.handle(.character("/"), readOnly: false, nowMs: 0)
+        for character in "leader" { await run(state.handle(.character(character), readOnly: false, nowMs: 0)) }
+        #expect(state.searchNote?.hasPrefix("no match among") == true)
+        await run(state.handle(.enter, readOnly: false, nowMs: 0))
+        #expect(state.selectedPath == "/services/billing/leader")
+        #expect(state.message?.hasPrefix("'leader': found after listing") == true, "\(state.message ?? "")")
+    }
+
     @Test func hundredThousandChildrenFirstScreen() async throws {
         let server = try EmbeddedServer.start()
         defer { server.stop() }

@@ -69,7 +69,7 @@ struct TreeSearchTests {
         #expect(state.selectedPath == "/brokers")
     }
 
-    @Test func noMatchSaysWhatWasSearched() {
+    @Test func enterSearchesTheBranchesNeverOpened() {
         var tree = FakeTree.sample()
         var state = collapsedSample(&tree)
         state.press([.down, .character("/")], tree: &tree)
@@ -77,12 +77,30 @@ struct TreeSearchTests {
         // /zookeeper/quota exists but /zookeeper was never listed.
         state.type("quota", tree: &tree)
         #expect(state.selectedPath == "/brokers")
-        #expect(state.statusLine() == "/quota▏  no match among 8 loaded nodes")
+        #expect(state.statusLine() == "/quota▏  no match among 8 loaded nodes; Enter searches the rest")
+        tree.log.removeAll()
         state.press([.enter], tree: &tree)
-        #expect(state.message == "no match for 'quota' among 8 loaded nodes; branches never opened are not searched (open them with Enter)")
-        #expect(state.statusLine().hasPrefix("no match for 'quota' among 8 loaded nodes"))
+        // Shallowest first: /brokers and /zookeeper were listed, and quota found.
+        let listed = tree.log.filter { if case .listChildren = $0 { true } else { false } }
+        #expect(Array(listed.prefix(2)) == [.listChildren(path: "/brokers"), .listChildren(path: "/zookeeper")])
+        #expect(listed.count <= DeepSearch.concurrency)
+        #expect(state.selectedPath == "/zookeeper/quota")
+        #expect(state.message == "'quota': found after listing 2 more nodes · match 1 of 1 · n next, N previous")
         state.press([.character("n")], tree: &tree)
-        #expect(state.message?.hasPrefix("no match for 'quota'") == true)
+        #expect(state.message == "'quota': match 1 of 1 (from the top) · n next, N previous")
+    }
+
+    @Test func noMatchAnywhereSaysTheWholeTreeWasSearched() {
+        var tree = FakeTree.sample()
+        var state = collapsedSample(&tree)
+        let before = state.selectedPath
+        state.press([.character("/")], tree: &tree)
+        state.type("nothing", tree: &tree)
+        state.press([.enter], tree: &tree)
+        #expect(state.message == "no match for 'nothing' in the whole tree (9 nodes)")
+        #expect(state.selectedPath == before)
+        state.press([.character("n")], tree: &tree)
+        #expect(state.message == "no match for 'nothing' among 9 loaded nodes; / and Enter search the branches never opened")
         var fresh = TreeState()
         _ = fresh.handle(.character("n"), readOnly: false, nowMs: 0)
         #expect(fresh.message == "no search yet: / searches node paths")

@@ -123,6 +123,7 @@ extension TreeState {
         switch input {
         case let .children(path, names, stat):
             commands += receiveChildren(path, names: names, stat: stat)
+            commands += deepSearchListed(path, names: names)
         case let .failed(path, message):
             if nodes[path]?.loading == true {
                 nodes[path]!.loading = false
@@ -133,7 +134,11 @@ extension TreeState {
                 removeNode(path)
             }
             if path == selectedPath { detailError = message }
-            say("\(path): \(message)", error: true)
+            if deepSearch?.inFlight.contains(path) == true {
+                commands += deepSearchListed(path, names: nil)
+            } else {
+                say("\(path): \(message)", error: true)
+            }
         case let .stats(found, missing):
             for (path, stat) in found {
                 stats[path] = stat
@@ -489,7 +494,7 @@ extension TreeState {
         case .filter:
             return []
         case .search:
-            keepSearch()
+            return keepSearch()
         case let .createName(parent):
             guard let parsed = Self.parseCreate(text) else {
                 say("a name without \"/\", optionally with -e (ephemeral) and -s (sequential)", error: true)

@@ -1,7 +1,8 @@
 /// `/` search and n / N over every path the tree knows: the children of every
 /// node ever listed, inside collapsed branches and behind the filter too, not
 /// only the rows on screen. A match is revealed (its ancestors opened) and
-/// selected. Nodes never listed are not known, and the messages say so.
+/// selected. When nothing loaded matches, Enter lists the branches never
+/// opened, breadth first and bounded (`DeepSearch`), until a match turns up.
 extension TreeState {
     /// Paths in tree order (a parent before its children, siblings sorted)
     /// that contain `query` (case-insensitive) ending in their own name:
@@ -63,25 +64,89 @@ extension TreeState {
         }
         let matches = searchMatches(query)
         guard let target = matches.first(where: { !Self.precedes($0, searchOrigin) }) ?? matches.first else {
-            searchNote = "no match among \(knownNodeCount) loaded nodes"
+            searchNote = "no match among \(knownNodeCount) loaded nodes; Enter searches the rest"
             return reveal(searchOrigin)
         }
         searchNote = "\(matches.firstIndex(of: target)! + 1) of \(matches.count)"
         return reveal(target)
     }
 
-    /// Enter at the `/` prompt: the query is kept for n / N.
-    mutating func keepSearch() {
+    /// Enter at the `/` prompt: the query is kept for n / N; with no match
+    /// among the loaded nodes, the branches never opened are searched.
+    mutating func keepSearch() -> [TreeCommand] {
         searchNote = nil
+        deepSearch = nil
         let query = field.text
-        guard !query.isEmpty else { return }
+        guard !query.isEmpty else { return [] }
         searchQuery = query
         let matches = searchMatches(query)
         if let position = matches.firstIndex(of: selectedPath) {
             say("'\(query)': match \(position + 1) of \(matches.count) · n next, N previous", error: false)
-        } else {
-            say(noMatchText(query), error: true)
+            return []
         }
+        deepSearch = DeepSearch(query: query, queue: unlistedKnownPaths())
+        say("searching the branches never opened for '\(query)'…", error: false)
+        return continueDeepSearch()
+    }
+
+    /// Known nodes whose children were never listed, shallowest first.
+    func unlistedKnownPaths() -> [String] {
+        var found: [String] = []
+        var level = ["/"]
+        while !level.isEmpty {
+            var next: [String] = []
+            for path in level {
+                for name in nodes[path]?.children ?? [] {
+                    let child = TreePath.child(path, name)
+                    if nodes[child]?.children != nil { next.append(child) } else { found.append(child) }
+                }
+            }
+            level = next
+        }
+        return found
+    }
+
+    /// Sends the next listings, at most `DeepSearch.concurrency` at a time and
+    /// `DeepSearch.budget` in all; ends the search when nothing is left.
+    mutating func continueDeepSearch() -> [TreeCommand] {
+        guard var search = deepSearch else { return [] }
+        var commands: [TreeCommand] = []
+        while search.inFlight.count < DeepSearch.concurrency, search.listed + search.inFlight.count < DeepSearch.budget,
+              search.next < search.queue.count {
+            let path = search.queue[search.next]
+            search.next += 1
+            guard nodes[path]?.children == nil else { continue }
+            search.inFlight.insert(path)
+            commands.append(.listChildren(path: path))
+        }
+        deepSearch = search
+        if search.inFlight.isEmpty {
+            deepSearch = nil
+            let stopped = search.listed >= DeepSearch.budget && search.next < search.queue.count
+            say(stopped
+                ? "no match for '\(search.query)' after listing \(search.listed) more nodes (\(knownNodeCount) known); Enter on / again goes on"
+                : "no match for '\(search.query)' in the whole tree (\(knownNodeCount) nodes)", error: true)
+        }
+        return commands
+    }
+
+    /// A listing the deep search asked for came back (nil names: it failed).
+    mutating func deepSearchListed(_ path: String, names: [String]?) -> [TreeCommand] {
+        guard var search = deepSearch, search.inFlight.remove(path) != nil else { return [] }
+        search.listed += 1
+        if let names { search.queue += names.map { TreePath.child(path, $0) } }
+        deepSearch = search
+        let lastPart = search.query.lowercased().split(separator: "/").last.map(String.init) ?? ""
+        if let names, names.contains(where: { lastPart.isEmpty || $0.lowercased().contains(lastPart) }),
+           let first = searchMatches(search.query).first {
+            deepSearch = nil
+            let commands = reveal(first)
+            let count = searchMatches(search.query).count
+            say("'\(search.query)': found after listing \(search.listed) more nodes · match 1 of \(count) · n next, N previous",
+                error: false)
+            return commands
+        }
+        return continueDeepSearch()
     }
 
     /// n (forward) and N: the next or previous match of the kept query, wrapping.
@@ -103,9 +168,9 @@ extension TreeState {
         return commands
     }
 
-    /// Says what was searched and what was not: only listed levels are known.
+    /// Says what was searched: n / N go through the loaded nodes only.
     func noMatchText(_ query: String) -> String {
-        "no match for '\(query)' among \(knownNodeCount) loaded nodes; branches never opened are not searched (open them with Enter)"
+        "no match for '\(query)' among \(knownNodeCount) loaded nodes; / and Enter search the branches never opened"
     }
 
     /// Opens the ancestors of `path` (listed already: no new reads) and selects
@@ -131,4 +196,19 @@ extension TreeState {
         if index(of: path) != nil { selectedPath = path }
         return settle(previous: before)
     }
+}
+
+/// Enter on a `/` search that found nothing loaded: branches never opened are
+/// listed, shallowest first, a few at a time, until one matches or `budget`
+/// listings were made (a huge tree is not read whole behind the user's back).
+struct DeepSearch: Sendable, Equatable {
+    static let budget = 2000
+    static let concurrency = 8
+
+    var query: String
+    /// Paths to list, shallowest first; `next` is the first not yet sent.
+    var queue: [String]
+    var next = 0
+    var inFlight: Set<String> = []
+    var listed = 0
 }

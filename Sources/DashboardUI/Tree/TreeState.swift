@@ -72,6 +72,8 @@ public struct TreeState: Sendable, Equatable {
     var searchOrigin = "/"
     /// After the field while searching: "no match among 9 loaded nodes".
     public internal(set) var searchNote: String?
+    /// Enter found nothing loaded: the branches never opened being listed.
+    var deepSearch: DeepSearch?
     public internal(set) var detail: NodeDetail?
     public internal(set) var detailError: String?
     public internal(set) var watchers: WatchersInfo?
