@@ -247,5 +247,11 @@ struct DemoKeyTests {
         try GoldenScreenTests.check("ensemble-demo-80x24", Dashboard.render(state))
         state.size = ScreenSize(columns: 160, rows: 45)
         #expect(Dashboard.render(state).text().contains("write load 50/s"))
+        try GoldenScreenTests.check("ensemble-demo-160x45", Dashboard.render(state))
+        // K asks first, on the last row.
+        _ = Dashboard.reduce(&state, .key(.character("K")))
+        try GoldenScreenTests.check("ensemble-demo-kill-asks-160x45", Dashboard.render(state))
+        state.size = ScreenSize(columns: 80, rows: 24)
+        try GoldenScreenTests.check("ensemble-demo-kill-asks-80x24", Dashboard.render(state))
     }
 }
