@@ -55,6 +55,9 @@ final class CoreRunner: @unchecked Sendable {
     private var syncInFlight = false
     private var snapshotInFlight = false
     let snapshotDirectory: String
+    /// Moved by every truncation or installed snapshot: a snapshot begun before
+    /// it is never published (it would bring back what was removed).
+    let snapshotFence = SnapshotFence()
     let logger: Logger
     private var tickTask: RepeatedTask?
     /// mntr's `fsynctime` (ms per batch) and `snapshottime` (ms per snapshot).
@@ -221,7 +224,9 @@ final class CoreRunner: @unchecked Sendable {
             let started = Clock.nowMs()
             var info: SnapshotInfo?
             do {
-                info = try DiskRecovery.writeSnapshot(tree: tree, sessions: sessions, directory: directory)
+                info = try DiskRecovery.writeSnapshot(tree: tree, sessions: sessions, directory: directory, fence: snapshotFence)
+            } catch StorageError.superseded {
+                logger.info("snapshot at zxid 0x\(String(tree.lastProcessedZxid, radix: 16)) discarded: the log was truncated or replaced while it was written")
             } catch {
                 logger.error("snapshot at zxid 0x\(String(tree.lastProcessedZxid, radix: 16)) failed: \(error)")
             }

@@ -23,8 +23,9 @@ enum DiskRecovery {
     }
 
     /// Streams a snapshot of `tree` to `directory`; an unfinished one is removed.
-    static func writeSnapshot(tree: DataTree, sessions: [Int64: Int], directory: String) throws -> SnapshotInfo {
-        let snapshot = try SnapshotStore.begin(directory: directory, zxid: tree.lastProcessedZxid)
+    static func writeSnapshot(tree: DataTree, sessions: [Int64: Int], directory: String,
+                              fence: SnapshotFence = SnapshotFence()) throws -> SnapshotInfo {
+        let snapshot = try SnapshotStore.begin(directory: directory, zxid: tree.lastProcessedZxid, fence: fence)
         do {
             try SnapshotCodec.encode(tree: tree, sessions: sessions) { try snapshot.write($0) }
             return try snapshot.finish()

@@ -1,9 +1,11 @@
 /// Snapshot files in a directory: writing, finding the newest good one, reading, purging.
 public enum SnapshotStore {
     /// Starts streaming a snapshot for `zxid` into `snapshot.<zxid hex>.tmp` (creating the
-    /// directory if missing). Nothing is visible under the real name until `finish()`.
-    public static func begin(directory: String, zxid: Int64) throws -> SnapshotWriter {
-        try SnapshotWriter(directory: directory, zxid: zxid)
+    /// directory if missing). Nothing is visible under the real name until `finish()`, and
+    /// not even then if `fence` moved meanwhile (the directory's owner passes its fence;
+    /// the default one never moves).
+    public static func begin(directory: String, zxid: Int64, fence: SnapshotFence = SnapshotFence()) throws -> SnapshotWriter {
+        try SnapshotWriter(directory: directory, zxid: zxid, fence: fence)
     }
 
     /// The newest snapshot whose checksum verifies, found by streaming each candidate through

@@ -26,12 +26,16 @@ public final class SnapshotWriter: @unchecked Sendable {
     private var crc = CRC32()
     private var bodyLength = 0
     private var fileOffset = 0
+    private let fence: SnapshotFence
+    private let fenceGeneration: UInt64
 
-    init(directory: String, zxid: Int64) throws {
+    init(directory: String, zxid: Int64, fence: SnapshotFence) throws {
         guard zxid >= 0 else { throw StorageError.negativeZxid(zxid) }
         try FileIO.createDirectories(directory)
         self.directory = directory
         self.zxid = zxid
+        self.fence = fence
+        fenceGeneration = fence.current
         let name = SnapshotFormat.fileName(zxid: zxid)
         finalPath = joinPath(directory, name)
         tmpPath = finalPath + SnapshotFormat.tmpSuffix
@@ -67,17 +71,25 @@ public final class SnapshotWriter: @unchecked Sendable {
     }
 
     /// Writes the trailer, fsyncs the file, renames it into place and fsyncs the directory.
-    /// Only after this returns is the snapshot durable and visible to `newestValid`.
+    /// Only after this returns is the snapshot durable and visible to `newestValid`. A
+    /// snapshot the fence has moved past since it began is deleted instead
+    /// (`StorageError.superseded`).
     public func finish() throws -> SnapshotInfo {
         try checkOpen()
         buffer.append(contentsOf: SnapshotFormat.trailer(bodyLength: UInt64(bodyLength), crc: crc.value))
+        var published = false
         try failing {
             try flush()
             // Full fsync: the file is new, so its size and block map must reach disk before
             // the rename can expose it.
             try FileIO.syncFull(fd, path: tmpPath)
             closeFile()
-            try FileIO.rename(tmpPath, to: finalPath)
+            published = try fence.publish(begunAt: fenceGeneration) { try FileIO.rename(tmpPath, to: finalPath) }
+        }
+        guard published else {
+            try? FileIO.unlink(tmpPath)
+            state = .abandoned
+            throw StorageError.superseded(path: tmpPath)
         }
         state = .finished
         // The rename happened; if making it durable fails the caller must not treat the

@@ -25,6 +25,9 @@ public enum StorageError: Error, CustomStringConvertible, Equatable {
     /// Used after close(), finish() or abandon().
     case closed(path: String)
     case invalidArgument(String)
+    /// A snapshot begun before a log truncation or an installed snapshot: publishing it
+    /// would bring back state that was removed (`SnapshotFence`). Deleted, not renamed.
+    case superseded(path: String)
 
     public var description: String {
         switch self {
@@ -52,6 +55,8 @@ public enum StorageError: Error, CustomStringConvertible, Equatable {
             return "\(path) is already closed"
         case let .invalidArgument(message):
             return message
+        case let .superseded(path):
+            return "\(path) was begun before the log was truncated or replaced; discarded"
         }
     }
 }
