@@ -107,3 +107,46 @@ struct EventOrderTests {
         #expect(events.map(\.timeMs) == [912, 5_010])
     }
 }
+
+/// The problem text names the real cause (found by the truth checker): a
+/// listed leader that stopped answering is not "a leader not in the list".
+struct LeaderlessProblemTests {
+    typealias T = ClusterModelTests
+
+    static func follower(sid: Int, follows leader: Int) -> NodeSample {
+        var sample = T.node(sid: sid, srvr: T.srvr(mode: "follower", zxid: "0x100000005"))
+        sample.answers[.vote] = .success("state=FOLLOWING\nround=1\nvote leader=\(leader) zxid=0x100000005 epoch=1 round=1\n")
+        return sample
+    }
+
+    @Test func aPausedListedLeaderIsNamed() {
+        var model = ClusterModel(members: EventOrderTests.members)
+        model.apply(EventOrderTests.round(0, ["follower", "leader", "follower"]))
+        model.apply(PollRound(timeMs: 500, samples: [
+            Self.follower(sid: 1, follows: 2), NodeSample(answers: [.srvr: .failure(.timedOut(afterMs: 1000))]),
+            Self.follower(sid: 3, follows: 2),
+        ]))
+        model.apply(PollRound(timeMs: 1_000, samples: [
+            Self.follower(sid: 1, follows: 2), NodeSample(answers: [.srvr: .failure(.timedOut(afterMs: 1000))]),
+            Self.follower(sid: 3, follows: 2),
+        ]))
+        #expect(model.summary.problem == "no leader: s2, which s1 s3 follow, is DOWN (no answer within 1 s)")
+    }
+
+    @Test func unknownVotesWithEveryMemberListedIsNotAMissingMember() {
+        // The fixture's membership: three voters and an observer, all listed.
+        var model = ClusterModel(members: T.ensemble)
+        model.apply(PollRound(timeMs: 0, samples: [
+            T.node(sid: 1, srvr: T.srvr(mode: "follower", zxid: "0x100000005")), T.refused,
+            T.node(sid: 3, srvr: T.srvr(mode: "follower", zxid: "0x100000005")),
+            T.node(sid: 4, srvr: T.srvr(mode: "observer", zxid: "0x100000005")),
+        ]))
+        #expect(model.summary.problem?.hasPrefix("no leader (2 of 3 voters serving") == true, "\(model.summary.problem ?? "")")
+    }
+
+    @Test func aLeaderOutsideTheListIsSaid() {
+        var model = ClusterModel(members: Array(EventOrderTests.members.prefix(1)))
+        model.apply(PollRound(timeMs: 0, samples: [Self.follower(sid: 1, follows: 3)]))
+        #expect(model.summary.problem?.contains("a follower's leader is not in the list") == true)
+    }
+}

@@ -565,10 +565,33 @@ public struct ClusterModel: Sendable {
             return "no leader among the polled nodes; \(unpollable) member(s) have no known client address"
         }
         if summary.leaderCount == 0, counted.contains(where: { nodes[$0].state == .following }) {
-            return "no leader among the polled nodes: a follower's leader is not in the list (list every member, or whitelist conf for discovery)"
+            return followersWithoutLeader(summary, counted: counted)
         }
         if summary.leaderCount == 0 { return "no leader (\(summary.votersUp) of \(summary.votersTotal) voters serving)" }
         return "\(summary.votersUp) of \(summary.votersTotal) voters serving, \(summary.majority) needed"
+    }
+
+    /// Followers still following, no node leading. Say "not in the list" only
+    /// when that is so: the leader they name is not a listed member, or their
+    /// leader is unknown and members are missing. A listed leader that stopped
+    /// answering (killed, paused) is named with its state instead.
+    private func followersWithoutLeader(_ summary: ClusterSummary, counted: [Int]) -> String {
+        let following = counted.filter { nodes[$0].state == .following }
+        let followed = Set(following.compactMap { nodes[$0].vote })
+        if let leaderSid = followed.sorted().first, let leader = counted.first(where: { nodes[$0].sid == leaderSid }) {
+            let followers = following.filter { nodes[$0].vote == leaderSid }.map { nodes[$0].label }.joined(separator: " ")
+            var state = nodes[leader].state.rawValue
+            if let reason = nodes[leader].reason, !nodes[leader].state.isUp { state += " (\(reason))" }
+            return "no leader: s\(leaderSid), which \(followers) follow\(following.count == 1 ? "s" : ""), is \(state)"
+        }
+        // Every member of the reported membership has a pollable row (by count:
+        // a member that never answered has no sid yet).
+        let membersMissing = membership.isEmpty || counted.count < membership.count
+            || counted.contains { members[$0].unpollableReason != nil }
+        if !membersMissing {
+            return "no leader (\(summary.votersUp) of \(summary.votersTotal) voters serving; the followers have not noticed yet)"
+        }
+        return "no leader among the polled nodes: a follower's leader is not in the list (list every member, or whitelist conf for discovery)"
     }
 
     // MARK: - events
