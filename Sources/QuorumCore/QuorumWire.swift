@@ -1,26 +1,27 @@
-import QuorumCore
 import ZooKeeperProtocol
 
 /// Bytes on the quorum and election ports. Quorum packets follow Apache's
 /// QuorumPacket record (int type, long zxid, buffer data, vector<Id> auth);
 /// election messages follow FLE's notification layout (int state, long
 /// leader, long zxid, long round, long peer epoch, int version). Every frame
-/// is length-prefixed like client frames.
-enum QuorumWire {
+/// is length-prefixed like client frames. Pure: bytes in, messages out, with
+/// golden bytes and round trips in `QuorumWireTests`; the peer's NIO handlers
+/// only cut frames and call it.
+public enum QuorumWire {
     /// Snapshots travel in one frame: allow far more than a client frame.
-    static let maxQuorumFrameBytes = 1 << 30
-    static let maxElectionFrameBytes = 1024
+    public static let maxQuorumFrameBytes = 1 << 30
+    public static let maxElectionFrameBytes = 1024
     /// First frame on an election connection: Apache's protocol marker, then the sender's sid.
-    static let electionProtocolMarker: Int64 = -65536
-    static let learnerProtocolVersion: Int32 = 0x10000
+    public static let electionProtocolMarker: Int64 = -65536
+    public static let learnerProtocolVersion: Int32 = 0x10000
 
-    struct DecodeError: Error, CustomStringConvertible {
-        var description: String
+    public struct DecodeError: Error, Equatable, CustomStringConvertible {
+        public var description: String
     }
 
     // MARK: Quorum packets
 
-    static func encode(_ message: QuorumMessage) -> [UInt8] {
+    public static func encode(_ message: QuorumMessage) -> [UInt8] {
         var writer = JuteWriter(capacity: 64)
         writer.writeInt(0)
         writer.writeInt(message.typeCode)
@@ -61,7 +62,7 @@ enum QuorumWire {
         }
     }
 
-    static func decodeQuorum(_ frame: [UInt8]) throws -> QuorumMessage {
+    public static func decodeQuorum(_ frame: [UInt8]) throws -> QuorumMessage {
         var reader = JuteReader(frame, maxBufferBytes: maxQuorumFrameBytes)
         let type = try reader.readInt()
         let zxid = try reader.readLong()
@@ -94,7 +95,7 @@ enum QuorumWire {
 
     // MARK: Election
 
-    static func electionHello(sid: Int) -> [UInt8] {
+    public static func electionHello(sid: Int) -> [UInt8] {
         var writer = JuteWriter(capacity: 20)
         writer.writeInt(16)
         writer.writeLong(electionProtocolMarker)
@@ -102,7 +103,7 @@ enum QuorumWire {
         return writer.bytes
     }
 
-    static func decodeElectionHello(_ frame: [UInt8]) throws -> Int {
+    public static func decodeElectionHello(_ frame: [UInt8]) throws -> Int {
         var reader = JuteReader(frame)
         guard try reader.readLong() == electionProtocolMarker else { throw DecodeError(description: "not an election connection") }
         let sid = try reader.readLong()
@@ -110,7 +111,7 @@ enum QuorumWire {
         return Int(sid)
     }
 
-    static func stateCode(_ state: PeerState) -> Int32 {
+    public static func stateCode(_ state: PeerState) -> Int32 {
         switch state {
         case .looking: 0
         case .following: 1
@@ -119,7 +120,7 @@ enum QuorumWire {
         }
     }
 
-    static func encode(_ notification: Notification) -> [UInt8] {
+    public static func encode(_ notification: Notification) -> [UInt8] {
         var writer = JuteWriter(capacity: 48)
         writer.writeInt(0)
         writer.writeInt(stateCode(notification.state))
@@ -132,7 +133,7 @@ enum QuorumWire {
         return writer.bytes
     }
 
-    static func decodeNotification(_ frame: [UInt8], from sid: Int) throws -> Notification {
+    public static func decodeNotification(_ frame: [UInt8], from sid: Int) throws -> Notification {
         var reader = JuteReader(frame)
         let code = try reader.readInt()
         guard let state = PeerState.allCases.first(where: { stateCode($0) == code }) else {
