@@ -251,12 +251,22 @@ class Truth:
         k = (sid, mode, with_epoch)
         if k not in self._definite:
             out, run = [], []
-            for s in self.by_sid.get(sid, []) + [None]:
-                if s is not None and self.key(s, with_epoch) == mode:
-                    run.append(s)
-                    continue
+
+            def close(run):
                 if len(run) >= 2 and run[-1][0] > run[0][1]:
                     out.append((run[0][1], run[-1][0], run[0], run[-1]))
+
+            for s in self.by_sid.get(sid, []) + [None]:
+                if s is not None and self.key(s, with_epoch) == mode:
+                    # A serving node whose epoch changed between two samples went through an
+                    # election in between (not serving for a moment the sampler missed).
+                    if run and s[3] in ("leader", "follower", "observer") and s[4] is not None \
+                            and run[-1][4] is not None and (s[4] >> 32) != (run[-1][4] >> 32):
+                        close(run)
+                        run = []
+                    run.append(s)
+                    continue
+                close(run)
                 run = []
             self._definite[k] = out
         return self._definite[k]
@@ -1314,6 +1324,15 @@ class SelfTest(unittest.TestCase):
         self.assertEqual([v for vs in honest.values() for v in vs], [], "the honest stream fails")
         self.assertTrue(lying[check], "check %s missed the lie; all results: %s" % (check, lying))
         return lying[check]
+
+    def test_truth_a_new_epoch_breaks_a_run(self):
+        """Follower in epoch 3, then in epoch 4: the node went through an election in between,
+        so a round that saw it NOT SERVING then is not refuted (a false finding in CI, seed 1301)."""
+        z3, z4 = 3 << 32, 4 << 32
+        samples = [(T0 + 0.2 * k, T0 + 0.2 * k + 0.01, 2, "follower", z3 if k < 5 else z4) for k in range(10)]
+        tr = Truth(samples)
+        self.assertFalse(tr.definite_over(2, "follower", T0 + 0.7, T0 + 1.1))
+        self.assertTrue(tr.definite_over(2, "follower", T0 + 0.1, T0 + 0.7))
 
     def test_honest_stream_passes(self):
         results = run_checks(fabricated())
