@@ -263,6 +263,7 @@ public struct ZabLeader: Sendable {
     /// A txn the local core prepared (zxids increase by one within the epoch).
     public mutating func propose(_ txn: ZabTxn) -> [Directive] {
         guard phase == .broadcast, txn.zxid > lastProposedZxid else { return [] }
+        assert(newEpoch.map { Zxid.epoch(txn.zxid) == $0 } ?? true, "proposal \(Zxid.hex(txn.zxid)) outside the leader's epoch")
         lastProposedZxid = txn.zxid
         outstanding.append(txn)
         return learners.keys.sorted().compactMap { sid in
@@ -304,6 +305,10 @@ public struct ZabLeader: Sendable {
             committed.append(outstanding.removeFirst())
         }
         let upTo = committed[committed.count - 1].zxid
+        // Commits only move forward, never past what was proposed, and only
+        // what a quorum of voters has on disk.
+        assert(upTo > lastCommittedZxid && upTo <= lastProposedZxid && upTo <= durable,
+               "commit \(Zxid.hex(upTo)) after \(Zxid.hex(lastCommittedZxid)), proposed \(Zxid.hex(lastProposedZxid)), durable \(Zxid.hex(durable))")
         lastCommittedZxid = upTo
         var out: [Directive] = [.commit(upTo: upTo)]
         for sid in learners.keys.sorted() {
@@ -316,6 +321,7 @@ public struct ZabLeader: Sendable {
             }
         }
         history.append(contentsOf: committed)
+        assert(outstanding.first.map { $0.zxid > upTo } ?? true, "a proposal at or below the commit point is still outstanding")
         return out
     }
 

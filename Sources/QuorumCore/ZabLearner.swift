@@ -140,6 +140,9 @@ public struct ZabLearner: Sendable {
     private mutating func commit(upTo zxid: Int64) -> [Directive] {
         var out: [Directive] = []
         while pendingHead < pending.count, pending[pendingHead].zxid <= zxid {
+            // Applied in zxid order, each once, and only what was logged.
+            assert(pending[pendingHead].zxid > lastCommittedZxid && pending[pendingHead].zxid <= lastLoggedZxid,
+                   "apply \(Zxid.hex(pending[pendingHead].zxid)) after \(Zxid.hex(lastCommittedZxid)), logged \(Zxid.hex(lastLoggedZxid))")
             out.append(.apply(pending[pendingHead]))
             lastCommittedZxid = pending[pendingHead].zxid
             pendingHead += 1
