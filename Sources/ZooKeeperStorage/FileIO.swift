@@ -11,9 +11,14 @@ import Darwin
 /// POSIX rather than FileHandle because durability depends on exactly which sync call runs
 /// when (fdatasync for appends into preallocated space, fsync for new files, an fsync of the
 /// directory after create/rename). Every wrapper retries EINTR and turns failures into a
-/// `StorageError.io` naming the operation, the file and the errno text.
+/// `StorageError.io` naming the operation, the file and the errno text. Writes, syncs,
+/// renames and creates first ask `StorageFaults`, where tests inject ENOSPC, EIO and
+/// torn writes.
 enum FileIO {
     static func open(_ path: String, _ flags: Int32, mode: mode_t = 0o644) throws -> Int32 {
+        if flags & O_CREAT != 0, case .fail(let code)? = StorageFaults.fault(for: .create, path: path) {
+            throw StorageError.io(operation: "open", path: path, errno: code)
+        }
         while true {
             let fd = systemOpen(path, flags | O_CLOEXEC, mode)
             if fd >= 0 { return fd }
@@ -30,6 +35,18 @@ enum FileIO {
 
     /// Writes every byte at `offset`, looping over short writes.
     static func write(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, at offset: Int, path: String) throws {
+        switch StorageFaults.fault(for: .write(bytes: bytes.count), path: path) {
+        case .fail(let code)?:
+            throw StorageError.io(operation: "write", path: path, errno: code)
+        case .tornWrite(let keep, let code)?:
+            try writeAll(fd, UnsafeRawBufferPointer(rebasing: bytes.prefix(max(0, min(keep, bytes.count)))), at: offset, path: path)
+            throw StorageError.io(operation: "write", path: path, errno: code)
+        case nil:
+            try writeAll(fd, bytes, at: offset, path: path)
+        }
+    }
+
+    private static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, at offset: Int, path: String) throws {
         var done = 0
         while done < bytes.count {
             let n = pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
@@ -95,6 +112,7 @@ enum FileIO {
     /// Flushes file data plus only the metadata needed to read it back (the size), which is
     /// what appends into preallocated space need; cheaper than a full fsync.
     static func syncData(_ fd: Int32, path: String) throws {
+        try injectedFault(.sync, "fdatasync", path)
         #if os(Linux)
         try retrying("fdatasync", path) { fdatasync(fd) }
         #else
@@ -105,6 +123,7 @@ enum FileIO {
     /// Flushes data and all metadata. On Darwin plain fsync does not reach the platter, so
     /// F_FULLFSYNC is used there.
     static func syncFull(_ fd: Int32, path: String) throws {
+        try injectedFault(.sync, "fsync", path)
         #if canImport(Darwin)
         if fcntl(fd, F_FULLFSYNC) == 0 { return }
         #endif
@@ -114,6 +133,7 @@ enum FileIO {
     /// Makes a create, rename, unlink or truncate-to-new-name durable: those change the
     /// directory, whose own blocks a file's fsync does not cover.
     static func syncDirectory(_ path: String) throws {
+        try injectedFault(.syncDirectory, "fsync directory", path)
         let fd = try open(path, O_RDONLY | O_DIRECTORY)
         defer { close(fd) }
         try retrying("fsync directory", path) { fsync(fd) }
@@ -141,6 +161,7 @@ enum FileIO {
     }
 
     static func rename(_ from: String, to: String) throws {
+        try injectedFault(.rename, "rename to \(to)", from)
         if systemRename(from, to) != 0 {
             throw StorageError.io(operation: "rename to \(to)", path: from, errno: errno)
         }
@@ -205,6 +226,12 @@ enum FileIO {
     static func errorText(_ code: Int32) -> String {
         guard let text = strerror(code) else { return "errno \(code)" }
         return String(cString: text)
+    }
+
+    private static func injectedFault(_ operation: StorageOperation, _ name: String, _ path: String) throws {
+        if case .fail(let code)? = StorageFaults.fault(for: operation, path: path) {
+            throw StorageError.io(operation: name, path: path, errno: code)
+        }
     }
 
     private static func retrying(_ operation: String, _ path: String, _ call: () -> Int32) throws {
