@@ -46,6 +46,8 @@ public struct ServerCore: Sendable {
     var pending = PendingChanges()
     var inFlight: [InFlightTxn] = []
     var inFlightHead = 0
+    /// Connections whose reading stopped because `inFlight` reached its bound.
+    var pausedForInFlight: Set<ConnectionID> = []
     var sessionConnections: [Int64: ConnectionID] = [:]
     let access: AccessControl
     var lastContainerCheckMs: Int64 = 0
@@ -317,15 +319,35 @@ public struct ServerCore: Sendable {
     /// its own reason (a drained send buffer) meanwhile.
     private mutating func throttle(_ id: ConnectionID, onReceive: Bool = false) -> [CoreEffect] {
         guard let connection = connections[id]?.facts else { return [] }
+        if onReceive && inFlightCount >= settings.maxInFlightTxns {
+            pausedForInFlight.insert(id)
+            return [.setReading(id, false)]
+        }
         if onReceive && connection.outstandingRequests >= settings.maxOutstandingPerConnection {
             connections[id]?.isReadingPaused = true
             return [.setReading(id, false)]
         }
-        if connection.isReadingPaused && connection.outstandingRequests <= settings.maxOutstandingPerConnection / 2 {
+        if connection.isReadingPaused && connection.outstandingRequests <= settings.maxOutstandingPerConnection / 2,
+           !pausedForInFlight.contains(id) {
             connections[id]?.isReadingPaused = false
             return [.setReading(id, true)]
         }
         return []
+    }
+
+    /// The in-flight queue drained to half its bound: connections paused for
+    /// it read again (unless their own queue still holds them).
+    private mutating func resumeAfterInFlightDrained() -> [CoreEffect] {
+        guard !pausedForInFlight.isEmpty, inFlightCount <= settings.maxInFlightTxns / 2 else { return [] }
+        var effects: [CoreEffect] = []
+        for id in pausedForInFlight.sorted() {
+            guard let connection = connections[id]?.facts else { continue }
+            if connection.isReadingPaused, connection.outstandingRequests > settings.maxOutstandingPerConnection / 2 { continue }
+            connections[id]?.isReadingPaused = false
+            effects.append(.setReading(id, true))
+        }
+        pausedForInFlight.removeAll()
+        return effects
     }
 
     private mutating func handleAuth(_ id: ConnectionID, _ header: RequestHeader, _ packet: AuthPacket, nowMs: Int64) -> [CoreEffect] {
@@ -382,6 +404,7 @@ public struct ServerCore: Sendable {
     }
 
     private mutating func submit(_ txn: InFlightTxn) -> [CoreEffect] {
+        assert(txn.header.zxid > lastPreppedZxid, "zxids are handed out in order")
         lastPreppedZxid = txn.header.zxid
         if let id = txn.connection { connections[id]?.enqueue(.awaitingTxn(zxid: txn.header.zxid)) }
         inFlight.append(txn)
@@ -404,6 +427,7 @@ public struct ServerCore: Sendable {
             inFlight.removeFirst(inFlightHead)
             inFlightHead = 0
         }
+        effects += resumeAfterInFlightDrained()
         return effects
     }
 

@@ -8,6 +8,11 @@ public struct ServerSettings: Sendable, Equatable {
     /// Requests a connection may have queued before the shell stops reading
     /// from it (Apache throttles on globalOutstandingLimit the same way).
     public var maxOutstandingPerConnection: Int
+    /// Writes prepped and not yet applied, over all connections: at this bound
+    /// the shell stops reading from every connection that sends another, and
+    /// resumes them at half (the in-flight queue is bounded whatever the number
+    /// of connections).
+    public var maxInFlightTxns: Int
     /// Txns between snapshots (zoo.cfg snapCount).
     public var snapCount: Int
     /// How often container nodes are checked for removal (Apache: 60 s).
@@ -16,8 +21,10 @@ public struct ServerSettings: Sendable, Equatable {
     public init(
         tickTimeMs: Int = 2000, minSessionTimeoutMs: Int? = nil, maxSessionTimeoutMs: Int? = nil,
         serverId: Int64 = 0, superDigest: String? = nil, maxOutstandingPerConnection: Int = 1000,
-        snapCount: Int = 100_000, containerCheckIntervalMs: Int = 60_000
+        maxInFlightTxns: Int = 50_000, snapCount: Int = 100_000, containerCheckIntervalMs: Int = 60_000
     ) {
+        precondition(maxInFlightTxns >= 2, "maxInFlightTxns must allow at least 2 writes in flight")
+        self.maxInFlightTxns = maxInFlightTxns
         self.tickTimeMs = tickTimeMs
         self.minSessionTimeoutMs = minSessionTimeoutMs ?? tickTimeMs * 2
         self.maxSessionTimeoutMs = maxSessionTimeoutMs ?? tickTimeMs * 20

@@ -327,6 +327,26 @@ import ZooKeeperProtocol
         #expect(harness.core.connections[c]?.outstandingRequests == 0)
     }
 
+    /// Issue 14: the in-flight queue is bounded over all connections, not only
+    /// per connection. At the bound every connection that sends another write
+    /// stops being read; at half, they read again.
+    @Test func inFlightWritesAreBoundedOverAllConnections() {
+        var harness = CoreHarness(settings: ServerSettings(tickTimeMs: 2000, maxOutstandingPerConnection: 1000, maxInFlightTxns: 4))
+        let c1 = harness.newSession().connection
+        let c2 = harness.newSession().connection
+        var sent = harness.send(c1, .create("/a1")) + harness.send(c1, .create("/a2")) + harness.send(c2, .create("/b1"))
+        #expect(!sent.contains { if case .setReading(_, false) = $0 { true } else { false } }, "below the bound")
+        sent = harness.send(c2, .create("/b2"))
+        #expect(sent.contains(.setReading(c2, false)))
+        sent = harness.send(c1, .create("/a3"))
+        #expect(sent.contains(.setReading(c1, false)))
+        #expect(harness.core.inFlightCount == 5)
+        let synced = harness.sync()
+        #expect(synced.contains(.setReading(c1, true)) && synced.contains(.setReading(c2, true)))
+        #expect(synced.replies(to: c1).count == 3 && synced.replies(to: c2).count == 2)
+        #expect(harness.core.inFlightCount == 0)
+    }
+
     @Test func queuedReadsCountTowardsTheLimit() {
         var harness = CoreHarness(settings: ServerSettings(tickTimeMs: 2000, maxOutstandingPerConnection: 3))
         let c = harness.newSession().connection
