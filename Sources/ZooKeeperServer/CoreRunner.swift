@@ -256,6 +256,9 @@ final class CoreRunner: @unchecked Sendable {
 
     /// A learner logs a txn the leader sent; `hooks.durable` reports it on disk.
     func appendReplicated(zxid: Int64, payload: [UInt8]) {
+        // Bounded by the leader: it proposes at most its own in-flight bound
+        // (ServerSettings.maxInFlightTxns) beyond what this learner acked.
+        assert(unsynced.count < 4 * core.settings.maxInFlightTxns, "learner log queue beyond any leader's in-flight bound")
         unsynced.append(LogEntry(zxid: zxid, payload: payload))
         startSyncIfIdle()
     }

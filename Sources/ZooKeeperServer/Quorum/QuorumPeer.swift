@@ -48,6 +48,7 @@ final class QuorumPeer: @unchecked Sendable {
     var earlyLearners: [Int: (channel: any Channel, info: QuorumMessage)] = [:]
     var leaderChannel: (any Channel)?
     var pendingSyncAnswers: Deque<(sid: Int, afterZxid: Int64, payload: [UInt8])> = []
+    static let maxPendingSyncAnswers = 10_000
     private var tickTask: RepeatedTask?
     /// A flush of the peer channels is queued on the loop (`scheduleFlush`).
     var flushScheduled = false
@@ -310,6 +311,15 @@ final class QuorumPeer: @unchecked Sendable {
             let path = (try? QuorumPayloads.syncPath(request)) ?? "/"
             let answer = QuorumPayloads.encode(.init(sessionId: request.sessionId, cxid: request.cxid, path: path))
             guard let proposed = role.leader?.lastProposedZxid, let committed = role.leader?.lastCommittedZxid else { return }
+            // Bounded: syncs wait only for what is already proposed, so this fills
+            // only while commits stall. At the bound the learner that sends more is
+            // dropped (its clients reconnect and retry) rather than the leader's
+            // memory growing without limit.
+            guard pendingSyncAnswers.count < Self.maxPendingSyncAnswers else {
+                logger.warning("\(pendingSyncAnswers.count) sync answers waiting for commits; closing s\(sid)'s connection")
+                learnerChannels[sid]?.close(promise: nil)
+                return
+            }
             pendingSyncAnswers.append((sid, proposed, answer))
             answerSyncs(committedUpTo: committed)
             return
