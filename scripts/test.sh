@@ -3,11 +3,12 @@
 #   1. install missing Debian packages the interop suites need
 #   2. swift build
 #   3. swift test (XCTest / Swift Testing)
-#   4. /usr/bin/python3 tests/interop/run.py   (ZK_TARGET=both by default)
+#   4. scripts/fuzz.sh --smoke (each libFuzzer target for a few seconds)
+#   5. /usr/bin/python3 tests/interop/run.py   (ZK_TARGET=both by default)
 # Exits non-zero if any step failed; ends with one summary line
 #   `N passed, N failed, N skipped`.
 # Env: ZK_TARGET=zkdash|apache|both, ZKDASH_BIN, INTEROP_ARGS (e.g. "kazoo hostile"),
-#      SKIP_SWIFT_TEST=1, SKIP_INTEROP=1.
+#      SKIP_SWIFT_TEST=1, SKIP_FUZZ=1, SKIP_INTEROP=1.
 set -u
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -67,6 +68,22 @@ if [ -z "${SKIP_SWIFT_TEST:-}" ]; then
   echo "swift test exit $st_rc"
 fi
 
+# ------------------------------------------------------------------ fuzz smoke
+# A few seconds per libFuzzer target (scripts/fuzz.sh TARGET SECONDS runs one for longer).
+fz_rc=0
+fz_passed=0
+fz_failed=0
+if [ -z "${SKIP_FUZZ:-}" ]; then
+  bash "$ROOT/scripts/fuzz.sh" --smoke 2>&1 | tee "$LOGDIR/fuzz.log"
+  fz_rc=${PIPESTATUS[0]}
+  line=$(grep -E "^[0-9]+ passed, [0-9]+ failed" "$LOGDIR/fuzz.log" | tail -n 1)
+  if [ -n "$line" ]; then
+    fz_passed=$(echo "$line" | sed -E 's/^([0-9]+) passed.*/\1/')
+    fz_failed=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
+  fi
+  if [ "$fz_rc" != 0 ] && [ "$fz_failed" = 0 ]; then fz_failed=1; fi
+fi
+
 # ------------------------------------------------------------------ interop
 it_rc=0
 it_passed=0
@@ -94,10 +111,11 @@ echo
 echo "== summary ($((T1 - T0))s)"
 echo "swift build: exit $build_rc"
 [ -z "${SKIP_SWIFT_TEST:-}" ] && echo "swift test:  exit $st_rc ($st_passed passed, $st_failed failed)"
+[ -z "${SKIP_FUZZ:-}" ] && echo "fuzz smoke:  exit $fz_rc ($fz_passed passed, $fz_failed failed)"
 [ -z "${SKIP_INTEROP:-}" ] && echo "interop:     exit $it_rc ($it_passed passed, $it_failed failed, $it_skipped skipped)"
-total_failed=$((st_failed + it_failed + (build_rc != 0 ? 1 : 0)))
-echo "$((st_passed + it_passed)) passed, $total_failed failed, $it_skipped skipped"
-if [ "$build_rc" != 0 ] || [ "$st_rc" != 0 ] || [ "$it_rc" != 0 ]; then
+total_failed=$((st_failed + fz_failed + it_failed + (build_rc != 0 ? 1 : 0)))
+echo "$((st_passed + fz_passed + it_passed)) passed, $total_failed failed, $it_skipped skipped"
+if [ "$build_rc" != 0 ] || [ "$st_rc" != 0 ] || [ "$fz_rc" != 0 ] || [ "$it_rc" != 0 ]; then
   exit 1
 fi
 exit 0
