@@ -362,7 +362,7 @@ class ZkdashServerMonitorTests(MonitorCase):
         print("KEYSTROKE_TO_SCREEN_MS=%.1f (p90 %.1f, n=%d, 7 nodes polled every 0.5 s)"
               % (statistics.median(samples), samples[int(len(samples) * 0.9)], len(samples)))
         self.assertLess(statistics.median(samples), 200)
-        seconds = float(os.environ.get("MONITOR_RSS_SECONDS", "120"))
+        seconds = float(os.environ.get("MONITOR_RSS_SECONDS", "45"))
         rss_start = _vm_rss_kb(pid)
         while time.monotonic() - started < seconds:
             time.sleep(1)
