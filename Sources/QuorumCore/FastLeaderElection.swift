@@ -126,6 +126,7 @@ public struct FastLeaderElection: Sendable {
     private mutating func receiveLooking(_ n: Notification, nowMs: Int64) -> [Directive] {
         var out: [Directive] = []
         if n.round > round {
+            assert(state == .looking, "a new round while not looking")
             round = n.round
             received = [:]
             let own = Vote(leader: settings.myid, zxid: lastZxid, peerEpoch: currentEpoch)
@@ -200,6 +201,10 @@ public struct FastLeaderElection: Sendable {
     }
 
     private mutating func decide(_ vote: Vote, round electionRound: UInt64) -> [Directive] {
+        // Only a voter leads, and only a decision of the current round or one a
+        // quorum outside the election already follows ends the election.
+        assert(vote.leader != settings.myid || settings.isVoter, "an observer decided to lead")
+        assert(electionRound <= round, "decided on round \(electionRound), ahead of our round \(round)")
         let newState: PeerState = vote.leader == settings.myid ? .leading : (settings.isVoter ? .following : .observing)
         settle(state: newState, vote: vote)
         return [.decided(state: newState, vote: vote, round: electionRound)]
