@@ -3,7 +3,7 @@
 
 usage: /usr/bin/python3 tests/interop/run.py [SUITE|SUITE.Class.test ...] [-k PATTERN] [-v]
 
-SUITE is one of: kazoo clients four_letter_words hostile restart status monitor demo ensemble telemetry truth (default: all).
+SUITE is one of: kazoo clients four_letter_words hostile restart status monitor demo ensemble telemetry truth security (default: all).
 `status` runs `zkdash status` against Apache 3.8 ensembles; ZK_TARGET does not apply to it.
 `monitor` runs `zkdash monitor` in tmux against Apache 3.8 and zkdash servers; ZK_TARGET does not apply.
 `demo` runs `zkdash demo` (headless, and the dashboard in tmux); ZK_TARGET does not apply.
@@ -11,6 +11,8 @@ SUITE is one of: kazoo clients four_letter_words hostile restart status monitor 
 `telemetry` runs zkdash quorums (vote/mntr/srvr/conf per role, `zkdash status`) and one Apache check; ZK_TARGET does not apply.
 `truth` runs random fault schedules against 3- and 5-node zkdash and 3-node Apache ensembles and checks every
 `zkdash status --json --watch` round against each node's own srvr (TRUTH_SEED, TRUTH_SEEDS, TRUTH_STEPS); ZK_TARGET does not apply.
+`security` checks what zkdash enforces (ACLs, superDigest, maxClientCnxns, jute.maxbuffer, the 4lw whitelist)
+against Apache 3.8, then `--read-only` and the demo's loopback / signal rules (tmux); see docs/security.md.
 ZK_TARGET=zkdash|apache|both (default both) selects the server(s) under test.
 Prints one line per test and ends with one line `N passed, N failed, N skipped`.
 Exit status is non-zero if any test failed or errored.
@@ -28,7 +30,7 @@ sys.path.insert(0, HERE)
 
 import harness  # noqa: E402
 
-SUITES = ["kazoo", "clients", "four_letter_words", "hostile", "restart", "status", "monitor", "demo", "ensemble", "telemetry", "truth"]
+SUITES = ["kazoo", "clients", "four_letter_words", "hostile", "restart", "status", "monitor", "demo", "ensemble", "telemetry", "truth", "security"]
 
 
 class LineResult(unittest.TestResult):
