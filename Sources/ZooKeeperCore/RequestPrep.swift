@@ -163,6 +163,11 @@ public struct RequestPrep {
             record(path, zxid: zxid, view: nil)
             return .delete(DeleteTxn(path: path))
         case .deleteContainer(let path):
+            // The container reaper's own request (session 0). From a client it
+            // names no node, as in Apache, whose prep reads the path from the
+            // whole request buffer: BadArguments. Before, a client could delete
+            // any childless node this way, whatever its ACL said.
+            guard caller.sessionId == 0 else { throw .badArguments }
             let parentPath = try parentForDelete(path)
             let node = try existing(path)
             if node.childCount > 0 { throw .notEmpty }

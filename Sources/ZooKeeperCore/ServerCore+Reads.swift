@@ -134,25 +134,43 @@ extension ServerCore {
 
     /// setWatches after a reconnect: anything that changed since the client's
     /// last zxid fires at once instead of being registered (Apache's
-    /// DataTree.setWatches).
+    /// DataTree.setWatches) — on nodes the client may READ. On others the
+    /// watch is registered as if nothing changed: an immediate event would
+    /// tell what `exists` answers NoAuth to (existence, and with a chosen
+    /// zxid when the node changed), and later events pass the READ filter
+    /// every notification does (as Apache master replays them).
     private mutating func restoreWatches(
         _ id: ConnectionID, relativeZxid: Int64, data: [String], exist: [String], child: [String],
         persistent: [String], recursive: [String], nowMs: Int64
     ) -> [CoreEffect] {
         var events: [WatcherEvent] = []
+        let facts = connections[id]?.facts
+        func readable(_ node: Znode) -> Bool { facts.map { allowed(node, .read, $0) } ?? false }
         for path in data {
             if let node = tree.node(path) {
-                if node.mzxid > relativeZxid { events.append(WatcherEvent(type: .nodeDataChanged, path: path)) } else { watches.addDataWatch(path, id) }
+                if node.mzxid > relativeZxid, readable(node) {
+                    events.append(WatcherEvent(type: .nodeDataChanged, path: path))
+                } else {
+                    watches.addDataWatch(path, id)
+                }
             } else {
                 events.append(WatcherEvent(type: .nodeDeleted, path: path))
             }
         }
         for path in exist {
-            if tree.node(path) != nil { events.append(WatcherEvent(type: .nodeCreated, path: path)) } else { watches.addDataWatch(path, id) }
+            if let node = tree.node(path), readable(node) {
+                events.append(WatcherEvent(type: .nodeCreated, path: path))
+            } else {
+                watches.addDataWatch(path, id)
+            }
         }
         for path in child {
             if let node = tree.node(path) {
-                if node.pzxid > relativeZxid { events.append(WatcherEvent(type: .nodeChildrenChanged, path: path)) } else { watches.addChildWatch(path, id) }
+                if node.pzxid > relativeZxid, readable(node) {
+                    events.append(WatcherEvent(type: .nodeChildrenChanged, path: path))
+                } else {
+                    watches.addChildWatch(path, id)
+                }
             } else {
                 events.append(WatcherEvent(type: .nodeDeleted, path: path))
             }

@@ -238,6 +238,27 @@ import ZooKeeperProtocol
         #expect(harness.call(writer, .create("/quiet/kid")).events(for: id) == [WatcherEvent(type: .nodeChildrenChanged, path: "/quiet")])
     }
 
+    /// The replay tells nothing about a node the client may not READ (found by
+    /// the security suite): exists answers it NoAuth, so NodeCreated,
+    /// NodeDataChanged or NodeChildrenChanged at once would leak its existence
+    /// and, with a chosen zxid, when it changed.
+    @Test func setWatchesReplayNeedsRead() throws {
+        var harness = CoreHarness()
+        let client = harness.newSession()
+        let writer = harness.newSession().connection
+        let secret = [ACL(perms: .all, id: Id(scheme: "digest", id: "alice:x"))]
+        _ = harness.call(writer, .create("/open"))
+        let relativeZxid = harness.core.tree.lastProcessedZxid
+        _ = harness.call(writer, .create("/secret", acl: secret))
+        _ = harness.call(writer, .setData("/open", "x"))
+        harness.closeConnection(client.connection)
+        let (id, _) = harness.reconnect(client, lastZxidSeen: relativeZxid)
+        let watches = SetWatches(
+            relativeZxid: relativeZxid, dataWatches: ["/open", "/secret"], existWatches: ["/secret"], childWatches: ["/secret"])
+        let outputs = harness.send(id, .setWatches(watches))
+        #expect(outputs.events(for: id) == [WatcherEvent(type: .nodeDataChanged, path: "/open")])
+    }
+
     @Test func setWatches2RestoresPersistentWatches() {
         var harness = CoreHarness()
         let client = harness.newSession()

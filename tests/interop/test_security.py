@@ -377,7 +377,9 @@ class AclTests(DiffCase):
         su.set_data(r + "/open", b"x")
         su.set_data(r + "/secret", b"x")
         su.create(r + "/secret/kid2", b"")
-        t.record("exists_secret", "OK" if t.kind == "apache" else anon.exists(r + "/secret")[0])
+        if t.kind != "apache":
+            # Debian's 3.8.0 answers exists without a permission check; zkdash, like 3.8.4+, needs READ.
+            self.assertEqual(anon.exists(r + "/secret")[0], "NoAuth")
         t.record("set_watches", anon.set_watches(zxid, data=[r + "/open", r + "/secret"],
                                                  exist=[r + "/secret", r + "/nothing"], child=[r + "/secret"]))
         events = events_of(anon)
