@@ -672,25 +672,39 @@ class DashboardTests(unittest.TestCase):
         finally:
             harness.stop_kazoo(c)
 
+    # The tree view's detail pane (right of "│") starts with the selected path;
+    # "loading…" follows it until the node's data and Stat have arrived, then
+    # "czxid …". Only then do e and d act ("data / stat not loaded yet" before).
+    @staticmethod
+    def detail_loaded(path):
+        pattern = re.compile(r"(?m)│ %s[ \t]*\n.*│ czxid 0x" % re.escape(path))
+        return lambda s: pattern.search(s) is not None
+
     def open_tree(self, *flags):
         import test_monitor
         pane = test_monitor.Pane(self, columns=140, rows=36)
         pane.start_monitor("--servers", self.server.hosts, "--no-admin", "--timeout", "1", *flags)
         pane.keys("2")
-        pane.wait_for(lambda s: "aaa_guarded" in s, what="/aaa_guarded in the tree")
+        pane.wait_for(lambda s: re.search(r"▸ aaa_guarded\b", s), what="/aaa_guarded in the tree")
         pane.keys("j")      # from / onto /aaa_guarded
-        pane.wait_for(lambda s: re.search(r"/aaa_guarded\b", s) and "keep" in s, what="/aaa_guarded selected, its data shown")
+        # Not just `"keep" in s`: "zookeeper" contains "keep", and the detail pane
+        # names the selected path before its data has arrived.
+        loaded = self.detail_loaded("/aaa_guarded")
+        pane.wait_for(lambda s: loaded(s) and "data (text, 4 bytes" in s and re.search(r"(?m)│ keep\s*$", s),
+                      what="/aaa_guarded selected, its data shown")
         return pane
 
-    def press_until_prompt(self, pane, key, prompt):
-        """e and d need the selected node's data / stat: until it is loaded they say so."""
-        for _ in range(20):
-            pane.keys(key)
-            screen = pane.wait_for(lambda s: prompt in s or "not loaded yet" in s, what=repr(prompt))
-            if prompt in screen:
-                return
-            time.sleep(0.25)
-        raise AssertionError("no %r:\n%s" % (prompt, pane.screen()))
+    def press_for_prompt(self, pane, key, prompt):
+        """Presses e or d once, with the selected node's data / Stat already on the
+        screen (so in the dashboard's state), and waits for its prompt. No re-press:
+        "not loaded yet" stays on the status line until the next key, so after a
+        re-press a stale copy cannot be told from a fresh one, and a key pressed
+        again after the prompt opened is typed into it (e) or cancels it (d)."""
+        pane.keys(key)
+        screen = pane.wait_for(lambda s: prompt in s or "not loaded yet" in s, what=repr(prompt))
+        if prompt not in screen:
+            raise AssertionError("%r answered %r with its detail shown as loaded:\n%s" % (key, "not loaded yet", screen))
+        return screen
 
     def test_a_read_only_refuses_create_edit_delete(self):
         before = self.node_state()
@@ -723,14 +737,20 @@ class DashboardTests(unittest.TestCase):
         (DELETE on it); each shows NoAuth and changes nothing."""
         before = self.node_state()
         pane = self.open_tree()
-        self.press_until_prompt(pane, "e", "set /aaa_guarded: keep")
-        pane.keys("X", "Enter")
+        # Each key waits for the screen that shows the state it needs: the field
+        # holding exactly "keep" with the cursor after it, then "keepX", then Enter.
+        self.press_for_prompt(pane, "e", "set /aaa_guarded: keep▏")
+        pane.keys("X")
+        pane.wait_text("set /aaa_guarded: keepX▏")
+        pane.keys("Enter")
         pane.wait_text("set /aaa_guarded (version 0) to 5 bytes? y/n")
         pane.keys("y")
         pane.wait_text("/aaa_guarded: NoAuth")
         pane.keys("c")
-        pane.wait_text("new child of /aaa_guarded")
+        pane.wait_for(lambda s: "new child of /aaa_guarded" in s and re.search(r"(?m)…?▏\s*│", s),
+                      what="'new child of /aaa_guarded' with an empty field")
         pane.tmux("send-keys", "-t", pane.name, "-l", "newchild")
+        pane.wait_text("newchild▏")
         pane.keys("Enter")
         pane.wait_text("data for /aaa_guarded/newchild")
         pane.keys("Enter")
@@ -738,10 +758,11 @@ class DashboardTests(unittest.TestCase):
         pane.keys("y")
         pane.wait_text("/aaa_guarded/newchild: NoAuth")
         pane.keys("l")
-        pane.wait_for(lambda s: re.search(r"\bchild\b", s), what="/aaa_guarded/child listed")
+        pane.wait_for(lambda s: re.search(r"▾ aaa_guarded\b", s) and re.search(r"(?m)^\s+\S?\s*child\b", s),
+                      what="/aaa_guarded expanded, /aaa_guarded/child listed")
         pane.keys("j")
-        pane.wait_for(lambda s: "/aaa_guarded/child" in s, what="/aaa_guarded/child selected")
-        self.press_until_prompt(pane, "d", "delete /aaa_guarded/child (version 0)? y/n")
+        pane.wait_for(self.detail_loaded("/aaa_guarded/child"), what="/aaa_guarded/child selected, its Stat shown")
+        self.press_for_prompt(pane, "d", "delete /aaa_guarded/child (version 0)? y/n")
         pane.keys("y")
         pane.wait_text("/aaa_guarded/child: NoAuth")
         pane.keys("q")
