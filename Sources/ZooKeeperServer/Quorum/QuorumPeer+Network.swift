@@ -40,7 +40,8 @@ extension QuorumPeer {
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { [self] channel in
-                var learnerId: Int?
+                let link = newLink()
+                var introduced = false
                 let handler = PeerFrameHandler(maxFrameBytes: QuorumWire.maxQuorumFrameBytes, onFrame: { [self] channel, frame in
                     let message: QuorumMessage
                     do {
@@ -50,25 +51,23 @@ extension QuorumPeer {
                         channel.close(promise: nil)
                         return
                     }
-                    if learnerId == nil {
-                        guard case .learnerInfo(let sid, _, _) = message, members[sid] != nil else {
+                    if !introduced {
+                        // The first packet names a member, or the connection closes.
+                        guard case .learnerInfo(let sid, _, _) = message, members[sid] != nil, !isStopped else {
                             channel.close(promise: nil)
                             return
                         }
-                        learnerId = sid
-                        learnerArrived(sid, channel: channel, info: message)
-                        scheduleFlush()
+                        introduced = true
+                        links[link] = channel
+                        perform(machine.learnerIntroduced(sid, on: link, info: message, nowMs: nowMs))
                         return
                     }
-                    guard let sid = learnerId, learnerChannels[sid] === channel else { return }
-                    learnerMessage(message, from: sid)
-                    scheduleFlush()
-                }, onClose: { [self] channel in
-                    guard let sid = learnerId else { return }
-                    if earlyLearners[sid]?.channel === channel { earlyLearners[sid] = nil }
-                    guard learnerChannels[sid] === channel else { return }
-                    learnerChannels[sid] = nil
-                    learnerClosed(sid)
+                    guard links[link] === channel else { return }
+                    perform(machine.learnerPacket(message, on: link, nowMs: nowMs))
+                }, onClose: { [self] _ in
+                    guard introduced else { return }
+                    links[link] = nil
+                    perform(machine.learnerLinkClosed(link))
                 })
                 return channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(handler) }
             }
@@ -125,19 +124,9 @@ extension QuorumPeer {
 
     // MARK: Quorum messages
 
-    func send(_ message: QuorumMessage, to sid: Int) {
-        guard let channel = learnerChannels[sid] else { return }
-        queue(message, on: channel)
-    }
-
-    func send(toLeader message: QuorumMessage) {
-        guard let channel = leaderChannel else { return }
-        queue(message, on: channel)
-    }
-
     /// Quorum packets collect in one buffer per connection until the flush
     /// (one allocation and one write per peer per loop pass, not per packet).
-    private func queue(_ message: QuorumMessage, on channel: any Channel) {
+    func queue(_ message: QuorumMessage, on channel: any Channel) {
         let key = ObjectIdentifier(channel)
         if peerOutbound[key] == nil { peerOutbound[key] = (channel, channel.allocator.buffer(capacity: 4096)) }
         peerOutbound[key]?.buffer.writeBytes(QuorumWire.encode(message))
@@ -164,85 +153,40 @@ extension QuorumPeer {
             channel.write(buffer, promise: nil)
         }
         peerOutbound.removeAll(keepingCapacity: true)
-        for channel in learnerChannels.values { channel.flush() }
+        for channel in links.values { channel.flush() }
         for channel in electionOut.values { channel.flush() }
-        leaderChannel?.flush()
     }
 
-    /// A learner introduced itself. Followers often finish the election a
-    /// little before their leader does (each waits finalizeWait on its own
-    /// clock): a learner that arrives while we still look is held, not
-    /// refused, and joins as soon as we lead.
-    func learnerArrived(_ sid: Int, channel: any Channel, info: QuorumMessage) {
-        switch role {
-        case .leading:
-            learnerChannels.removeValue(forKey: sid)?.close(promise: nil)
-            learnerChannels[sid] = channel
-            learnerMessage(info, from: sid)
-        case .looking:
-            earlyLearners.removeValue(forKey: sid)?.channel.close(promise: nil)
-            earlyLearners[sid] = (channel, info)
-        case .learning:
-            channel.close(promise: nil)
-        }
-    }
-
-    /// On becoming leader, the learners that arrived early join.
-    func admitEarlyLearners() {
-        let early = earlyLearners
-        earlyLearners = [:]
-        for (sid, entry) in early.sorted(by: { $0.key < $1.key }) where entry.channel.isActive {
-            learnerArrived(sid, channel: entry.channel, info: entry.info)
-        }
-    }
-
-    func closeRoleChannels() {
-        peerOutbound.removeAll()
-        for channel in learnerChannels.values { channel.close(promise: nil) }
-        learnerChannels = [:]
-        leaderChannel?.close(promise: nil)
-        leaderChannel = nil
-    }
-
-    func connectToLeader(_ leader: Int, generation expected: Int) {
-        guard let peer = members[leader] else {
-            lookAgain(reason: "leader s\(leader) is not in the configuration")
-            return
-        }
+    func connectToLeader(_ leader: Int, attempt: Int) {
+        guard let peer = members[leader] else { return }
+        let link = newLink()
         ClientBootstrap(group: loop)
             .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
             .connectTimeout(.milliseconds(Int64(max(200, config.tickTimeMs))))
             .channelInitializer { [self] channel in
                 let handler = PeerFrameHandler(maxFrameBytes: QuorumWire.maxQuorumFrameBytes, onFrame: { [self] channel, frame in
-                    guard leaderChannel === channel else { return }
+                    guard links[link] === channel else { return }
                     do {
-                        leaderMessage(try QuorumWire.decodeQuorum(frame))
+                        perform(machine.leaderPacket(try QuorumWire.decodeQuorum(frame), on: link, nowMs: nowMs))
                     } catch {
                         logger.warning("bad quorum packet from leader s\(leader): \(error); closing")
                         channel.close(promise: nil)
                     }
                 }, onClose: { [self] channel in
-                    guard leaderChannel === channel else { return }
-                    leaderChannel = nil
-                    leaderClosed()
+                    guard links[link] === channel else { return }
+                    links[link] = nil
+                    perform(machine.leaderLinkClosed(link, nowMs: nowMs))
                 })
                 return channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(handler) }
             }
             .connect(host: peer.host, port: peer.quorumPort)
             .whenComplete { [self] result in
-                guard isCurrent(expected) else {
-                    if case .success(let channel) = result { channel.close(promise: nil) }
-                    return
-                }
                 switch result {
                 case .success(let channel):
-                    leaderChannel = channel
-                    leaderConnected()
+                    links[link] = channel
+                    perform(machine.leaderLinkUp(link, attempt: attempt, nowMs: nowMs))
                 case .failure(let error):
-                    // Every member binds its quorum port at start, so a refusal
-                    // means the chosen leader is gone: do not wait for initLimit
-                    // (meanwhile we would tell others we follow a dead leader).
-                    lookAgain(reason: "leader s\(leader) refused the quorum connection: \(error)")
+                    perform(machine.leaderLinkFailed(attempt: attempt, reason: "\(error)", nowMs: nowMs))
                 }
             }
     }

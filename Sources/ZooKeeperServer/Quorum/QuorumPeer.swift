@@ -1,4 +1,3 @@
-import DequeModule
 import Logging
 import NIOCore
 import NIOPosix
@@ -8,10 +7,11 @@ import ZooKeeperCore
 import ZooKeeperProtocol
 import ZooKeeperStorage
 
-/// The shell of one quorum member (Apache's QuorumPeer): it runs Fast Leader
-/// Election while looking, then a ZAB leader or learner, and moves the server
-/// core between roles. Everything it holds is touched only on the core's loop
-/// (every quorum channel is created on that loop too); hence `@unchecked Sendable`.
+/// The shell of one quorum member: sockets, disk and the server core around
+/// the pure `QuorumPeerMachine`, which decides everything (election, ZAB role,
+/// history, links, sync answers). The simulation drives that same machine.
+/// Everything here is touched only on the core's loop (every quorum channel
+/// is created on that loop too); hence `@unchecked Sendable`.
 final class QuorumPeer: @unchecked Sendable {
     let config: ServerConfig
     let myid: Int
@@ -20,41 +20,28 @@ final class QuorumPeer: @unchecked Sendable {
     let logger: Logger
     let snapshotDirectory: String
     let logDirectory: String
-    let zabSettings: ZabSettings
     let members: [Int: ServerEntry]
-    let isObserver: Bool
 
-    private(set) var election: FastLeaderElection
-    private(set) var recorder = ElectionRecorder()
-    private(set) var role: ZabRole = .looking
-    private(set) var acceptedEpoch: Int64
-    private(set) var currentEpoch: Int64
+    var machine: QuorumPeerMachine
     /// mntr's zk_election_time: ms from looking to a decision.
     private(set) var electionTimes = SummaryMetric()
-    private var lookingSinceMs: Int64
-    private var history: [ZabTxn] = []
-    private var historyFloorZxid: Int64 = 0
-    /// Bumped at every role change: events of older connections are ignored.
-    private(set) var generation = 0
 
     var electionListener: (any Channel)?
     var quorumListener: (any Channel)?
     var electionOut: [Int: any Channel] = [:]
     var electionConnecting: Set<Int> = []
     var latestNotification: [Int: Notification] = [:]
-    /// Peers whose election port refused us or dropped our connection.
-    var unreachableVoters: Set<Int> = []
-    var learnerChannels: [Int: any Channel] = [:]
-    var earlyLearners: [Int: (channel: any Channel, info: QuorumMessage)] = [:]
-    var leaderChannel: (any Channel)?
-    var pendingSyncAnswers: Deque<(sid: Int, afterZxid: Int64, payload: [UInt8])> = []
-    static let maxPendingSyncAnswers = 10_000
+    /// The quorum-port connections the machine knows by link.
+    var links: [PeerLink: any Channel] = [:]
+    private var nextLinkId = 0
     private var tickTask: RepeatedTask?
     /// A flush of the peer channels is queued on the loop (`scheduleFlush`).
     var flushScheduled = false
     /// Quorum packets waiting for that flush, per connection.
     var peerOutbound: [ObjectIdentifier: (channel: any Channel, buffer: ByteBuffer)] = [:]
-    var isStopped = false
+
+    var isStopped: Bool { machine.isStopped }
+    var isObserver: Bool { machine.isObserver }
 
     init(config: ServerConfig, runner: CoreRunner, snapshotDirectory: String, logDirectory: String,
          recoveredHistory: [ZabTxn], historyFloorZxid: Int64, logger: Logger) throws {
@@ -67,30 +54,23 @@ final class QuorumPeer: @unchecked Sendable {
         self.snapshotDirectory = snapshotDirectory
         self.logDirectory = logDirectory
         members = Dictionary(uniqueKeysWithValues: config.servers.map { ($0.sid, $0) })
+        guard members[myid] != nil else { throw ServerStartError("myid \(myid) has no server.\(myid) line") }
         let voters = Set(config.servers.filter { $0.role == .participant }.map(\.sid))
-        isObserver = !voters.contains(myid)
-        zabSettings = ZabSettings(
+        let zabSettings = ZabSettings(
             myid: myid, voters: voters, tickMs: Int64(config.tickTimeMs),
             initLimitTicks: Int64(config.initLimitTicks), syncLimitTicks: Int64(config.syncLimitTicks))
-        var electionSettings = FastLeaderElection.Settings(myid: myid, voters: voters)
-        // A voter whose election port refuses us cannot send a better vote:
-        // decide without finalizeWait once everyone else agrees (docs/ensemble.md).
-        electionSettings.decidesWhenAllReachableAgree = true
-        election = FastLeaderElection(settings: electionSettings)
+        let acceptedEpoch: Int64
+        let currentEpoch: Int64
         do {
             acceptedEpoch = Int64(try EpochFile.read(directory: snapshotDirectory, name: EpochFile.acceptedEpochName) ?? 0)
             currentEpoch = Int64(try EpochFile.read(directory: snapshotDirectory, name: EpochFile.currentEpochName) ?? 0)
         } catch {
             throw ServerStartError("cannot read the epoch files in \(snapshotDirectory): \(error)")
         }
-        // A log newer than the current epoch file (Apache's upgrade case):
-        // the epoch of the last txn is the current epoch.
-        let lastEpoch = Zxid.epoch(runner.core.tree.lastProcessedZxid)
-        if lastEpoch > currentEpoch { currentEpoch = lastEpoch }
-        acceptedEpoch = max(acceptedEpoch, currentEpoch)
-        history = recoveredHistory
-        self.historyFloorZxid = historyFloorZxid
-        lookingSinceMs = Clock.nowMs()
+        machine = QuorumPeerMachine(
+            settings: .init(zab: zabSettings, members: Set(members.keys)), acceptedEpoch: acceptedEpoch, currentEpoch: currentEpoch,
+            appliedZxid: runner.core.tree.lastProcessedZxid, history: recoveredHistory, historyFloorZxid: historyFloorZxid,
+            nowMs: Clock.nowMs())
     }
 
     var nowMs: Int64 { Clock.nowMs() }
@@ -102,17 +82,15 @@ final class QuorumPeer: @unchecked Sendable {
         installHooks()
         installMembership()
         tickTask = loop.scheduleRepeatedTask(initialDelay: .milliseconds(10), delay: .milliseconds(10)) { [self] _ in tick() }
-        lookAgain(reason: "starting")
+        perform(machine.start(nowMs: nowMs))
     }
 
     func stop() {
         loop.preconditionInEventLoop()
-        isStopped = true
         tickTask?.cancel()
-        generation += 1
-        closeRoleChannels()
-        for entry in earlyLearners.values { entry.channel.close(promise: nil) }
-        earlyLearners = [:]
+        perform(machine.stop())
+        for channel in links.values { channel.close(promise: nil) }
+        links = [:]
         for channel in electionOut.values { channel.close(promise: nil) }
         electionOut = [:]
         electionListener?.close(promise: nil)
@@ -123,62 +101,181 @@ final class QuorumPeer: @unchecked Sendable {
         runner.quorumTelemetry = { [unowned self] in telemetry() }
         runner.hooks = ReplicationHooks(
             proposed: { [unowned self] zxid, payload in
-                withLeader { $0.propose(ZabTxn(zxid: zxid, payload: payload)) }
+                perform(machine.proposed(ZabTxn(zxid: zxid, payload: payload), nowMs: nowMs))
             },
             durable: { [unowned self] zxid in
-                withLeader { $0.localSynced(upTo: zxid) }
-                withLearner { $0.logSynced(upTo: zxid) }
+                perform(machine.durable(upTo: zxid, nowMs: nowMs))
             },
             forward: { [unowned self] request in
-                send(toLeader: .request(payload: QuorumPayloads.encode(request)))
+                guard let link = machine.leaderLink else { return }
+                send(.request(payload: QuorumPayloads.encode(request)), on: link)
             })
     }
 
-    // MARK: Looking
-
-    /// Leaves whatever role we had, reloads state from disk (so the tree again
-    /// equals the log, logged-but-uncommitted txns included, as Apache's
-    /// database reload does) and starts an election round.
-    func lookAgain(reason: String) {
+    private func tick() {
         guard !isStopped else { return }
-        if case .looking = role, reason != "starting" { return }
-        logger.info("s\(myid) LOOKING: \(reason)")
-        generation += 1
-        closeRoleChannels()
-        role = .looking
-        pendingSyncAnswers = []
-        runner.perform { $0.setServing(false) }
-        runner.discardPendingLog()
-        if reason != "starting" { resetState() }
-        lookingSinceMs = nowMs
-        let lastZxid = UInt64(bitPattern: runner.core.tree.lastProcessedZxid)
-        let out = election.start(lastZxid: lastZxid, currentEpoch: UInt64(currentEpoch), nowMs: nowMs)
-        recorder.started(round: election.round, nowMs: nowMs)
-        performElection(out)
+        perform(machine.tick(nowMs: nowMs))
+        flushPeers()
     }
+
+    // MARK: Election
+
+    func electionReceived(_ notification: Notification) {
+        let election = machine.election
+        logger.debug("""
+            election: from s\(notification.from) \(notification.state.rawValue) round \(notification.round) for \(notification.vote); \
+            we are \(election.state.rawValue) round \(election.round) for \(election.proposal)
+            """)
+        perform(machine.electionReceived(notification, nowMs: nowMs))
+    }
+
+    /// The election connection to `sid` failed or came up.
+    func electionPeer(_ sid: Int, reachable: Bool) {
+        logger.debug("election: s\(sid) \(reachable ? "reachable" : "unreachable")")
+        perform(machine.electionPeer(sid, reachable: reachable, nowMs: nowMs))
+    }
+
+    // MARK: Links
+
+    /// Names a new quorum-port connection for the machine.
+    func newLink() -> PeerLink {
+        nextLinkId += 1
+        return PeerLink(nextLinkId)
+    }
+
+    func send(_ message: QuorumMessage, on link: PeerLink) {
+        guard let channel = links[link] else { return }
+        queue(message, on: channel)
+    }
+
+    private func close(_ link: PeerLink) {
+        guard let channel = links.removeValue(forKey: link) else { return }
+        peerOutbound[ObjectIdentifier(channel)] = nil
+        channel.close(promise: nil)
+    }
+
+    // MARK: Effects
+
+    /// Carries out what the machine decided, in order.
+    func perform(_ effects: [PeerEffect]) {
+        for effect in effects {
+            switch effect {
+            case .sendElection(let to, let notification):
+                sendElection(notification, to: to)
+            case .decided(let state, let leader, _, let afterMs):
+                logger.info("s\(myid) \(state.rawValue) (leader s\(leader)) after \(afterMs) ms")
+                electionTimes.record(afterMs)
+            case .connectToLeader(let sid, let attempt):
+                connectToLeader(sid, attempt: attempt)
+            case .send(let link, let message):
+                send(message, on: link)
+            case .sendSnapshot(let link):
+                sendSnapshot(on: link)
+            case .answerPing(let link):
+                send(.ping(payload: QuorumPayloads.encode(runner.core.takeSessionTouches())), on: link)
+            case .close(let link):
+                close(link)
+            case .persistAcceptedEpoch(let epoch):
+                persist(epoch, name: EpochFile.acceptedEpochName)
+            case .persistCurrentEpoch(let epoch):
+                persist(epoch, name: EpochFile.currentEpochName)
+            case .append(let txn):
+                runner.appendReplicated(zxid: txn.zxid, payload: txn.payload)
+            case .truncate(let zxid):
+                truncateLog(after: zxid)
+            case .installSnapshot(let zxid, let bytes):
+                if let failure = installSnapshot(bytes, zxid: zxid) {
+                    // What followed the snapshot belonged to the role just left.
+                    perform(machine.snapshotRejected(failure, nowMs: nowMs))
+                    return
+                }
+            case .leaveRole:
+                runner.perform { $0.setServing(false) }
+                runner.discardPendingLog()
+            case .restoreState:
+                restoreState()
+            case .apply(let txn):
+                runner.perform { $0.applyCommitted(zxid: txn.zxid, payload: txn.payload, nowMs: nowMs) }
+            case .commit(let zxid):
+                runner.perform { $0.synced(upTo: zxid, nowMs: nowMs) }
+            case .serveAsLeader(let epoch):
+                let core = runner.core
+                installCore(tree: core.tree, sessions: core.sessionTimeouts, role: .leader, epoch: epoch)
+            case .serveAsLearner:
+                runner.perform { $0.setServing(true) }
+            case .sessionTouches(_, let payload):
+                if let touches = try? QuorumPayloads.decodeTouches(payload) {
+                    runner.core.touchSessions(touches, nowMs: nowMs)
+                }
+            case .forwarded(let sid, let link, let payload):
+                forwardedRequest(payload, from: sid, on: link)
+            case .syncAnswered(let payload):
+                if let answer = try? QuorumPayloads.decodeSyncAnswer(payload) {
+                    runner.perform { $0.syncAnswered(sessionId: answer.sessionId, cxid: answer.cxid, path: answer.path, nowMs: nowMs) }
+                }
+            case .log(.info, let line):
+                logger.info("\(line)")
+            case .log(.warning, let line):
+                logger.warning("\(line)")
+            }
+        }
+        scheduleFlush()
+    }
+
+    private func forwardedRequest(_ payload: [UInt8], from sid: Int, on link: PeerLink) {
+        let request: ForwardedRequest
+        do {
+            request = try QuorumPayloads.decodeRequest(payload)
+        } catch {
+            logger.warning("s\(sid) sent an undecodable request: \(error); closing its connection")
+            close(link)
+            return
+        }
+        guard request.opCode == OpCode.sync.rawValue else {
+            runner.perform { $0.receiveForwarded(request, nowMs: nowMs) }
+            return
+        }
+        // Answered once everything proposed before it has committed.
+        let path = (try? QuorumPayloads.syncPath(request)) ?? "/"
+        let answer = QuorumPayloads.encode(.init(sessionId: request.sessionId, cxid: request.cxid, path: path))
+        perform(machine.syncRequested(on: link, answer: answer, nowMs: nowMs))
+    }
+
+    private func sendSnapshot(on link: PeerLink) {
+        let tree = runner.core.tree
+        var bytes: [UInt8] = []
+        SnapshotCodec.encode(tree: tree, sessions: runner.core.sessionTimeouts) { bytes.append(contentsOf: $0) }
+        send(.snap(zxid: tree.lastProcessedZxid, snapshot: bytes), on: link)
+    }
+
+    // MARK: Core and disk
+
+    private var learnerRole: ServerRole { isObserver ? .observer : .follower }
 
     /// The tree must again equal the durable log. When it already does (every
     /// logged txn applied, nothing applied that is not logged) it is kept:
     /// reading the log back costs time the election would wait for. Without
     /// the log's txns in memory, learners behind us get a snapshot, never a
     /// DIFF from a gap.
-    private func resetState() {
+    private func restoreState() {
         let core = runner.core
-        guard runner.lastLoggedZxid == core.tree.lastProcessedZxid else {
-            reloadFromDisk()
-            return
+        let applied = core.tree.lastProcessedZxid
+        if runner.lastLoggedZxid == applied {
+            installCore(tree: core.tree, sessions: core.sessionTimeouts, role: learnerRole)
+            perform(machine.stateRestored(appliedZxid: applied, history: [], historyFloorZxid: applied, nowMs: nowMs))
+        } else {
+            let recovered = reloadFromDisk()
+            perform(machine.stateRestored(appliedZxid: recovered.state.tree.lastProcessedZxid, history: recovered.history,
+                                          historyFloorZxid: recovered.snapshotZxid, nowMs: nowMs))
         }
-        installCore(tree: core.tree, sessions: core.sessionTimeouts, role: isObserver ? .observer : .follower)
-        history = []
-        historyFloorZxid = core.tree.lastProcessedZxid
     }
 
-    private func reloadFromDisk() {
+    @discardableResult
+    private func reloadFromDisk() -> DiskRecovery.Result {
         do {
             let recovered = try DiskRecovery.load(snapshotDirectory: snapshotDirectory, logDirectory: logDirectory, logger: logger)
-            installCore(tree: recovered.state.tree, sessions: recovered.state.sessions, role: isObserver ? .observer : .follower)
-            history = recovered.history
-            historyFloorZxid = recovered.snapshotZxid
+            installCore(tree: recovered.state.tree, sessions: recovered.state.sessions, role: learnerRole)
+            return recovered
         } catch {
             logger.critical("cannot reload state from \(config.dataDir): \(error); exiting")
             exitProcess(2)
@@ -197,252 +294,6 @@ final class QuorumPeer: @unchecked Sendable {
     func installMembership() {
         guard let text = QuorumConfSnapshot(config: config)?.configZnodeText else { return }
         runner.core.installQuorumConfig(Array(text.utf8), nowMs: nowMs)
-    }
-
-    func electionReceived(_ notification: Notification) {
-        logger.debug("election: from s\(notification.from) \(notification.state.rawValue) round \(notification.round) for \(notification.vote); we are \(election.state.rawValue) round \(election.round) for \(election.proposal)")
-        if unreachableVoters.remove(notification.from) != nil {
-            performElection(election.setUnreachable(unreachableVoters))
-        }
-        let out = election.receive(notification, nowMs: nowMs)
-        if election.state == .looking || !out.isEmpty {
-            recorder.received(notification, round: election.round, nowMs: nowMs)
-        }
-        performElection(out)
-    }
-
-    /// The election connection to `sid` failed or came up.
-    func electionPeer(_ sid: Int, reachable: Bool) {
-        let changed = reachable ? unreachableVoters.remove(sid) != nil : unreachableVoters.insert(sid).inserted
-        guard changed else { return }
-        logger.debug("election: s\(sid) \(reachable ? "reachable" : "unreachable"); unreachable now \(unreachableVoters.sorted())")
-        performElection(election.setUnreachable(unreachableVoters))
-    }
-
-    func performElection(_ directives: [FastLeaderElection.Directive]) {
-        for directive in directives {
-            switch directive {
-            case .send(let to, let notification):
-                sendElection(notification, to: to)
-            case .decided(let state, let vote, let round):
-                recorder.decided(winner: vote.leader, round: round, nowMs: nowMs)
-                electionTimes.record(nowMs - lookingSinceMs)
-                become(state, leader: vote.leader)
-            }
-        }
-    }
-
-    private func become(_ state: PeerState, leader: Int) {
-        logger.info("s\(myid) \(state.rawValue) (leader s\(leader)) after \(nowMs - lookingSinceMs) ms")
-        generation += 1
-        let tree = runner.core.tree
-        if state == .leading {
-            let zab = ZabLeader(settings: zabSettings, acceptedEpoch: acceptedEpoch, currentEpoch: currentEpoch,
-                                lastZxid: tree.lastProcessedZxid, history: history, historyFloorZxid: historyFloorZxid, nowMs: nowMs)
-            role = .leading(zab)
-            admitEarlyLearners()
-        } else {
-            for entry in earlyLearners.values { entry.channel.close(promise: nil) }
-            earlyLearners = [:]
-            var learnerSettings = zabSettings
-            learnerSettings.myid = myid
-            let zab = ZabLearner(settings: learnerSettings, leader: leader, isObserver: state == .observing,
-                                 acceptedEpoch: acceptedEpoch, currentEpoch: currentEpoch, lastZxid: tree.lastProcessedZxid, nowMs: nowMs)
-            role = .learning(zab)
-            connectToLeader(leader, generation: generation)
-        }
-        // Memory: the leader copies what it needs; learners never use it.
-        history = []
-    }
-
-    // MARK: Time
-
-    private func tick() {
-        guard !isStopped else { return }
-        switch role {
-        case .looking:
-            performElection(election.tick(nowMs: nowMs))
-        case .leading:
-            withLeader { $0.tick(nowMs: nowMs) }
-        case .learning:
-            withLearner { $0.tick(nowMs: nowMs) }
-        }
-        flushPeers()
-    }
-
-    /// Runs an input through the leader's machine, if we lead, then its
-    /// directives. The machine is changed in place (`ZabRole.withLeader`):
-    /// taken out and put back, its txn history was copied on every commit.
-    private func withLeader(_ input: (inout ZabLeader) -> [ZabLeader.Directive]) {
-        guard let out = role.withLeader(input) else { return }
-        perform(out)
-    }
-
-    /// Runs an input through the learner's machine, if we follow or observe.
-    private func withLearner(_ input: (inout ZabLearner) -> [ZabLearner.Directive]) {
-        guard let out = role.withLearner(input) else { return }
-        perform(out)
-    }
-
-    // MARK: Leader
-
-    func learnerMessage(_ message: QuorumMessage, from sid: Int) {
-        if case .request(let payload) = message {
-            forwardedRequest(payload, from: sid)
-        } else {
-            withLeader { $0.receive(message, from: sid, nowMs: nowMs) }
-        }
-    }
-
-    private func forwardedRequest(_ payload: [UInt8], from sid: Int) {
-        // Only zxids are read from the leader here: a copy of the machine held
-        // across `receiveForwarded` (which proposes) would make it copy its buffers.
-        guard case .leading = role else { return }
-        let request: ForwardedRequest
-        do {
-            request = try QuorumPayloads.decodeRequest(payload)
-        } catch {
-            learnerChannels[sid]?.close(promise: nil)
-            logger.warning("s\(sid) sent an undecodable request: \(error); closing its connection")
-            return
-        }
-        if request.opCode == OpCode.sync.rawValue {
-            // Answered once everything proposed before it has committed.
-            let path = (try? QuorumPayloads.syncPath(request)) ?? "/"
-            let answer = QuorumPayloads.encode(.init(sessionId: request.sessionId, cxid: request.cxid, path: path))
-            guard let proposed = role.leader?.lastProposedZxid, let committed = role.leader?.lastCommittedZxid else { return }
-            // Bounded: syncs wait only for what is already proposed, so this fills
-            // only while commits stall. At the bound the learner that sends more is
-            // dropped (its clients reconnect and retry) rather than the leader's
-            // memory growing without limit.
-            guard pendingSyncAnswers.count < Self.maxPendingSyncAnswers else {
-                logger.warning("\(pendingSyncAnswers.count) sync answers waiting for commits; closing s\(sid)'s connection")
-                learnerChannels[sid]?.close(promise: nil)
-                return
-            }
-            pendingSyncAnswers.append((sid, proposed, answer))
-            answerSyncs(committedUpTo: committed)
-            return
-        }
-        runner.perform { $0.receiveForwarded(request, nowMs: nowMs) }
-    }
-
-    /// Sync answers queue in the order their syncs arrived, and the zxid each
-    /// waits for never decreases along the queue (the last proposed zxid at
-    /// arrival): answering from the front costs O(answers), not O(waiting).
-    private func answerSyncs(committedUpTo zxid: Int64) {
-        while let entry = pendingSyncAnswers.first, entry.afterZxid <= zxid {
-            pendingSyncAnswers.removeFirst()
-            send(.syncAnswer(payload: entry.payload), to: entry.sid)
-        }
-    }
-
-    func learnerClosed(_ sid: Int) {
-        withLeader {
-            $0.learnerDisconnected(sid)
-            return []
-        }
-        pendingSyncAnswers.removeAll { $0.sid == sid }
-    }
-
-    private func perform(_ directives: [ZabLeader.Directive]) {
-        for directive in directives {
-            switch directive {
-            case .persistAcceptedEpoch(let epoch):
-                persist(epoch, name: EpochFile.acceptedEpochName)
-                acceptedEpoch = epoch
-            case .persistCurrentEpoch(let epoch):
-                persist(epoch, name: EpochFile.currentEpochName)
-                currentEpoch = epoch
-            case .send(let sid, let message):
-                send(message, to: sid)
-            case .sendSnapshot(let sid):
-                sendSnapshot(to: sid)
-            case .commit(let zxid):
-                runner.perform { $0.synced(upTo: zxid, nowMs: nowMs) }
-                answerSyncs(committedUpTo: zxid)
-            case .startServing(let epoch):
-                let core = runner.core
-                installCore(tree: core.tree, sessions: core.sessionTimeouts, role: .leader, epoch: epoch)
-                election.establish(epoch: UInt64(epoch))
-                logger.info("s\(myid) LEADING epoch \(epoch): serving, \(nowMs - lookingSinceMs) ms after it began looking")
-            case .sessionTouches(_, let payload):
-                if let touches = try? QuorumPayloads.decodeTouches(payload) {
-                    runner.core.touchSessions(touches, nowMs: nowMs)
-                }
-            case .disconnect(let sid, let reason):
-                logger.info("dropping learner s\(sid): \(reason)")
-                learnerChannels.removeValue(forKey: sid)?.close(promise: nil)
-            case .abandon(let reason):
-                lookAgain(reason: reason)
-                return
-            }
-        }
-    }
-
-    private func sendSnapshot(to sid: Int) {
-        let tree = runner.core.tree
-        var bytes: [UInt8] = []
-        SnapshotCodec.encode(tree: tree, sessions: runner.core.sessionTimeouts) { bytes.append(contentsOf: $0) }
-        send(.snap(zxid: tree.lastProcessedZxid, snapshot: bytes), to: sid)
-    }
-
-    // MARK: Learner
-
-    func leaderMessage(_ message: QuorumMessage) {
-        guard case .syncAnswer(let payload) = message else {
-            withLearner { $0.receive(message, nowMs: nowMs) }
-            return
-        }
-        if case .learning = role, let answer = try? QuorumPayloads.decodeSyncAnswer(payload) {
-            runner.perform { $0.syncAnswered(sessionId: answer.sessionId, cxid: answer.cxid, path: answer.path, nowMs: nowMs) }
-        }
-    }
-
-    func leaderConnected() {
-        withLearner { $0.connected(nowMs: nowMs) }
-    }
-
-    func leaderClosed() {
-        withLearner { $0.disconnected() }
-    }
-
-    /// Still in the role (and connection attempt) that `expected` names.
-    func isCurrent(_ expected: Int) -> Bool {
-        generation == expected && !isStopped
-    }
-
-    private func perform(_ directives: [ZabLearner.Directive]) {
-        for directive in directives {
-            switch directive {
-            case .send(let message):
-                send(toLeader: message)
-            case .persistAcceptedEpoch(let epoch):
-                persist(epoch, name: EpochFile.acceptedEpochName)
-                acceptedEpoch = epoch
-            case .persistCurrentEpoch(let epoch):
-                persist(epoch, name: EpochFile.currentEpochName)
-                currentEpoch = epoch
-            case .log(let txn):
-                runner.appendReplicated(zxid: txn.zxid, payload: txn.payload)
-            case .apply(let txn):
-                runner.perform { $0.applyCommitted(zxid: txn.zxid, payload: txn.payload, nowMs: nowMs) }
-            case .truncate(let zxid):
-                truncateLog(after: zxid)
-            case .loadSnapshot(let zxid, let snapshot):
-                installSnapshot(snapshot, zxid: zxid)
-            case .startServing:
-                runner.perform { $0.setServing(true) }
-                // Announce the leader's established epoch to latecomers (Apache's updateElectionVote).
-                election.establish(epoch: UInt64(currentEpoch))
-                logger.info("s\(myid) \(isObserver ? "OBSERVING" : "FOLLOWING"): up to date, serving clients, \(nowMs - lookingSinceMs) ms after it began looking")
-            case .answerPing:
-                send(toLeader: .ping(payload: QuorumPayloads.encode(runner.core.takeSessionTouches())))
-            case .abandon(let reason):
-                lookAgain(reason: reason)
-                return
-            }
-        }
     }
 
     private func truncateLog(after zxid: Int64) {
@@ -474,7 +325,8 @@ final class QuorumPeer: @unchecked Sendable {
         return dropped
     }
 
-    private func installSnapshot(_ bytes: [UInt8], zxid: Int64) {
+    /// Installs the leader's snapshot; returns why it could not, or nil.
+    private func installSnapshot(_ bytes: [UInt8], zxid: Int64) -> String? {
         do {
             var offset = 0
             let restored = try SnapshotCodec.decode(totalBytes: bytes.count) { count in
@@ -491,11 +343,12 @@ final class QuorumPeer: @unchecked Sendable {
             _ = try DiskRecovery.writeSnapshot(tree: restored.tree, sessions: restored.sessions, directory: snapshotDirectory,
                                                fence: runner.snapshotFence)
             runner.snapshotInstalled(at: restored.tree.lastProcessedZxid)
-            installCore(tree: restored.tree, sessions: restored.sessions, role: isObserver ? .observer : .follower)
+            installCore(tree: restored.tree, sessions: restored.sessions, role: learnerRole)
             logger.info("SNAP at \(Zxid.hex(zxid)): \(restored.tree.nodeCount) znodes from the leader")
+            return nil
         } catch {
             logger.error("cannot load the leader's snapshot: \(error)")
-            lookAgain(reason: "bad snapshot from the leader")
+            return "\(error)"
         }
     }
 

@@ -52,11 +52,12 @@ struct QuorumTelemetry: Sendable {
 extension QuorumPeer {
     func telemetry() -> QuorumTelemetry {
         let now = nowMs
+        let election = machine.election
         var report = QuorumTelemetry(
             peerState: election.state, mode: isObserver ? .observer : .follower,
-            voteText: recorder.render(state: election.state, round: election.round, vote: election.proposal, nowMs: now),
-            electionTimes: isObserver ? SummaryMetric() : electionTimes, quorumSize: zabSettings.voters.count)
-        switch role {
+            voteText: machine.recorder.render(state: election.state, round: election.round, vote: election.proposal, nowMs: now),
+            electionTimes: isObserver ? SummaryMetric() : electionTimes, quorumSize: machine.settings.zab.voters.count)
+        switch machine.role {
         case .leading(let leader):
             report.mode = .leader
             report.zabPhase = leader.phase.rawValue

@@ -38,8 +38,9 @@ enum SimRole {
     case learning(ZabLearner)
 }
 
-/// One server: its disk, and the in-memory state of the shell around the
-/// election and ZAB machines (lost at a crash).
+/// One server: its disk, the shipped peer machine (lost at a crash), and
+/// what the simulated shell around it holds: the applied state, the
+/// outgoing election connections, a paused process's inbox.
 final class SimNode {
     let sid: Int
     let isObserver: Bool
@@ -50,76 +51,41 @@ final class SimNode {
     var inbox: [SimEvent] = []
     /// Bumped at every start and crash: timers of an older process are void.
     var incarnation = 0
-    /// Bumped at every role change, like the real shell's `generation`.
-    var roleGeneration = 0
-    var election: FastLeaderElection
-    var role: SimRole = .down
-    /// The epochs as the shell holds them in memory (written through to disk).
-    var acceptedEpoch: Int64 = 0
-    var currentEpoch: Int64 = 0
+    /// The machine `QuorumPeer` runs; nil while the process is down.
+    var machine: QuorumPeerMachine?
     /// The data tree, reduced to the sequence of txns applied to it.
     var tree: [ZabTxn] = []
     /// How much of `tree` is known to agree with the global committed sequence.
     var verified = 0
-    /// The txns the shell holds for a leader's DIFFs (the log read at the
-    /// last reload), after `historyFloorZxid`.
-    var history: [ZabTxn] = []
-    var historyFloorZxid: Int64 = 0
     var serving = false
-    /// Learner side: the connection to the leader's quorum port.
-    var leaderConnection: Int?
-    /// Leader side: each learner's accepted connection.
-    var learnerConnections: [Int: Int] = [:]
-    /// Learners that introduced themselves while this server still looked:
-    /// held (connection and LEARNERINFO) until it leads, as the shell does.
-    var earlyLearners: [Int: (connection: Int, info: QuorumMessage)] = [:]
     /// A stalled disk never completes an fsync; a slow one takes ten times longer.
     var stalled = false
     var slowDisk = false
     /// For the trace: the candidate this node was last reported voting for.
     var announcedVote: Int?
-    /// The shell's outgoing election connections: up, being made (with the
-    /// newest notification to send once up), and the peers it knows it cannot
-    /// reach (refused or dropped), which lets the election decide early.
+    /// The shell's outgoing election connections: up, and being made (with
+    /// the newest notification to send once up).
     var electionLinks: Set<Int> = []
     var electionConnecting: [Int: Notification] = [:]
-    var unreachable: Set<Int> = []
 
     init(sid: Int, voters: Set<Int>) {
         self.sid = sid
         isObserver = !voters.contains(sid)
-        election = Self.newElection(sid: sid, voters: voters)
-    }
-
-    /// As QuorumPeer makes it: deciding early once every reachable voter agrees.
-    static func newElection(sid: Int, voters: Set<Int>) -> FastLeaderElection {
-        var settings = FastLeaderElection.Settings(myid: sid, voters: voters)
-        settings.decidesWhenAllReachableAgree = true
-        return FastLeaderElection(settings: settings)
     }
 
     var treeLastZxid: Int64 { tree.last?.zxid ?? 0 }
 
-    /// Epochs are written through to disk at once, as the directives require.
-    func persist(acceptedEpoch epoch: Int64) {
-        disk.acceptedEpoch = epoch
-        acceptedEpoch = epoch
+    var role: SimRole {
+        guard up, let machine else { return .down }
+        switch machine.role {
+        case .looking: return .looking
+        case .leading(let zab): return .leading(zab)
+        case .learning(let zab): return .learning(zab)
+        }
     }
 
-    func persist(currentEpoch epoch: Int64) {
-        disk.currentEpoch = epoch
-        currentEpoch = epoch
-    }
-
-    var leaderMachine: ZabLeader? {
-        if case .leading(let zab) = role { return zab }
-        return nil
-    }
-
-    var learnerMachine: ZabLearner? {
-        if case .learning(let zab) = role { return zab }
-        return nil
-    }
+    var leaderMachine: ZabLeader? { machine?.role.leader }
+    var learnerMachine: ZabLearner? { machine?.role.learner }
 
     /// A leader that answers clients (the client model writes through it).
     var isServingLeader: Bool {
@@ -133,10 +99,12 @@ struct SimConnection {
     let learner: Int
     let leader: Int
     var open = true
+    /// The peer machine's connect attempt this connection answers.
+    let attempt: Int
     /// The learner's connect completed.
     var established = false
-    /// The leader accepted the learner's LEARNERINFO on it.
-    var bound = false
+    /// The learner's first packet arrived (the leader's shell then hands the link to its machine).
+    var introduced = false
     /// Arrival time of the last message each way: later ones never overtake it.
     var lastToLeader: Int64 = 0
     var lastToLearner: Int64 = 0
@@ -147,7 +115,7 @@ enum SimEvent {
     case election(to: Int, Notification)
     case connected(connection: Int)
     /// The learner's connect to its leader failed (refused, or timed out).
-    case connectFailed(Int, role: Int)
+    case connectFailed(Int, attempt: Int)
     /// An outgoing election connection came up or failed / dropped.
     case electionLink(Int, peer: Int, up: Bool, incarnation: Int)
     case quorum(connection: Int, toLeader: Bool, QuorumMessage)
