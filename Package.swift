@@ -135,7 +135,8 @@ let package = Package(
         // EnsembleMonitor reads what QuorumCore's election recorder writes.
         .testTarget(
             name: "QuorumCoreTests",
-            dependencies: ["QuorumCore", "EnsembleModel", "GrowthGuard"],
+            // ZooKeeperCore: the simulation runs the shipped ServerCore on every node.
+            dependencies: ["QuorumCore", "ZooKeeperCore", "ZooKeeperProtocol", "EnsembleModel", "GrowthGuard"],
             // Scenario scripts with their expected traces, read from the source tree by the tests.
             exclude: ["Scenarios"]
         ),

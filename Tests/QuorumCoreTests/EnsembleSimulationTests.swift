@@ -17,6 +17,11 @@ struct EnsembleSimulationTests {
     static let replaySeed = environment["ZKDASH_SIM_SEED"].flatMap { UInt64($0) }
     static let seedCount = environment["ZKDASH_SIM_SEEDS"].flatMap { UInt64($0) } ?? 2_000
     static let batches = 16
+    static let replayRealCore = environment["ZKDASH_SIM_REAL_CORE"] == "1"
+    /// Real-core runs cost more per seed (every txn is a real request through
+    /// a real core on every node): ZKDASH_SIM_CORE_SEEDS, default 200.
+    static let coreSeedCount = environment["ZKDASH_SIM_CORE_SEEDS"].flatMap { UInt64($0) } ?? 200
+    static let coreBatches = 4
 
     @Test(.enabled(if: replaySeed == nil), arguments: 0..<batches)
     func randomFaultSchedules(batch: Int) {
@@ -36,6 +41,28 @@ struct EnsembleSimulationTests {
         }
     }
 
+    /// The same fault schedules with the shipped ServerCore on every node:
+    /// clients open sessions and create znodes on any node (learners forward),
+    /// and at the end every data tree equals the leader's and holds every
+    /// acknowledged create.
+    @Test(.enabled(if: replaySeed == nil), arguments: 0..<coreBatches)
+    func randomFaultSchedulesWithRealCores(batch: Int) {
+        var stats = SimStats()
+        var acknowledged = 0
+        var runs = 0
+        for seed in stride(from: UInt64(batch + 1), through: Self.coreSeedCount, by: Self.coreBatches) {
+            let outcome = ChaosRun.run(seed: seed, realCore: true)
+            if let failure = outcome.failure { Issue.record(Comment(rawValue: failure)) }
+            stats.add(outcome.stats)
+            acknowledged += outcome.acknowledgedCreates
+            runs += 1
+        }
+        if runs >= 50 {
+            #expect(acknowledged > runs, "clients got few creates acknowledged: \(acknowledged) in \(runs) runs")
+            #expect(stats.leaderships > runs && stats.crashes > 0 && stats.partitions > 0 && stats.truncations > 0 && stats.snapshots > 0)
+        }
+    }
+
     /// Seeds that failed before the bug they found was fixed (as this
     /// simulator plays them; changing the simulator changes what a seed
     /// plays): 1075, 1257, 1294: a looking server never joined followers that
@@ -52,7 +79,7 @@ struct EnsembleSimulationTests {
 
     @Test(.enabled(if: replaySeed != nil))
     func replayOneSeed() {
-        let outcome = ChaosRun.run(seed: Self.replaySeed!, trace: true)
+        let outcome = ChaosRun.run(seed: Self.replaySeed!, trace: true, realCore: Self.replayRealCore)
         for (at, line) in outcome.trace { print("t=\(at) \(line)") }
         print("seed \(outcome.seed): \(outcome.voters) voters, \(outcome.observers) observers, \(outcome.acknowledged) txns acknowledged, "
               + "stable \(outcome.recoveryMs) ms after healing, \(outcome.stats)")

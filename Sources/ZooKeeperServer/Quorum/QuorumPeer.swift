@@ -108,7 +108,7 @@ final class QuorumPeer: @unchecked Sendable {
             },
             forward: { [unowned self] request in
                 guard let link = machine.leaderLink else { return }
-                send(.request(payload: QuorumPayloads.encode(request)), on: link)
+                send(.request(payload: ReplicationPayloads.encode(request)), on: link)
             })
     }
 
@@ -172,7 +172,7 @@ final class QuorumPeer: @unchecked Sendable {
             case .sendSnapshot(let link):
                 sendSnapshot(on: link)
             case .answerPing(let link):
-                send(.ping(payload: QuorumPayloads.encode(runner.core.takeSessionTouches())), on: link)
+                send(.ping(payload: ReplicationPayloads.encode(runner.core.takeSessionTouches())), on: link)
             case .close(let link):
                 close(link)
             case .persistAcceptedEpoch(let epoch):
@@ -204,13 +204,13 @@ final class QuorumPeer: @unchecked Sendable {
             case .serveAsLearner:
                 runner.perform { $0.setServing(true) }
             case .sessionTouches(_, let payload):
-                if let touches = try? QuorumPayloads.decodeTouches(payload) {
+                if let touches = try? ReplicationPayloads.decodeTouches(payload) {
                     runner.core.touchSessions(touches, nowMs: nowMs)
                 }
             case .forwarded(let sid, let link, let payload):
                 forwardedRequest(payload, from: sid, on: link)
             case .syncAnswered(let payload):
-                if let answer = try? QuorumPayloads.decodeSyncAnswer(payload) {
+                if let answer = try? ReplicationPayloads.decodeSyncAnswer(payload) {
                     runner.perform { $0.syncAnswered(sessionId: answer.sessionId, cxid: answer.cxid, path: answer.path, nowMs: nowMs) }
                 }
             case .log(.info, let line):
@@ -223,22 +223,17 @@ final class QuorumPeer: @unchecked Sendable {
     }
 
     private func forwardedRequest(_ payload: [UInt8], from sid: Int, on link: PeerLink) {
-        let request: ForwardedRequest
         do {
-            request = try QuorumPayloads.decodeRequest(payload)
+            switch try ReplicationPayloads.route(payload) {
+            case .request(let request):
+                runner.perform { $0.receiveForwarded(request, nowMs: nowMs) }
+            case .sync(let answer):
+                perform(machine.syncRequested(on: link, answer: answer, nowMs: nowMs))
+            }
         } catch {
             logger.warning("s\(sid) sent an undecodable request: \(error); closing its connection")
             close(link)
-            return
         }
-        guard request.opCode == OpCode.sync.rawValue else {
-            runner.perform { $0.receiveForwarded(request, nowMs: nowMs) }
-            return
-        }
-        // Answered once everything proposed before it has committed.
-        let path = (try? QuorumPayloads.syncPath(request)) ?? "/"
-        let answer = QuorumPayloads.encode(.init(sessionId: request.sessionId, cxid: request.cxid, path: path))
-        perform(machine.syncRequested(on: link, answer: answer, nowMs: nowMs))
     }
 
     private func sendSnapshot(on link: PeerLink) {

@@ -17,6 +17,8 @@ struct ChaosRun {
         var recoveryMs: Int64
         var simulatedMs: Int64
         var trace: [(at: Int64, line: String)]
+        /// Real cores: creates the clients saw acknowledged.
+        var acknowledgedCreates = 0
     }
 
     static let livenessBoundMs: Int64 = 60_000
@@ -34,9 +36,10 @@ struct ChaosRun {
         return options
     }
 
-    static func run(seed: UInt64, trace: Bool = false) -> Outcome {
+    static func run(seed: UInt64, trace: Bool = false, realCore: Bool = false) -> Outcome {
         var setup = SeededRandom(seed: seed)
-        let options = options(seed: seed, random: &setup)
+        var options = options(seed: seed, random: &setup)
+        options.realCore = realCore
         let sim = EnsembleSim(options: options, seed: setup.next())
         if trace {
             sim.trace = []
@@ -77,7 +80,9 @@ struct ChaosRun {
             sim.run(for: 100)
             guard let leader = sim.stableLeader() else { continue }
             sim.stopWrites()
-            sim.run(for: quietMs)
+            // Real cores write on their own: sessions the clients left expire
+            // (closeSession txns) up to a session timeout after the last write.
+            sim.run(for: realCore ? quietMs + Int64(EnsembleSim.clientSessionTimeoutMs) * 2 : quietMs)
             if sim.stableLeader() == leader, sim.violations.isEmpty {
                 sim.checkConverged(leader: leader)
                 converged = true
@@ -91,13 +96,14 @@ struct ChaosRun {
             failure = "t=\(sim.now) no leader followed by every server within \(livenessBoundMs) ms of healing"
         }
         let describedFailure = failure.map { failure in
-            "seed \(seed), replay with ZKDASH_SIM_SEED=\(seed): \(failure)\n"
+            "seed \(seed)\(realCore ? " (real cores)" : ""), replay with ZKDASH_SIM_SEED=\(seed)\(realCore ? " ZKDASH_SIM_REAL_CORE=1" : ""): \(failure)\n"
                 + "(\(options.voters) voters, \(options.observers) observers; state at the end:)\n"
                 + sim.ids.map { "  " + sim.status($0) }.joined(separator: "\n")
         }
         return Outcome(seed: seed, voters: options.voters, observers: options.observers, failure: describedFailure,
                        stats: sim.stats, acknowledged: sim.checker.acknowledged.count,
-                       recoveryMs: sim.now - healedAt - (converged ? quietMs : 0), simulatedMs: sim.now, trace: sim.trace ?? [])
+                       recoveryMs: sim.now - healedAt - (converged ? quietMs : 0), simulatedMs: sim.now, trace: sim.trace ?? [],
+                       acknowledgedCreates: sim.ackedCreates.count)
     }
 
     /// One random fault (or a repair): crashes (kills and power losses, the

@@ -1,4 +1,5 @@
 @testable import QuorumCore
+import ZooKeeperCore
 
 /// The simulated shell around each node's `QuorumPeerMachine`: what
 /// `QuorumPeer` does with sockets and disk, done with modelled connections, a
@@ -38,11 +39,13 @@ extension EnsembleSim {
             case .connectToLeader(let leader, let attempt):
                 connectToLeader(node, leader: leader, attempt: attempt)
             case .send(let link, let message):
-                send(message, on: link.id, from: node)
+                sendQuorum(message, on: link.id, from: node)
             case .sendSnapshot(let link):
-                send(.snap(zxid: node.treeLastZxid, snapshot: SimSnapshot.encode(node.tree)), on: link.id, from: node)
+                sendQuorum(.snap(zxid: node.treeLastZxid, snapshot: SimSnapshot.encode(node.tree)), on: link.id, from: node)
             case .answerPing(let link):
-                send(.ping(payload: []), on: link.id, from: node)
+                var touches: [UInt8] = []
+                if node.core != nil { touches = ReplicationPayloads.encode(node.core!.takeSessionTouches()) }
+                sendQuorum(.ping(payload: touches), on: link.id, from: node)
             case .close(let link):
                 close(link.id, by: node.sid)
             case .persistAcceptedEpoch(let epoch):
@@ -57,27 +60,38 @@ extension EnsembleSim {
                 scheduleFsync(node)
             case .truncate(let zxid):
                 truncate(node, to: zxid)
+                rebuildCore(node)
             case .installSnapshot(let zxid, let bytes):
                 loadSnapshot(node, zxid: zxid, bytes: bytes)
+                rebuildCore(node)
             case .leaveRole:
                 leaveRole(node)
             case .restoreState:
                 restoreState(node)
             case .apply(let txn):
+                coreStep(node) { [now] in $0.applyCommitted(zxid: txn.zxid, payload: txn.payload, nowMs: now) }
                 node.tree.append(txn)
                 if node.serving { checker.learnerApplied(node.sid, tree: node.tree, verified: &node.verified, nowMs: now) }
             case .commit(let zxid):
                 leaderCommit(node, upTo: zxid)
+                coreStep(node) { [now] in $0.synced(upTo: zxid, nowMs: now) }
             case .serveAsLeader(let epoch):
+                if let core = node.core { newCore(node, tree: core.tree, sessions: core.sessionTimeouts, role: .leader, epoch: epoch) }
                 node.serving = true
                 stats.leaderships += 1
                 checker.leaderStartedServing(node.sid, epoch: epoch, tree: node.tree, verified: &node.verified, nowMs: now)
             case .serveAsLearner:
+                coreStep(node) { $0.setServing(true) }
                 node.serving = true
                 checker.learnerApplied(node.sid, tree: node.tree, verified: &node.verified, nowMs: now)
-            case .sessionTouches, .forwarded, .syncAnswered:
-                // The simulated core has no client sessions.
-                break
+            case .sessionTouches(_, let payload):
+                if let touches = try? ReplicationPayloads.decodeTouches(payload) { node.core?.touchSessions(touches, nowMs: now) }
+            case .forwarded(_, let link, let payload):
+                forwarded(node, payload, on: link)
+            case .syncAnswered(let payload):
+                if let answer = try? ReplicationPayloads.decodeSyncAnswer(payload) {
+                    coreStep(node) { [now] in $0.syncAnswered(sessionId: answer.sessionId, cxid: answer.cxid, path: answer.path, nowMs: now) }
+                }
             case .log(_, let line):
                 // The machine's own account, as the server logs it.
                 say(line)
@@ -90,6 +104,7 @@ extension EnsembleSim {
     /// As QuorumPeer on leaving a role: stop serving; the batch being
     /// written finishes, the txns queued behind it are dropped.
     private func leaveRole(_ node: SimNode) {
+        coreStep(node) { $0.setServing(false) }
         node.serving = false
         node.announcedVote = nil
         _ = node.disk.dropUnsynced(finishingBatch: true)
@@ -102,7 +117,12 @@ extension EnsembleSim {
     private func restoreState(_ node: SimNode) {
         stats.abandons += 1
         let kept = node.disk.lastZxid == node.treeLastZxid
-        if !kept { reload(node) }
+        if kept, let core = node.core {
+            newCore(node, tree: core.tree, sessions: core.sessionTimeouts, role: learnerCoreRole(node))
+        } else if !kept {
+            reload(node)
+            rebuildCore(node)
+        }
         let history = kept ? [] : node.disk.log
         let floor = kept ? node.treeLastZxid : node.disk.snapshotZxid
         step(node) { [now] in $0.stateRestored(appliedZxid: node.treeLastZxid, history: history, historyFloorZxid: floor, nowMs: now) }
@@ -231,7 +251,7 @@ extension EnsembleSim {
     }
 
     /// One packet on a connection, in order behind the ones before it.
-    private func send(_ message: QuorumMessage, on id: Int, from node: SimNode) {
+    func sendQuorum(_ message: QuorumMessage, on id: Int, from node: SimNode) {
         guard connections[id].open else { return }
         let toLeader = connections[id].learner == node.sid
         if trace != nil, !toLeader {

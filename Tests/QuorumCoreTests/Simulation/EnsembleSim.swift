@@ -1,4 +1,5 @@
 @testable import QuorumCore
+import ZooKeeperCore
 
 /// Knobs of one simulated ensemble.
 struct SimOptions {
@@ -16,6 +17,10 @@ struct SimOptions {
     var fsyncDelayMs: ClosedRange<Int64> = 1...20
     /// A connect to a partitioned peer fails after this (a stopped one refuses at once).
     var connectTimeoutMs: Int64 = 200
+    /// Run the shipped ServerCore on every node, with clients (SimCore.swift);
+    /// otherwise the tree is only the sequence of applied txns.
+    var realCore = false
+    var clients = 4
 }
 
 /// Counts of what happened in a run: a test can check the chaos really
@@ -75,6 +80,12 @@ final class EnsembleSim {
     private var generations = 0
     private var writeInterval: ClosedRange<Int64>?
     private var writeToken = 0
+    // Real cores only (SimCore.swift): clients, their connections, acknowledged creates.
+    var clients: [SimClient] = []
+    var clientOfConnection: [ConnectionID: Int] = [:]
+    var nextConnectionId: ConnectionID = 0
+    var clientOps = 0
+    var ackedCreates: [String: [UInt8]] = [:]
     let machineSettings: [Int: QuorumPeerMachine.Settings]
 
     init(options: SimOptions, seed: UInt64) {
@@ -85,6 +96,7 @@ final class EnsembleSim {
         let all = Array(1...(options.voters + options.observers))
         nodes = all.map { SimNode(sid: $0, voters: voters) }
         group = Array(repeating: 0, count: nodes.count)
+        if options.realCore { clients = Array(repeating: SimClient(), count: options.clients) }
         // As QuorumPeer makes them from zoo.cfg.
         machineSettings = Dictionary(uniqueKeysWithValues: all.map { sid in
             let zab = ZabSettings(myid: sid, voters: voters, tickMs: options.tickMs, initLimitTicks: options.initLimitTicks,
@@ -194,6 +206,7 @@ final class EnsembleSim {
 
     private func tick(_ node: SimNode) {
         step(node) { [now] in $0.tick(nowMs: now) }
+        coreStep(node) { [now] in $0.tick(nowMs: now) }
     }
 
     // MARK: Faults and lifecycle
@@ -205,6 +218,7 @@ final class EnsembleSim {
         node.up = true
         node.incarnation += 1
         reload(node)
+        rebuildCore(node)
         node.machine = QuorumPeerMachine(
             settings: machineSettings[sid]!, acceptedEpoch: node.disk.acceptedEpoch, currentEpoch: node.disk.currentEpoch,
             appliedZxid: node.treeLastZxid, history: node.disk.log, historyFloorZxid: node.disk.snapshotZxid, nowMs: now)
@@ -229,6 +243,8 @@ final class EnsembleSim {
             close(id, by: nil)
         }
         node.machine = nil
+        node.core = nil
+        dropClients(of: sid)
         node.electionLinks = []
         node.electionConnecting = [:]
         // A killed process's kernel resets its connections; a machine without
@@ -318,6 +334,10 @@ final class EnsembleSim {
     private func clientWrite(_ token: Int) {
         guard token == writeToken, let interval = writeInterval else { return }
         schedule(.clientWrite(token: token), at: now + delay(interval))
+        if options.realCore {
+            clientWriteThroughCore()
+            return
+        }
         // A stale leader that still believes it serves gets writes too: they
         // must never be acknowledged without a quorum.
         let leaders = nodes.filter(\.isServingLeader)
@@ -384,6 +404,7 @@ final class EnsembleSim {
             let index = zip(node.tree, leader.tree).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(node.tree.count, leader.tree.count)
             checker.fail("t=\(now) s\(node.sid) applied \(node.tree.count) txns and leader s\(sid) \(leader.tree.count); they differ at position \(index + 1)")
         }
+        checkTreesConverged(leader: sid)
     }
 
     /// One line per server, for traces and scenarios.

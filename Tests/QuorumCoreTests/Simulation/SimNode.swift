@@ -1,4 +1,5 @@
 @testable import QuorumCore
+import ZooKeeperCore
 
 /// What one simulated server keeps on disk.
 struct SimDisk {
@@ -55,6 +56,8 @@ final class SimNode {
     var machine: QuorumPeerMachine?
     /// The data tree, reduced to the sequence of txns applied to it.
     var tree: [ZabTxn] = []
+    /// With `SimOptions.realCore`: the shipped server core holding the real tree.
+    var core: ServerCore?
     /// How much of `tree` is known to agree with the global committed sequence.
     var verified = 0
     var serving = false
