@@ -46,4 +46,12 @@ public struct Zxid: Hashable, Comparable, Sendable, CustomStringConvertible {
     public static func epoch(_ zxid: Int64) -> Int64 { zxid >> 32 }
     public static func counter(_ zxid: Int64) -> Int64 { zxid & 0xffff_ffff }
     public static func hex(_ zxid: Int64) -> String { Zxid(zxid).hex }
+    /// `next` follows `previous` with nothing in between: the next counter of
+    /// the same epoch, or the first txn of a later epoch (a leader's counter
+    /// starts at 1 in its epoch). A log replayed onto a snapshot must
+    /// continue it so, else txns are missing.
+    public static func follows(_ next: Int64, after previous: Int64) -> Bool {
+        if epoch(next) == epoch(previous) { return counter(next) == counter(previous) + 1 }
+        return epoch(next) > epoch(previous) && counter(next) == 1
+    }
 }

@@ -55,8 +55,21 @@ enum DiskRecovery {
         let log = try TxnLogReader.recover(directory: logDirectory, afterZxid: state.tree.lastProcessedZxid)
         for line in log.repairs { logger.warning("\(line)") }
         let logReadMs = Clock.nowMs() - txnsStarted
+        // A lost or deleted log file leaves a gap: replaying across it would
+        // serve a tree without those txns, silently. Refuse instead.
+        var lastZxid = state.tree.lastProcessedZxid
         for entry in log.entries {
+            guard Zxid.follows(entry.zxid, after: lastZxid) else {
+                throw ServerStartError("""
+                    the transaction log in \(logDirectory) does not continue from zxid \(Zxid.hex(lastZxid)) \
+                    (\(lastZxid == snapshotZxid ? "the newest valid snapshot" : "the log before it")): the next logged txn is \
+                    \(Zxid.hex(entry.zxid)), so the txns in between are missing (a lost or deleted log file). \
+                    Refusing to start rather than serve a tree without them: restore the missing log file, or, on an \
+                    ensemble member, move this data directory aside so that the member resyncs from the leader
+                    """)
+            }
             try state.replay(zxid: entry.zxid, payload: entry.payload)
+            lastZxid = entry.zxid
         }
         let txnsLoadMs = Clock.nowMs() - txnsStarted
         let elapsedMs = Clock.nowMs() - started
