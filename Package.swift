@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         .target(name: "ZooKeeperProtocol"),
@@ -45,6 +46,7 @@ let package = Package(
         .target(
             name: "ZooKeeperServer",
             dependencies: [
+                "ConnectionSecurity",
                 "ZooKeeperProtocol",
                 "ZooKeeperCore",
                 "ZooKeeperStorage",
@@ -54,6 +56,16 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
+            ]
+        ),
+        // TLS for client ports and AdminServers (swift-nio-ssl): PEM trust roots,
+        // client certificates, Apache's ssl.* server keys, and readable errors.
+        .target(
+            name: "ConnectionSecurity",
+            dependencies: [
+                "ZooKeeperAdmin",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
         // async/await client: host list, session, reconnect, watches as async sequences.
@@ -75,6 +87,7 @@ let package = Package(
         .target(
             name: "EnsembleMonitor",
             dependencies: [
+                "ConnectionSecurity",
                 "EnsembleModel",
                 "ZooKeeperAdmin",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -118,6 +131,7 @@ let package = Package(
         .executableTarget(
             name: "zkdash",
             dependencies: [
+                "ConnectionSecurity",
                 "ZooKeeperServer",
                 "EnsembleModel",
                 "EnsembleMonitor",
@@ -127,6 +141,7 @@ let package = Package(
                 // zkdash demo's sample clients.
                 "ZooKeeperClient",
                 "ZooKeeperProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -179,6 +194,17 @@ let package = Package(
                 "ZooKeeperServer", "ZooKeeperCore", "ZooKeeperProtocol",
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        .testTarget(
+            name: "ConnectionSecurityTests",
+            dependencies: [
+                "ConnectionSecurity", "ZooKeeperServer", "ZooKeeperClient", "ZooKeeperAdmin", "EnsembleModel", "EnsembleMonitor",
+                "ServerTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            // Test certificates, read from the source tree.
+            exclude: ["Fixtures"]
         ),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "CNcursesShim", "DashboardUI", "EnsembleModel"]),
     ],

@@ -43,12 +43,14 @@ public final class TreeExecutor: Sendable {
         sessionTimeout: Duration = .seconds(15),
         fourLetterWordAddresses: [String]? = nil,
         credentials: [ZooKeeperClient.AuthCredential] = [],
+        channelSetup: (@Sendable (any Channel, _ host: String) throws -> Void)? = nil,
         wchpTimeout: Duration = .seconds(1),
         logger: Logger = Logger(label: "zkdash.tree")
     ) {
         (updates, continuation) = AsyncStream.makeStream(of: TreeInput.self)
         configuration = ZooKeeperClient.Configuration(
-            connectString: connectString, sessionTimeout: sessionTimeout, credentials: credentials, logger: logger)
+            connectString: connectString, sessionTimeout: sessionTimeout, credentials: credentials, logger: logger,
+            channelSetup: channelSetup)
         let parsed = try? ConnectString(parsing: connectString)
         chroot = parsed?.chroot
         if let fourLetterWordAddresses {

@@ -1,3 +1,4 @@
+import ConnectionSecurity
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
@@ -20,7 +21,10 @@ public final class StandaloneServer: Sendable {
     public let config: ServerConfig
     let group: MultiThreadedEventLoopGroup
     let runner: CoreRunner
-    let channel: any Channel
+    /// The client-port listeners: plain `clientPort` and TLS `secureClientPort`, whichever are set.
+    let listeners: [any Channel]
+    let plainListener: (any Channel)?
+    let secureListener: (any Channel)?
     let openChannels: OpenChannels
     let logger: Logger
     let purgeTask: NIOLockedValueBox<RepeatedTask?> = NIOLockedValueBox(nil)
@@ -52,13 +56,18 @@ public final class StandaloneServer: Sendable {
                 throw ServerStartError("\(myidPath): \(error)")
             }
         }
-        guard config.clientPort != nil else {
-            throw ServerStartError("\(path): clientPort is not set")
+        guard config.clientPort != nil || config.secureClientPort != nil else {
+            throw ServerStartError("\(path): clientPort is not set (nor secureClientPort)")
         }
         return config
     }
 
     static func start(config: ServerConfig, logger: Logger) throws -> StandaloneServer {
+        // Key and trust stores are read before anything is bound: a bad one stops the start.
+        var serverTLS: ServerTLS?
+        if config.secureClientPort != nil {
+            do { serverTLS = try ServerTLS(config.clientTLS) } catch { throw ServerStartError("\(error)") }
+        }
         let snapshotDirectory = config.dataDir + "/version-2"
         let logDirectory = (config.dataLogDir.isEmpty ? config.dataDir : config.dataLogDir) + "/version-2"
         for directory in [snapshotDirectory, logDirectory] {
@@ -105,10 +114,9 @@ public final class StandaloneServer: Sendable {
                 throw error
             }
         }
-        let port = config.clientPort ?? 2181
-        let host = config.clientPortAddress ?? "0.0.0.0"
+        let plainHost = config.clientPortAddress ?? "0.0.0.0"
         let context = ServerContext(
-            config: config, startedAtMs: Clock.nowMs(), clientPort: port,
+            config: config, startedAtMs: Clock.nowMs(), clientPort: config.clientPort ?? -1,
             snapshotDirectory: snapshotDirectory, logDirectory: logDirectory,
             startupSnapshotLoadMs: recovered.snapshotLoadMs, startupTxnsLoadMs: recovered.txnsLoadMs,
             startupTxnsLoaded: Int64(recovered.state.replayedTxnCount))
@@ -117,55 +125,73 @@ public final class StandaloneServer: Sendable {
         let nextId = NIOLockedValueBox<Int64>(1)
         let openChannels = OpenChannels()
         let maxBuffer = config.juteMaxBufferBytes
-        let bootstrap = ServerBootstrap(group: group)
-            .serverChannelOption(ChannelOptions.backlog, value: 256)
-            .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
-            // A four-letter-word client may shut down its sending side right
-            // after the word (`nc -q`), and still expects the answer.
-            .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
-            // Stop reading from a client whose unread replies pass 1 MiB.
-            .childChannelOption(ChannelOptions.writeBufferWaterMark, value: .init(low: 256 * 1024, high: 1024 * 1024))
-            .childChannelInitializer { channel in
-                openChannels.add(channel)
-                let id = nextId.withLockedValue { value in
-                    defer { value += 1 }
-                    return value
+        /// One bootstrap per client port; the secure one puts TLS first in
+        /// every connection's pipeline (four-letter words answer through it too).
+        func bootstrap(tls: ServerTLS?) -> ServerBootstrap {
+            ServerBootstrap(group: group)
+                .serverChannelOption(ChannelOptions.backlog, value: 256)
+                .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+                .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+                // A four-letter-word client may shut down its sending side right
+                // after the word (`nc -q`), and still expects the answer.
+                .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
+                // Stop reading from a client whose unread replies pass 1 MiB.
+                .childChannelOption(ChannelOptions.writeBufferWaterMark, value: .init(low: 256 * 1024, high: 1024 * 1024))
+                .childChannelInitializer { channel in
+                    openChannels.add(channel)
+                    let id = nextId.withLockedValue { value in
+                        defer { value += 1 }
+                        return value
+                    }
+                    let handler = ClientConnectionHandler(
+                        id: id, runner: runner, admission: admission, fourLetterWords: words,
+                        maxBufferBytes: maxBuffer, logger: logger)
+                    return channel.eventLoop.makeCompletedFuture {
+                        if let tls { try channel.pipeline.syncOperations.addHandler(tls.makeHandler()) }
+                        try channel.pipeline.syncOperations.addHandler(handler)
+                    }
                 }
-                let handler = ClientConnectionHandler(
-                    id: id, runner: runner, admission: admission, fourLetterWords: words,
-                    maxBufferBytes: maxBuffer, logger: logger)
-                return channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(handler) }
+        }
+        var listeners: [(channel: any Channel, secure: Bool)] = []
+        var ports: [(host: String, port: Int, tls: ServerTLS?)] = []
+        if let port = config.clientPort { ports.append((plainHost, port, nil)) }
+        if let port = config.secureClientPort, let serverTLS {
+            ports.append((config.secureClientPortAddress ?? plainHost, port, serverTLS))
+        }
+        for (host, port, tls) in ports {
+            do {
+                listeners.append((try bootstrap(tls: tls).bind(host: host, port: port).wait(), tls != nil))
+            } catch {
+                for listener in listeners { try? listener.channel.close().wait() }
+                if let peer { try? runner.loop.submit { peer.stop() }.wait() }
+                try? group.syncShutdownGracefully()
+                throw ServerStartError("cannot listen on \(host):\(port)\(tls == nil ? "" : " (secureClientPort)"): \(error)")
             }
-        let channel: any Channel
-        do {
-            channel = try bootstrap.bind(host: host, port: port).wait()
-        } catch {
-            if let peer { try? runner.loop.submit { peer.stop() }.wait() }
-            try? group.syncShutdownGracefully()
-            throw ServerStartError("cannot listen on \(host):\(port): \(error)")
         }
         let member = peer
         let server = StandaloneServer(
-            config: config, group: group, runner: runner, channel: channel, openChannels: openChannels, peer: member, logger: logger)
+            config: config, group: group, runner: runner, listeners: listeners, openChannels: openChannels, peer: member, logger: logger)
         runner.loop.execute {
             runner.startTicking()
             if recovered.needsSnapshot { runner.startSnapshot() }
             member?.begin()
         }
         server.schedulePurge(snapshotDirectory: snapshotDirectory, logDirectory: logDirectory)
-        logger.info("zkdash server listening on \(host):\(port) (\(peer == nil ? "standalone" : "quorum member s\(config.myid ?? 0)"), dataDir \(config.dataDir), recovered in \(recovered.elapsedMs) ms)")
+        let bound = ports.map { "\($0.host):\($0.port)\($0.tls == nil ? "" : " (TLS)")" }.joined(separator: " and ")
+        logger.info("zkdash server listening on \(bound) (\(peer == nil ? "standalone" : "quorum member s\(config.myid ?? 0)"), dataDir \(config.dataDir), recovered in \(recovered.elapsedMs) ms)")
         return server
     }
 
-    private init(config: ServerConfig, group: MultiThreadedEventLoopGroup, runner: CoreRunner, channel: any Channel,
+    private init(config: ServerConfig, group: MultiThreadedEventLoopGroup, runner: CoreRunner, listeners: [(channel: any Channel, secure: Bool)],
                  openChannels: OpenChannels, peer: QuorumPeer?, logger: Logger) {
         self.openChannels = openChannels
         self.peer = peer
         self.config = config
         self.group = group
         self.runner = runner
-        self.channel = channel
+        self.listeners = listeners.map(\.channel)
+        plainListener = listeners.first { !$0.secure }?.channel
+        secureListener = listeners.first { $0.secure }?.channel
         self.logger = logger
     }
 
@@ -202,13 +228,15 @@ public final class StandaloneServer: Sendable {
 
     static let ioThreadsVariable = "ZKDASH_IO_THREADS"
 
-    public var localPort: Int? { channel.localAddress?.port }
+    /// The plain client port, or the TLS one when there is no plain one.
+    public var localPort: Int? { (plainListener ?? secureListener)?.localAddress?.port }
+    public var secureLocalPort: Int? { secureListener?.localAddress?.port }
 
     /// Stops accepting, closes connections and flushes the log.
     public func stop() {
         purgeTask.withLockedValue { $0?.cancel() }
         if let peer { try? runner.loop.submit { peer.stop() }.wait() }
-        try? channel.close().wait()
+        for listener in listeners { try? listener.close().wait() }
         // Close client connections while the loops still run: their close
         // handlers post to the core's loop, which must not be shut down yet.
         let closing = openChannels.all().map { $0.close() }

@@ -73,6 +73,8 @@ struct EnsembleOptions: ParsableArguments {
     @Flag(name: .long, help: "Do not ask AdminServers.")
     var noAdmin = false
 
+    @OptionGroup var security: SecurityOptions
+
     func validate() throws {
         if servers != nil && config != nil { throw ValidationError("give either --servers or --config, not both") }
         if let timeout { guard timeout.isFinite, timeout >= 0.05, timeout <= 60 else {
@@ -93,9 +95,11 @@ struct EnsembleOptions: ParsableArguments {
 
     /// Poller settings; without `--timeout`, a repeating poll gives each node
     /// at most its interval so a silent node never delays the next round.
-    func pollerSettings(pollIntervalSeconds: Double?) -> PollerSettings {
+    /// Reads the TLS files now: a bad one is a flag error before the first poll.
+    func pollerSettings(pollIntervalSeconds: Double?) throws -> PollerSettings {
         var timeoutSeconds = timeout ?? 2
         if timeout == nil, let pollIntervalSeconds { timeoutSeconds = min(timeoutSeconds, pollIntervalSeconds) }
-        return PollerSettings(timeoutMs: Int(timeoutSeconds * 1000), defaultAdminPort: noAdmin ? nil : adminPort ?? 8080)
+        return PollerSettings(timeoutMs: Int(timeoutSeconds * 1000), defaultAdminPort: noAdmin ? nil : adminPort ?? 8080,
+                              tls: try security.clientTLS(), adminTLS: try security.adminTLS())
     }
 }

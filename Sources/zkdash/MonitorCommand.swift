@@ -37,11 +37,17 @@ struct MonitorCommand: AsyncParsableCommand {
         let members: [Member]
         let discover: Bool
         // Exits through this command so the error comes with its usage, not zkdash's.
-        do { (members, discover) = try ensemble.loadMembers(commandName: "monitor") } catch { Self.exitWithUsage(error) }
+        let pollerSettings: PollerSettings
+        let treeConnection: TreeConnection
+        do {
+            (members, discover) = try ensemble.loadMembers(commandName: "monitor")
+            pollerSettings = try ensemble.pollerSettings(pollIntervalSeconds: interval)
+            treeConnection = TreeConnection(credentials: try ensemble.security.credentials(), channelSetup: try ensemble.security.channelSetup())
+        } catch { Self.exitWithUsage(error) }
         let settings = MonitorSettings(discoverMembers: discover, askAdmin: !ensemble.noAdmin, wantsConnectionDetail: false)
         let session = DashboardSession(
             members: members, settings: settings,
-            pollerSettings: ensemble.pollerSettings(pollIntervalSeconds: interval), interval: interval,
+            pollerSettings: pollerSettings, interval: interval, treeConnection: treeConnection,
             options: MonitorLoop.Options(
                 readOnly: readOnly,
                 targetDescription: EnsembleTarget.description(servers: ensemble.servers, config: ensemble.config, memberCount: members.count),

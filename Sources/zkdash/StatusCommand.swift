@@ -44,11 +44,15 @@ struct StatusCommand: AsyncParsableCommand {
         let members: [Member]
         let discover: Bool
         // Exits through this command so the error comes with its usage, not zkdash's.
-        do { (members, discover) = try ensemble.loadMembers(commandName: "status") } catch { Self.exitWithUsage(error) }
+        let pollerSettings: PollerSettings
+        do {
+            (members, discover) = try ensemble.loadMembers(commandName: "status")
+            pollerSettings = try ensemble.pollerSettings(pollIntervalSeconds: watch ? interval : nil)
+        } catch { Self.exitWithUsage(error) }
         let monitor = EnsembleMonitor(
             members: members,
             settings: MonitorSettings(discoverMembers: discover, askAdmin: !ensemble.noAdmin),
-            pollerSettings: ensemble.pollerSettings(pollIntervalSeconds: watch ? interval : nil))
+            pollerSettings: pollerSettings)
         let rounds = watch ? (count ?? Int.max) : 1
         var cost = RoundCost()
         var healthy = false

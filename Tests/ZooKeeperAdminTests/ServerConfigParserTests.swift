@@ -119,11 +119,44 @@ import Testing
         #expect(b.warnings.map(\.kind) == [.note])
     }
 
-    @Test func secureClientPortIsParsedButWarned() throws {
-        let c = try ServerConfigParser.parse("dataDir=/d\nclientPort=1\nsecureClientPort=2281\n")
-        #expect(c.secureClientPort == 2281)
-        #expect(c.warnings.map(\.kind) == [.unsupportedKey])
-        #expect(c.warnings.first?.description == "ignoring unsupported key secureClientPort: TLS is not supported (line 3)")
+    @Test func secureClientPortAndApachesSslKeysAreRead() throws {
+        let c = try ServerConfigParser.parse("""
+            dataDir=/d
+            clientPort=1
+            secureClientPort=2281
+            secureClientPortAddress=127.0.0.1
+            ssl.keyStore.location=/etc/zk/server.pem
+            ssl.keyStore.type=PEM
+            ssl.trustStore.location=/etc/zk/ca.pem
+            ssl.trustStore.type=pem
+            ssl.clientAuth=want
+            ssl.protocol=TLSv1.3
+            ssl.ciphersuites=TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384
+
+            """)
+        #expect(c.secureClientPort == 2281 && c.secureClientPortAddress == "127.0.0.1")
+        #expect(c.clientTLS.keyStoreFile == "/etc/zk/server.pem" && c.clientTLS.trustStoreFile == "/etc/zk/ca.pem")
+        #expect(c.clientTLS.clientAuth == .want && c.clientTLS.minimumProtocol == "TLSv1.3")
+        #expect(c.clientTLS.cipherSuites == ["TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384"])
+        #expect(c.warnings.isEmpty, "\(c.warnings)")
+        // Apache's default: a client certificate is needed.
+        let defaults = try ServerConfigParser.parse("dataDir=/d\nsecureClientPort=2281\nssl.keyStore.location=/k.pem\n")
+        #expect(defaults.clientTLS.clientAuth == .need && defaults.clientPort == nil)
+    }
+
+    @Test func badTLSSettingsFailAtStartNamingTheKey() {
+        let cases: [(String, String, String)] = [
+            ("secureClientPort=2281\n", "secureClientPort", "secureClientPort needs ssl.keyStore.location"),
+            ("ssl.keyStore.type=JKS\n", "ssl.keyStore.type", "only PEM stores are supported"),
+            ("ssl.trustStore.type=PKCS12\n", "ssl.trustStore.type", "only PEM stores are supported"),
+            ("ssl.clientAuth=required\n", "ssl.clientAuth", "must be need, want or none"),
+            ("ssl.protocol=TLSv1\n", "ssl.protocol", "supported protocols are TLSv1.2 and TLSv1.3"),
+        ]
+        for (line, key, reason) in cases {
+            let error = #expect(throws: ConfigError.self) { try ServerConfigParser.parse("dataDir=/d\nclientPort=1\n" + line) }
+            #expect(error?.key == key, "\(line)")
+            #expect(error?.reason.hasPrefix(reason) == true, "\(line): \(error?.reason ?? "")")
+        }
     }
 
     @Test func unsupportedAndUnknownKeysAreWarningsNeverErrors() throws {
@@ -137,7 +170,7 @@ import Testing
             quorumListenOnAllIPs=true
             standaloneEnabled=false
             reconfigEnabled=notabool
-            ssl.keyStore.location=/x
+            ssl.quorum.keyStore.location=/x
             authProvider.1=org.apache.zookeeper.server.auth.SASLAuthenticationProvider
             clientPortListenBacklog=50
             tikTime=2000
@@ -145,7 +178,7 @@ import Testing
         let c = try ServerConfigParser.parse(text)
         #expect(c.unknownKeys.map(\.key) == [
             "admin.serverPort", "admin.enableServer", "metricsProvider.className", "metricsProvider.httpPort",
-            "quorumListenOnAllIPs", "standaloneEnabled", "reconfigEnabled", "ssl.keyStore.location",
+            "quorumListenOnAllIPs", "standaloneEnabled", "reconfigEnabled", "ssl.quorum.keyStore.location",
             "authProvider.1", "clientPortListenBacklog", "tikTime",
         ])
         #expect(c.unknownKeys.map(\.line) == Array(3...13))

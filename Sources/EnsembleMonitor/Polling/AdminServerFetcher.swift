@@ -1,3 +1,4 @@
+import ConnectionSecurity
 import EnsembleModel
 import NIOConcurrencyHelpers
 import NIOCore
@@ -9,6 +10,8 @@ import NIOPosix
 struct AdminServerFetcher: Sendable {
     let group: any EventLoopGroup
     let maxAnswerBytes: Int
+    /// HTTPS AdminServers (`--admin-tls-ca`).
+    let tls: ClientTLS?
 
     struct Answer: Sendable {
         var status: Int
@@ -16,7 +19,8 @@ struct AdminServerFetcher: Sendable {
     }
 
     func get(command: String, host: String, from address: SocketAddress, deadline: NIODeadline, timeoutMs: Int) async -> Result<Answer, PollFailure> {
-        await exchange(group: group, address: address, deadline: deadline, timeoutMs: timeoutMs, maxAnswerBytes: maxAnswerBytes) { channel in
+        await exchange(group: group, address: address, deadline: deadline, timeoutMs: timeoutMs, maxAnswerBytes: maxAnswerBytes) { [tls] channel in
+            try tls?.secure(channel, host: host)
             try channel.pipeline.syncOperations.addHTTPClientHandlers()
         } send: { channel in
             var headers = HTTPHeaders()

@@ -1,3 +1,4 @@
+import ConnectionSecurity
 import EnsembleModel
 import NIOConcurrencyHelpers
 import NIOCore
@@ -10,11 +11,18 @@ public struct PollerSettings: Sendable {
     /// AdminServer port for nodes without their own (`@port`); nil = don't ask.
     public var defaultAdminPort: Int?
     public var maxAnswerBytes: Int
+    /// Client ports speak TLS (`--tls-ca`): four-letter words go through it.
+    public var tls: ClientTLS?
+    /// AdminServers speak HTTPS (`--admin-tls-ca`).
+    public var adminTLS: ClientTLS?
 
-    public init(timeoutMs: Int = 2000, defaultAdminPort: Int? = 8080, maxAnswerBytes: Int = 4 << 20) {
+    public init(timeoutMs: Int = 2000, defaultAdminPort: Int? = 8080, maxAnswerBytes: Int = 4 << 20,
+                tls: ClientTLS? = nil, adminTLS: ClientTLS? = nil) {
         self.timeoutMs = timeoutMs
         self.defaultAdminPort = defaultAdminPort
         self.maxAnswerBytes = maxAnswerBytes
+        self.tls = tls
+        self.adminTLS = adminTLS
     }
 }
 
@@ -35,8 +43,8 @@ public final class EnsemblePoller: Sendable {
         self.settings = settings
         self.group = group
         resolver = HostResolver(threadPool: threadPool)
-        words = FourLetterWordFetcher(group: group, maxAnswerBytes: settings.maxAnswerBytes)
-        admin = AdminServerFetcher(group: group, maxAnswerBytes: settings.maxAnswerBytes)
+        words = FourLetterWordFetcher(group: group, maxAnswerBytes: settings.maxAnswerBytes, tls: settings.tls)
+        admin = AdminServerFetcher(group: group, maxAnswerBytes: settings.maxAnswerBytes, tls: settings.adminTLS)
     }
 
     /// One sample per member index (nil where nothing was requested).
@@ -68,7 +76,7 @@ public final class EnsemblePoller: Sendable {
         }
         let resolvedKey = "\(address.ipAddress ?? host)|\(request.address.clientPort)"
         let wordFutures = request.words.map { word in
-            words.fetch(word.rawValue, from: address, deadline: deadline, timeoutMs: settings.timeoutMs).map { (word, $0) }
+            words.fetch(word.rawValue, host: host, from: address, deadline: deadline, timeoutMs: settings.timeoutMs).map { (word, $0) }
         }
         let allWords = EventLoopFuture.whenAllSucceed(wordFutures, on: eventLoop)
         var adminSample: AdminSample?
@@ -79,7 +87,7 @@ public final class EnsemblePoller: Sendable {
         var answers = Dictionary(pairs, uniquingKeysWith: { first, _ in first })
         if request.probeVote, answers[.vote] == nil, case .success(let srvr)? = answers[.srvr],
            PollRequest.callsForVoteProbe(srvr: srvr) {
-            answers[.vote] = (try? await words.fetch(MonitorWord.vote.rawValue, from: address, deadline: deadline,
+            answers[.vote] = (try? await words.fetch(MonitorWord.vote.rawValue, host: host, from: address, deadline: deadline,
                                                      timeoutMs: settings.timeoutMs).get()) ?? .failure(.io("poller stopped"))
         }
         return NodeSample(answers: answers, admin: adminSample, resolvedKey: resolvedKey, durationMs: Self.elapsedMs(since: started))

@@ -1,3 +1,4 @@
+import ConnectionSecurity
 import EnsembleModel
 import NIOConcurrencyHelpers
 import NIOCore
@@ -9,11 +10,16 @@ import NIOPosix
 struct FourLetterWordFetcher: Sendable {
     let group: any EventLoopGroup
     let maxAnswerBytes: Int
+    /// The word goes through TLS to a secure client port (`--tls-ca`).
+    let tls: ClientTLS?
 
     /// A future that always succeeds, with the answer or the failure: a
     /// round waits for all words at once instead of one task hop per word.
-    func fetch(_ word: String, from address: SocketAddress, deadline: NIODeadline, timeoutMs: Int) -> EventLoopFuture<Result<String, PollFailure>> {
-        exchangeFuture(group: group, address: address, deadline: deadline, timeoutMs: timeoutMs, maxAnswerBytes: maxAnswerBytes) { channel in
+    func fetch(_ word: String, host: String, from address: SocketAddress, deadline: NIODeadline, timeoutMs: Int)
+        -> EventLoopFuture<Result<String, PollFailure>> {
+        exchangeFuture(group: group, address: address, deadline: deadline, timeoutMs: timeoutMs, maxAnswerBytes: maxAnswerBytes) { [tls] channel in
+            try tls?.secure(channel, host: host)
+        } send: { channel in
             channel.writeAndFlush(ByteBuffer(string: word))
         } makeCollector: { once, limit in
             RawAnswerCollector(once: once, limitBytes: limit)

@@ -1,3 +1,4 @@
+import ConnectionSecurity
 import EnsembleModel
 import NIOConcurrencyHelpers
 import NIOCore
@@ -43,6 +44,7 @@ extension PollFailure {
         if let ioError = error as? IOError {
             return ioError.errnoCode == ECONNREFUSED_VALUE ? .connectionRefused : .io(Self.describe(ioError))
         }
+        if TLSFailure.isTLS(error) { return .io(TLSFailure.describe(error)) }
         if let connectionError = error as? NIOConnectionError {
             if let first = connectionError.connectionErrors.first { return from(first.error, timeoutMs: timeoutMs) }
             if let dns = connectionError.dnsAAAAError ?? connectionError.dnsAError { return .io("lookup failed: \(dns)") }

@@ -68,7 +68,34 @@ struct ConfigReader {
             let port = try int(e)
             guard port == 0 || (1...65535).contains(port) else { throw fail(e, "not a port number (1-65535)") }
             config.secureClientPort = port == 0 ? nil : port
-            if port != 0 { warn(.unsupportedKey, e, "ignoring unsupported key secureClientPort: TLS is not supported") }
+        case "secureClientPortAddress":
+            guard !e.value.isEmpty else { throw fail(e, "empty address") }
+            config.secureClientPortAddress = e.value
+        case "ssl.keyStore.location":
+            config.clientTLS.keyStoreFile = try path(e)
+        case "ssl.trustStore.location":
+            config.clientTLS.trustStoreFile = try path(e)
+        case "ssl.keyStore.type", "ssl.trustStore.type":
+            // Apache also reads JKS and PKCS12 stores; zkdash reads PEM files only.
+            guard e.value.uppercased() == "PEM" else { throw fail(e, "only PEM stores are supported (convert with openssl)") }
+        case "ssl.keyStore.password", "ssl.trustStore.password":
+            if !e.value.isEmpty { warn(.unsupportedKey, e, "ignoring \(e.key): PEM keys must be unencrypted") }
+        case "ssl.clientAuth":
+            guard let auth = ClientTLSConfig.ClientAuth(rawValue: e.value.lowercased()) else {
+                throw fail(e, "must be need, want or none")
+            }
+            config.clientTLS.clientAuth = auth
+        case "ssl.protocol", "ssl.enabledProtocols":
+            // The oldest version listed is the floor (TLS 1.2 and 1.3 are what the TLS library offers).
+            let versions = e.value.split(separator: ",").map { String($0).trimmingJavaWhitespace() }
+            guard !versions.isEmpty, versions.allSatisfy(ClientTLSConfig.protocols.contains) else {
+                throw fail(e, "supported protocols are TLSv1.2 and TLSv1.3")
+            }
+            config.clientTLS.minimumProtocol = versions.contains("TLSv1.2") ? "TLSv1.2" : "TLSv1.3"
+        case "ssl.ciphersuites":
+            let suites = e.value.split(separator: ",").map { String($0).trimmingJavaWhitespace() }.filter { !$0.isEmpty }
+            guard !suites.isEmpty else { throw fail(e, "empty cipher suite list") }
+            config.clientTLS.cipherSuites = suites
         case "maxClientCnxns":
             config.maxClientCnxns = try int(e)
         case "minSessionTimeout":
@@ -154,9 +181,12 @@ struct ConfigReader {
             if let e = culprit { throw fail(e, reason) }
             throw whole("minSessionTimeout", reason)
         }
+        if config.secureClientPort != nil, config.clientTLS.keyStoreFile == nil, let e = lines["secureClientPort"] {
+            throw fail(e, "secureClientPort needs ssl.keyStore.location (a PEM file with the key and certificate chain)")
+        }
         config.servers = serverEntries.keys.sorted().map { serverEntries[$0]!.entry }
         try checkQuorum()
-        if config.clientPort == nil, config.servers.allSatisfy({ $0.clientPort == nil }) {
+        if config.clientPort == nil, config.secureClientPort == nil, config.servers.allSatisfy({ $0.clientPort == nil }) {
             config.warnings.append(ConfigWarning(
                 kind: .note, key: "clientPort", line: 0, value: "",
                 message: "clientPort is not set; no client port will be opened"))

@@ -12,7 +12,8 @@
 /// | dataLogDir                            | used          | = dataDir                                              |
 /// | clientPort                            | used          | none (0 = none); 1-65535                               |
 /// | clientPortAddress                     | used          | none = all addresses (Apache binds 0.0.0.0); needs clientPort |
-/// | secureClientPort                      | parsed, ignored | warning: TLS is not supported                        |
+/// | secureClientPort, secureClientPortAddress | used      | TLS client port; needs ssl.keyStore.location          |
+/// | ssl.keyStore.location/type, ssl.trustStore.location/type, ssl.clientAuth, ssl.protocol, ssl.enabledProtocols, ssl.ciphersuites | used | PEM only; see ClientTLSConfig |
 /// | maxClientCnxns                        | used          | 60 per client IP; <= 0 = unlimited                     |
 /// | minSessionTimeout, maxSessionTimeout  | used          | absent or -1: 2 x / 20 x tickTime; min <= max          |
 /// | snapCount                             | used          | 100000; values < 2 become 2 (Apache does the same)     |
@@ -25,7 +26,7 @@
 /// | server.N                              | parsed        | quorum membership, see ServerEntry                     |
 /// | peerType                              | parsed        | participant; observer or participant (any case)        |
 /// | electionAlg                           | checked       | only 3 is accepted, as in Apache                       |
-/// | everything else Apache knows (admin.*, ssl.*, authProvider.*, metricsProvider.*, secureClientPortAddress, standaloneEnabled, reconfigEnabled, quorumListenOnAllIPs, dynamicConfigFile, localSessions*, clientPortListenBacklog, ...) | ignored | warning `unsupportedKey` |
+/// | everything else Apache knows (admin.*, other ssl.*, authProvider.*, metricsProvider.*, standaloneEnabled, reconfigEnabled, quorumListenOnAllIPs, dynamicConfigFile, localSessions*, clientPortListenBacklog, ...) | ignored | warning `unsupportedKey` |
 /// | anything else                         | ignored       | warning `unknownKey` (Apache would set `zookeeper.<key>`) |
 ///
 /// (*) Apache reads the super digest only from the JVM property
@@ -57,8 +58,12 @@ public struct ServerConfig: Sendable, Equatable {
     /// Bind address for the client port, exactly as given; nil means every
     /// address (Apache binds the wildcard 0.0.0.0).
     public var clientPortAddress: String?
-    /// TLS client port; parsed for diagnostics only, zkdash has no TLS.
+    /// TLS client port (`secureClientPort`); nil when not set.
     public var secureClientPort: Int?
+    /// Bind address of the TLS client port; nil: as `clientPortAddress`, else every address.
+    public var secureClientPortAddress: String?
+    /// The TLS port's key, trust and client-certificate settings (`ssl.*`).
+    public var clientTLS = ClientTLSConfig()
     /// Concurrent connections allowed per client IP; 0 or less = unlimited.
     public var maxClientCnxns: Int = 60
     /// Lowest session timeout granted to clients, in milliseconds.

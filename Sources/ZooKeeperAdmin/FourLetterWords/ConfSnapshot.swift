@@ -54,8 +54,8 @@ public struct ConfSnapshot: Sendable, Equatable {
         logDirectory: String, dataLogSizeBytes: Int64
     ) {
         self.init(
-            clientPort: boundClientPort ?? -1, dataDir: snapshotDirectory, dataDirSizeBytes: dataDirSizeBytes,
-            dataLogDir: logDirectory, dataLogSizeBytes: dataLogSizeBytes, tickTimeMs: config.tickTimeMs,
+            clientPort: boundClientPort ?? -1, secureClientPort: config.secureClientPort ?? -1,
+            dataDir: snapshotDirectory, dataDirSizeBytes: dataDirSizeBytes, dataLogDir: logDirectory, dataLogSizeBytes: dataLogSizeBytes, tickTimeMs: config.tickTimeMs,
             maxClientCnxns: config.maxClientCnxns, minSessionTimeoutMs: config.minSessionTimeoutMs,
             maxSessionTimeoutMs: config.maxSessionTimeoutMs,
             serverId: config.isStandalone ? 0 : (config.myid ?? 0),

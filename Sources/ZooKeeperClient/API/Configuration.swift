@@ -27,6 +27,10 @@ extension ZooKeeperClient {
         /// Largest reply accepted from a server; a longer frame is treated as
         /// a broken connection.
         public var maxReplyBytes: Int
+        /// Runs first on every new connection, with the server's host as
+        /// given, before the client's own handler: TLS goes here
+        /// (`ConnectionSecurity.ClientTLS.secure`).
+        public var channelSetup: (@Sendable (any Channel, _ host: String) throws -> Void)?
 
         public init(
             connectString: String,
@@ -38,8 +42,10 @@ extension ZooKeeperClient {
             logger: Logger = Logger(label: "zkdash.client"),
             hostOrderSeed: UInt64? = nil,
             closeTimeout: Duration = .seconds(2),
-            maxReplyBytes: Int = 4 * 1024 * 1024
+            maxReplyBytes: Int = 4 * 1024 * 1024,
+            channelSetup: (@Sendable (any Channel, _ host: String) throws -> Void)? = nil
         ) {
+            self.channelSetup = channelSetup
             self.connectString = connectString
             self.sessionTimeout = sessionTimeout
             self.connectTimeout = connectTimeout

@@ -75,7 +75,8 @@ public final class ZooKeeperClient: Sendable {
             NIOLoopBound(
                 SessionDriver(
                     loop: loop, settings: settings, hosts: initialHosts, reconnectDelay: configuration.reconnectDelay,
-                    events: eventsContinuation, snapshot: snapshot, logger: configuration.logger),
+                    events: eventsContinuation, snapshot: snapshot, logger: configuration.logger,
+                    channelSetup: configuration.channelSetup),
                 eventLoop: loop)
         }.get()
         let client = ZooKeeperClient(

@@ -28,6 +28,7 @@ final class ReplyChannelHandler: ChannelInboundHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         driver.logger.debug("connection error: \(error)")
+        driver.connectionFailed(error, generation: generation)
         context.close(promise: nil)
     }
 }

@@ -32,11 +32,17 @@ final class SessionDriver {
     /// Until the first session: who waits for it, and until when.
     private var initialConnect: (promise: EventLoopPromise<Void>, deadline: NIODeadline)?
     private var isShutDown = false
+    private let channelSetup: (@Sendable (any Channel, _ host: String) throws -> Void)?
+    /// Why the last connection attempt or connection failed (a refused
+    /// connect, a TLS handshake): the initial connect's error names it.
+    private var lastFailure: String?
 
     init(
         loop: any EventLoop, settings: SessionMachine.Settings, hosts: HostOrder, reconnectDelay: Duration,
-        events: AsyncStream<SessionEvent>.Continuation, snapshot: NIOLockedValueBox<SessionSnapshot>, logger: Logger
+        events: AsyncStream<SessionEvent>.Continuation, snapshot: NIOLockedValueBox<SessionSnapshot>, logger: Logger,
+        channelSetup: (@Sendable (any Channel, _ host: String) throws -> Void)? = nil
     ) {
+        self.channelSetup = channelSetup
         self.loop = loop
         self.machine = SessionMachine(settings: settings)
         self.hosts = hosts
@@ -98,8 +104,9 @@ final class SessionDriver {
         ClientBootstrap(group: loop)
             .connectTimeout(connectTimeout)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
-            .channelInitializer { channel in
+            .channelInitializer { [channelSetup] channel in
                 channel.eventLoop.makeCompletedFuture {
+                    try channelSetup?(channel, server.host)
                     let handler = ReplyChannelHandler(driver: bound.value, generation: attemptGeneration)
                     try channel.pipeline.syncOperations.addHandler(handler)
                 }
@@ -127,13 +134,15 @@ final class SessionDriver {
         guard attemptGeneration == generation else { return }
         generation += 1
         logger.debug("cannot connect to \(server): \(error)")
+        lastFailure = "\(server): \(Self.describe(error))"
         scheduleAttempt()
     }
 
     private func scheduleAttempt() {
         guard !machine.isEnded, !isShutDown, !attemptScheduled, pendingAttempt == nil else { return }
         if let initialConnect, NIODeadline.now() >= initialConnect.deadline {
-            let error = ZooKeeperError(code: .connectionLoss, detail: "no server answered before the connect deadline")
+            let error = ZooKeeperError(code: .connectionLoss, detail: "no server answered before the connect deadline"
+                                       + (lastFailure.map { " (last: \($0))" } ?? ""))
             initialConnect.promise.fail(error)
             self.initialConnect = nil
             apply(machine.abandon())
@@ -150,6 +159,18 @@ final class SessionDriver {
     func received(_ bytes: [UInt8], generation connectionGeneration: Int) {
         guard connectionGeneration == generation else { return }
         apply(machine.receive(bytes, nowNanoseconds: now))
+    }
+
+    /// The connection failed before it closed (a TLS handshake, a reset).
+    func connectionFailed(_ error: any Error, generation connectionGeneration: Int) {
+        guard connectionGeneration == generation else { return }
+        lastFailure = Self.describe(error)
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let io = error as? IOError { return String(cString: strerror(io.errnoCode)) }
+        if let connection = error as? NIOConnectionError, let first = connection.connectionErrors.first { return describe(first.error) }
+        return "\(error)"
     }
 
     func connectionEnded(generation connectionGeneration: Int) {

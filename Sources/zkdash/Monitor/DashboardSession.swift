@@ -13,6 +13,8 @@ struct DashboardSession {
     var pollerSettings: PollerSettings
     /// Seconds between poll rounds.
     var interval: Double
+    /// How the Tree view's client connects (TLS, addAuth identities).
+    var treeConnection = TreeConnection()
     var options: MonitorLoop.Options
     var inbox = Inbox()
     var performDemo: @Sendable (DemoAction) -> Void = { _ in }
@@ -40,7 +42,7 @@ struct DashboardSession {
                 if remaining > 0 { try? await Task.sleep(nanoseconds: UInt64(remaining * 1e9)) }
             }
         }
-        let tree = MonitorTree(members: members, inbox: inbox)
+        let tree = MonitorTree(members: members, connection: treeConnection, inbox: inbox)
         let options = options
         let performDemo = performDemo
         let failure: String? = await withCheckedContinuation { continuation in

@@ -1,0 +1,121 @@
+import Foundation
+import NIOCore
+import NIOSSL
+
+/// A flag or config value that cannot be used, with the key it came from.
+public struct SecurityConfigurationError: Error, CustomStringConvertible, Equatable {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// How a client reaches a TLS port: the CAs it trusts and, for servers that
+/// ask for one, the certificate it presents. Paths are PEM files.
+public struct TLSClientSettings: Sendable, Equatable {
+    public var caFile: String
+    public var certificateFile: String?
+    public var keyFile: String?
+    /// The flag names, for error messages ("--tls-ca", "--admin-tls-ca").
+    public var caFlag: String
+
+    public init(caFile: String, certificateFile: String? = nil, keyFile: String? = nil, caFlag: String = "--tls-ca") {
+        self.caFile = caFile
+        self.certificateFile = certificateFile
+        self.keyFile = keyFile
+        self.caFlag = caFlag
+    }
+}
+
+/// A client TLS context, built once when the command starts (so an unreadable
+/// or mismatched file is an error before any connection), shared by every
+/// connection it secures.
+public final class ClientTLS: Sendable {
+    public let settings: TLSClientSettings
+    let context: NIOSSLContext
+
+    public init(_ settings: TLSClientSettings) throws(SecurityConfigurationError) {
+        self.settings = settings
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        let roots = try PEMFiles.certificates(settings.caFile, flag: settings.caFlag)
+        configuration.trustRoots = .certificates(roots)
+        switch (settings.certificateFile, settings.keyFile) {
+        case (nil, nil):
+            break
+        case (let certificate?, let key?):
+            configuration.certificateChain = try PEMFiles.certificates(certificate, flag: "--tls-cert").map { .certificate($0) }
+            configuration.privateKey = .privateKey(try PEMFiles.privateKey(key, flag: "--tls-key"))
+        case (nil, _?):
+            throw SecurityConfigurationError("--tls-key needs --tls-cert (the certificate it belongs to)")
+        case (_?, nil):
+            throw SecurityConfigurationError("--tls-cert needs --tls-key (its private key)")
+        }
+        do {
+            context = try NIOSSLContext(configuration: configuration)
+        } catch {
+            throw SecurityConfigurationError("--tls-cert / --tls-key: \(TLSFailure.describe(error)) (does the key belong to the certificate?)")
+        }
+    }
+
+    /// Puts TLS in front of a fresh channel's pipeline. `host` is the name or
+    /// address the user gave: a name is sent as SNI and checked against the
+    /// certificate's DNS names; an address is checked against its IP names.
+    public func secure(_ channel: any Channel, host: String) throws {
+        let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+        let name: String? = Self.isIPAddress(bare) ? nil : bare
+        let handler = try NIOSSLClientHandler(context: context, serverHostname: name)
+        try channel.pipeline.syncOperations.addHandler(handler, position: .first)
+    }
+
+    static func isIPAddress(_ host: String) -> Bool {
+        var v4 = in_addr()
+        var v6 = in6_addr()
+        return inet_pton(AF_INET, host, &v4) == 1 || inet_pton(AF_INET6, host, &v6) == 1
+    }
+
+    /// The peer's certificate subject (its common name) once the handshake is
+    /// done, for the banner; nil on a plain channel.
+    public static func peerCommonName(_ channel: any Channel) -> EventLoopFuture<String?> {
+        channel.nioSSL_peerCertificate().map { certificate in
+            certificate.flatMap { Self.commonName(of: $0) }
+        }.recover { _ in nil }
+    }
+
+    /// NIOSSL keeps the subject's parser internal; its description carries the CN.
+    static func commonName(of certificate: NIOSSLCertificate) -> String? {
+        let text = certificate.description
+        guard let start = text.range(of: ";common_name=") else { return nil }
+        let rest = text[start.upperBound...]
+        let end = rest.firstIndex { $0 == ";" || $0 == ">" } ?? rest.endIndex
+        return String(rest[..<end])
+    }
+}
+
+/// Reading PEM files with messages that name the flag and the file.
+enum PEMFiles {
+    static func certificates(_ path: String, flag: String) throws(SecurityConfigurationError) -> [NIOSSLCertificate] {
+        try readable(path, flag: flag)
+        let certificates: [NIOSSLCertificate]
+        do {
+            certificates = try NIOSSLCertificate.fromPEMFile(path)
+        } catch {
+            throw SecurityConfigurationError("\(flag): \(path) holds no readable PEM certificate (\(error))")
+        }
+        guard !certificates.isEmpty else { throw SecurityConfigurationError("\(flag): \(path) holds no PEM certificate") }
+        return certificates
+    }
+
+    static func privateKey(_ path: String, flag: String) throws(SecurityConfigurationError) -> NIOSSLPrivateKey {
+        try readable(path, flag: flag)
+        do {
+            return try NIOSSLPrivateKey(file: path, format: .pem)
+        } catch {
+            throw SecurityConfigurationError("\(flag): \(path) holds no readable, unencrypted PEM private key (\(error))")
+        }
+    }
+
+    static func readable(_ path: String, flag: String) throws(SecurityConfigurationError) {
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            let exists = FileManager.default.fileExists(atPath: path)
+            throw SecurityConfigurationError("\(flag): cannot read \(path)" + (exists ? " (permission denied)" : " (no such file)"))
+        }
+    }
+}

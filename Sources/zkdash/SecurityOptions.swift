@@ -1,0 +1,109 @@
+import ArgumentParser
+import ConnectionSecurity
+import Foundation
+import NIOCore
+import ZooKeeperClient
+
+/// How every command that connects reaches a secured ensemble: TLS to the
+/// client port (and AdminServer), and identities added after connecting.
+/// Secrets can stay out of shell history: `ZKDASH_AUTH` and `ZKDASH_SASL`
+/// hold the same values as the flags, and `--auth-file` reads them from a file.
+struct SecurityOptions: ParsableArguments {
+    @Option(name: .customLong("tls-ca"), help: "Use TLS to client ports and trust the CA certificates in this PEM file (env ZKDASH_TLS_CA).")
+    var tlsCA: String?
+
+    @Option(name: .customLong("tls-cert"), help: "Client certificate (PEM) for servers that ask for one; needs --tls-key (env ZKDASH_TLS_CERT).")
+    var tlsCert: String?
+
+    @Option(name: .customLong("tls-key"), help: "The client certificate's unencrypted PEM private key (env ZKDASH_TLS_KEY).")
+    var tlsKey: String?
+
+    @Option(name: .customLong("admin-tls-ca"), help: "AdminServers speak HTTPS: trust the CA certificates in this PEM file.")
+    var adminTLSCA: String?
+
+    @Option(name: .long,
+            help: "addAuth after connecting, as SCHEME:DATA, e.g. digest:USER:PASSWORD; repeatable (env ZKDASH_AUTH: one per line).")
+    var auth: [String] = []
+
+    @Option(name: .customLong("auth-file"), help: "A file of SCHEME:DATA identities, one per line (# comments), as --auth.")
+    var authFile: String?
+
+    @Option(name: .long, help: "SASL login, digest:USER:PASSWORD (DIGEST-MD5, as Apache's SASLAuthenticationProvider expects; env ZKDASH_SASL).")
+    var sasl: String?
+
+    static let environment = ProcessInfo.processInfo.environment
+
+    func validate() throws {
+        _ = try credentials()
+        if let sasl = sasl ?? Self.environment["ZKDASH_SASL"] { _ = try Self.parseSASL(sasl) }
+    }
+
+    /// The TLS context for client ports, built now: a missing or bad file is a flag error.
+    func clientTLS() throws -> ClientTLS? {
+        guard let ca = tlsCA ?? Self.environment["ZKDASH_TLS_CA"] else {
+            if tlsCert != nil || tlsKey != nil { throw ValidationError("--tls-cert and --tls-key need --tls-ca (the CAs the server's certificate must chain to)") }
+            return nil
+        }
+        do {
+            return try ClientTLS(TLSClientSettings(
+                caFile: ca, certificateFile: tlsCert ?? Self.environment["ZKDASH_TLS_CERT"],
+                keyFile: tlsKey ?? Self.environment["ZKDASH_TLS_KEY"]))
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+
+    func adminTLS() throws -> ClientTLS? {
+        guard let adminTLSCA else { return nil }
+        do { return try ClientTLS(TLSClientSettings(caFile: adminTLSCA, caFlag: "--admin-tls-ca")) } catch { throw ValidationError(error.description) }
+    }
+
+    /// The addAuth identities, from --auth, ZKDASH_AUTH and --auth-file.
+    func credentials() throws -> [ZooKeeperClient.AuthCredential] {
+        var values = auth
+        if let fromEnvironment = Self.environment["ZKDASH_AUTH"] { values += Self.lines(fromEnvironment) }
+        if let authFile {
+            guard let text = try? String(contentsOfFile: authFile, encoding: .utf8) else {
+                throw ValidationError("--auth-file: cannot read \(authFile)")
+            }
+            values += Self.lines(text)
+        }
+        return try values.map { value in
+            guard let colon = value.firstIndex(of: ":"), colon != value.startIndex, value.index(after: colon) != value.endIndex else {
+                throw ValidationError("--auth: expected SCHEME:DATA (e.g. digest:USER:PASSWORD), got '\(Self.redacted(value))'")
+            }
+            let scheme = String(value[..<colon])
+            let data = String(value[value.index(after: colon)...])
+            if scheme == "digest", !data.contains(":") {
+                throw ValidationError("--auth: digest needs USER:PASSWORD, got 'digest:\(Self.redacted(data))'")
+            }
+            return ZooKeeperClient.AuthCredential(scheme: scheme, auth: Array(data.utf8))
+        }
+    }
+
+    static func parseSASL(_ value: String) throws -> (user: String, password: String) {
+        let parts = value.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 3, parts[0] == "digest", !parts[1].isEmpty else {
+            throw ValidationError("--sasl: expected digest:USER:PASSWORD (DIGEST-MD5), got '\(redacted(value))'")
+        }
+        return (parts[1], parts[2])
+    }
+
+    /// What a client connection runs first: TLS when --tls-ca is given.
+    func channelSetup() throws -> (@Sendable (any Channel, _ host: String) throws -> Void)? {
+        guard let tls = try clientTLS() else { return nil }
+        return { channel, host in try tls.secure(channel, host: host) }
+    }
+
+    static func lines(_ text: String) -> [String] {
+        text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty && !$0.hasPrefix("#") }
+    }
+
+    /// Never echo a password: keep the scheme and user, hide the rest.
+    static func redacted(_ value: String) -> String {
+        let parts = value.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count == 3 else { return parts.count == 2 ? "\(parts[0]):…" : "…" }
+        return "\(parts[0]):\(parts[1]):…"
+    }
+}
