@@ -470,16 +470,30 @@ _proxies = []
 class LoopbackProxy:
     """TCP forwarder 127.0.0.1:listen_port -> 127.0.0.1:target_port.
 
-    cut()     drops every connection and stops listening (clients see refused)
-    drop()    drops every connection but keeps listening (forces reconnect)
-    restore() listens again (same port)
+    cut()       drops every connection and stops listening (clients see refused)
+    drop()      drops every connection but keeps listening (forces reconnect)
+    blackhole() forwards nothing and closes nothing: open connections stay open but silent
+                (what each side sends waits in the kernel's buffers), new connections are
+                accepted and held, never forwarded -- a network partition before TCP gives up
+    restore()   listens again (same port) after cut(); after blackhole() forwards again: the
+                held-up connections carry their buffered bytes on (TCP after a partition
+                heals), the connections accepted meanwhile are closed (their connect "timed out")
+    close()     stops the thread, closes the listening socket and every connection
+
+    rewrite: None, or a function of the first bytes the accepting side sends on each connection,
+    returning the bytes to forward in their place, or None while it needs more (a protocol's
+    greeting that names an address; see test_nemesis.py).
     """
 
-    def __init__(self, target_port, port=None):
+    def __init__(self, target_port, port=None, rewrite=None):
         self.target_port = target_port
         self.port = port or free_port()
+        self.rewrite = rewrite
         self._lock = threading.Lock()
         self._pairs = []
+        self._held = []            # accepted during a black hole, never forwarded
+        self._pending = {}         # accepted socket -> first bytes not yet rewritten
+        self._frozen = False       # black hole
         self._lsock = None
         self._stop = threading.Event()
         self._thread = None
@@ -492,22 +506,35 @@ class LoopbackProxy:
         return "%s:%d" % (LOOPBACK, self.port)
 
     def restore(self):
+        with self._lock:
+            held, self._held = self._held, []
+            self._frozen = False
+        for c in held:
+            _close_quietly(c)
         if self._lsock is not None:
             return
         ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        ls.bind((LOOPBACK, self.port))
-        ls.listen(64)
+        try:
+            ls.bind((LOOPBACK, self.port))
+            ls.listen(64)
+        except OSError:
+            ls.close()
+            raise
         self._lsock = ls
         if self._thread is None:
             self._thread = threading.Thread(target=self._loop, daemon=True, name="proxy-%d" % self.port)
             self._thread.start()
 
+    def blackhole(self):
+        with self._lock:
+            self._frozen = True
+
     def _loop(self):
         bufsize = 65536
         while not self._stop.is_set():
             with self._lock:
-                socks = [s for pair in self._pairs for s in pair]
+                socks = [] if self._frozen else [s for pair in self._pairs for s in pair]
                 ls = self._lsock
             rl = socks + ([ls] if ls is not None else [])
             if not rl:
@@ -523,6 +550,12 @@ class LoopbackProxy:
                         c, _ = ls.accept()
                     except OSError:
                         continue
+                    with self._lock:
+                        if self._frozen:
+                            self._held.append(c)
+                            if len(self._held) > 64:       # a peer retrying all along: bound the fds
+                                _close_quietly(self._held.pop(0))
+                            continue
                     try:
                         u = socket.create_connection((LOOPBACK, self.target_port), timeout=5)
                     except OSError:
@@ -531,8 +564,12 @@ class LoopbackProxy:
                     self.accepted += 1
                     with self._lock:
                         self._pairs.append((c, u))
+                        if self.rewrite is not None:
+                            self._pending[c] = b""
                     continue
                 with self._lock:
+                    if self._frozen:
+                        break                  # black hole since select: forward nothing more
                     pair = next((p for p in self._pairs if s in p), None)
                 if pair is None:
                     continue
@@ -540,6 +577,13 @@ class LoopbackProxy:
                 try:
                     data = s.recv(bufsize)
                     if data:
+                        if s is pair[0] and s in self._pending:
+                            data = self._pending.pop(s, b"") + data
+                            out = self.rewrite(data)
+                            if out is None and len(data) < 4096:
+                                self._pending[s] = data
+                                continue
+                            data = data if out is None else out
                         other.sendall(data)
                         continue
                 except OSError:
@@ -550,15 +594,14 @@ class LoopbackProxy:
         with self._lock:
             if pair in self._pairs:
                 self._pairs.remove(pair)
+            self._pending.pop(pair[0], None)
         for s in pair:
-            try:
-                s.close()
-            except OSError:
-                pass
+            _close_quietly(s)
 
     def drop(self):
         with self._lock:
             pairs = list(self._pairs)
+            held, self._held = self._held, []
         for p in pairs:
             for s in p:
                 try:
@@ -566,6 +609,8 @@ class LoopbackProxy:
                 except OSError:
                     pass
             self._close_pair(p)
+        for c in held:
+            _close_quietly(c)
 
     def cut(self):
         with self._lock:
@@ -581,6 +626,13 @@ class LoopbackProxy:
             self._thread.join(2)
         if self in _proxies:
             _proxies.remove(self)
+
+
+def _close_quietly(s):
+    try:
+        s.close()
+    except OSError:
+        pass
 
 
 # ---------------------------------------------------------------- kazoo helpers

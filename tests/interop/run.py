@@ -11,9 +11,9 @@ SUITE is one of: kazoo clients four_letter_words hostile restart status monitor 
 `telemetry` runs zkdash quorums (vote/mntr/srvr/conf per role, `zkdash status`) and one Apache check; ZK_TARGET does not apply.
 `truth` runs random fault schedules against 3- and 5-node zkdash and 3-node Apache ensembles and checks every
 `zkdash status --json --watch` round against each node's own srvr (TRUTH_SEED, TRUTH_SEEDS, TRUTH_STEPS); ZK_TARGET does not apply.
-`nemesis` runs CAS registers, sequential creates and ephemerals under kill -9 / restart / SIGSTOP against 3- and 5-node
-zkdash and 3-node Apache ensembles and checks linearizability, no lost acknowledged write, unique increasing sequential
-names, expired ephemerals (NEMESIS_SEED, NEMESIS_SEEDS, NEMESIS_SECONDS, NEMESIS_KEEP); ZK_TARGET does not apply.
+`nemesis` runs CAS registers, sequential creates and ephemerals under kill -9 / restart / SIGSTOP / network partitions
+(per-pair loopback proxies) against 3- and 5-node zkdash and 3-node Apache ensembles and checks linearizability, no lost
+acknowledged write, unique increasing sequential names, expired ephemerals (NEMESIS_SEED, NEMESIS_SEEDS, NEMESIS_SECONDS, NEMESIS_KEEP); ZK_TARGET does not apply.
 `security` checks what zkdash enforces (ACLs, superDigest, maxClientCnxns, jute.maxbuffer, the 4lw whitelist)
 against Apache 3.8, then `--read-only` and the demo's loopback / signal rules (tmux); see docs/security.md.
 ZK_TARGET=zkdash|apache|both (default both) selects the server(s) under test.

@@ -2,8 +2,9 @@
 
 Several kazoo clients (threads; each its own session, 4 s session timeout, connected to a random
 subset of the ensemble's nodes) run four workloads while a nemesis driven by random.Random(seed)
-kills -9, restarts, and pauses (SIGSTOP, SIGCONT 1-5 s later) leaders and followers -- keeping a
-majority up most of the time, losing quorum briefly now and then:
+kills -9, restarts, and pauses (SIGSTOP, SIGCONT 1-5 s later) leaders and followers and partitions
+the network (2-6 s, then healed) -- keeping a majority up and connected most of the time, losing
+quorum briefly now and then:
 
 (a) registers   /reg/<k>: read (sync + get -> value, version), blind write (set, version -1),
                 compare-and-set (set with the version of the client's last read of that register,
@@ -19,9 +20,9 @@ majority up most of the time, losing quorum briefly now and then:
                 abandoned and must expire on its own.
 (d) no acknowledged write lost: the final state is read on every node after healing.
 
-After the nemesis time every node is resumed / restarted, a leader is awaited, the workers go on
-for a few seconds (liveness), every session is closed, and the final state is read from each node
-(sync, then get of every register, /seq and /eph with data).
+After the nemesis time every partition is healed, every node resumed / restarted, a leader
+awaited, the workers go on for a few seconds (liveness), every session is closed, and the final
+state is read from each node (sync, then get of every register, /seq and /eph with data).
 
 Checks (pure functions over the recorded History, so they can be re-run on a saved file):
 
@@ -47,14 +48,33 @@ Configs: zkdash3 and zkdash5 (`zkdash server` quorums, tickTime 200) -- failing 
 apache3 (Debian Apache ZooKeeper 3.8.0, tickTime 500) -- the same workload for comparison: its
 anomalies are recorded and printed as figures, not failures (3.8.0 has ZOOKEEPER-4643).
 
-No network partitions: the rules of this repo's tests allow loopback addresses only, and a
-partition between processes on one loopback interface needs either network namespaces joined by
-veth pairs (non-loopback addresses) or firewall rules on the shared `lo` (root, global state).
+Partitions (PeerNetwork), on 127.0.0.1 only, without namespaces or firewall rules: every node has
+its own zoo.cfg.  Its own server.N line names the ports it binds; the line of every other member M
+names node N's proxies to M: one LoopbackProxy per directed pair and peer port, P(N->M) on the
+quorum port and on the election port, forwarding to M's real ports.  Quorum connections go learner
+-> leader and election connections are opened by either side, so cutting P(N->M) and P(M->N) on
+both ports separates N and M both ways.  Apache's election greeting names the sender's own
+election address and a receiver with the higher sid connects back to it: the election proxies
+rewrite that address to the receiver's proxy to the sender, so no peer connection bypasses the
+proxies.  Apache 3.8 takes the differing server lines: with reconfigEnabled=false (the default) it
+neither adopts the leader's view nor stores it ("Dynamic reconfig is disabled, we don't store the
+last seen config").  Client ports stay direct: a client can still reach a node that is cut off,
+which must then stop serving (checks 1 and 2 catch a partitioned old leader that still acks).
+Shapes: the leader or a follower cut off from every other node; a 2 | 3 split of 5 nodes (the
+leader on the small side half the time); one link leader -/- follower (both still reach the rest;
+with 3 nodes `split` is a link).  Each cut either refuses (open connections closed on both halves,
+new ones refused: a partition once TCP has given up) or black-holes (connections stay open and
+carry nothing, new ones are accepted and never forwarded; at heal the held-up bytes flow on, like
+TCP after a short partition).  Steps, by weight: kill leader 2, kill follower 2, pause leader 2,
+pause follower 2, quorum loss 1, quiet 1, partition leader 2, follower 1, split 1, link 1; before a
+kill, pause or partition, killed nodes are restarted until the cut-off side plus the killed nodes
+are at most a minority.  Every partition is healed at its end and again before the final reads.
 
 Tests: NemesisRuns.test_<config>_<check>; a config's seeds run once, on its first test.
 SelfTest feeds every check fabricated good and bad inputs (stale read, lost write, fork,
 concurrent writes in either order, duplicate / decreasing sequence names, a surviving ephemeral,
-diverged replicas).
+diverged replicas), and checks the partition plumbing: the election greeting rewrite, each node's
+proxied view, a proxy's refuse / black hole / restore on real loopback sockets, partition counts.
 
 Env: NEMESIS_SEED (one seed per selected config), NEMESIS_SEEDS=N (N seeds per config: random,
 or NEMESIS_SEED, NEMESIS_SEED+1, ...), NEMESIS_SECONDS (nemesis time per run, default 50),
@@ -69,6 +89,7 @@ import os
 import random
 import re
 import shutil
+import struct
 import sys
 import tempfile
 import threading
@@ -81,8 +102,8 @@ if HERE not in sys.path:
     sys.path.insert(0, HERE)
 
 import harness  # noqa: E402
-from harness import LoopbackProxy, wait_until, zkdash_bin  # noqa: E402
-from ensemble import APACHE_JVM_FLAGS, ApacheEnsemble, ZkdashEnsemble  # noqa: E402
+from harness import LOOPBACK, LoopbackProxy, wait_until, zkdash_bin  # noqa: E402
+from ensemble import APACHE_JVM_FLAGS, ApacheEnsemble, ApacheNode, ZkdashEnsemble, ZkdashNode  # noqa: E402
 
 SESSION_TIMEOUT = 4.0
 EPH_SLACK = SESSION_TIMEOUT + 4.0        # an abandoned session's ephemerals are gone by then
@@ -97,7 +118,7 @@ INIT = "init"
 SEQ_RE = re.compile(r"^n-(\d{10})$")
 LOG_TIME = re.compile(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(\.\d+)?([+-]\d{4}|Z)?")
 
-CI_SEEDS = {"zkdash3": [4102], "zkdash5": [4105], "apache3": [4109]}
+CI_SEEDS = {"zkdash3": [4113], "zkdash5": [4117], "apache3": [4119]}
 CONFIGS = {
     "zkdash3": dict(kind="zkdash", voters=3),
     "zkdash5": dict(kind="zkdash", voters=5),
@@ -154,8 +175,10 @@ class History:
         with self._lock:
             getattr(self, kind).append(item)
 
-    def fault(self, kind, sid=None, role=None, note=""):
-        self.add("faults", {"t": time.monotonic(), "kind": kind, "sid": sid, "role": role, "note": note})
+    def fault(self, kind, sid=None, role=None, note="", **extra):
+        f = {"t": time.monotonic(), "kind": kind, "sid": sid, "role": role, "note": note}
+        f.update(extra)
+        self.add("faults", f)
 
     def rel(self, t):
         return "-" if t is None else "+%.3f" % (t - self.t0)
@@ -797,15 +820,172 @@ class EphemeralCycler:
                 p.close()
 
 
+# ---------------------------------------------------------------- network: per-pair proxies, partitions
+
+SERVER_LINE = re.compile(r"^server\.(\d+)=([^:;]+):(\d+):(\d+)(.*)$")
+PEER_PORTS = ("quorum", "election")
+CUT_KINDS = ("refuse", "blackhole")
+
+
+def apache_election_rewrite(announce_port):
+    """Apache's election greeting (QuorumCnxManager.InitialMessage: long protocol version
+    -65536 / -65535, long sid, int n, n bytes "host:port[|host:port]") names the sender's own
+    election address, and a receiver with the higher sid drops the connection and connects back
+    to that address -- around the proxies.  Rewritten to announce `announce_port` (the receiver's
+    proxy to the sender), so the connection back goes through a proxy too.  Returns None while the
+    greeting is incomplete; anything else passes unchanged."""
+    addr = ("%s:%d" % (LOOPBACK, announce_port)).encode()
+
+    def rewrite(buf):
+        if len(buf) < 8:
+            return None
+        if struct.unpack(">q", buf[:8])[0] not in (-65536, -65535):
+            return buf
+        if len(buf) < 20:
+            return None
+        n = struct.unpack(">i", buf[16:20])[0]
+        if n <= 0 or n > 2048:
+            return buf
+        if len(buf) < 20 + n:
+            return None
+        return buf[:16] + struct.pack(">i", len(addr)) + addr + buf[20 + n:]
+    return rewrite
+
+
+class PeerNetwork:
+    """One LoopbackProxy per directed pair of members and peer port: P(N->M, quorum) forwards to
+    M's real quorum port, P(N->M, election) to M's real election port, and node N's zoo.cfg names
+    every other member M by the ports of N's proxies to M (its own server.N line keeps the ports
+    it binds).  Election connections are opened by either side, quorum connections learner ->
+    leader; so cutting P(N->M) and P(M->N) on both ports separates N and M in both directions.
+    Client ports stay direct.
+
+    cut(pairs, kind): kind "refuse" closes the pairs' proxied connections (both halves) and
+    refuses new ones; "blackhole" keeps them open but forwards nothing, and accepts new ones
+    without forwarding them (until heal(): then held-up bytes flow on, held connections close)."""
+
+    def __init__(self, nodes, apache=False):
+        self.sids = sorted(n.sid for n in nodes)
+        self.proxies = {}
+        try:
+            for n in nodes:
+                for m in nodes:
+                    if n is not m:
+                        self.proxies[(n.sid, m.sid, "quorum")] = LoopbackProxy(m.quorum_port)
+                        self.proxies[(n.sid, m.sid, "election")] = LoopbackProxy(m.election_port)
+        except Exception:
+            self.close()
+            raise
+        if apache:
+            for (a, b, port), p in self.proxies.items():
+                if port == "election":
+                    p.rewrite = apache_election_rewrite(self.proxies[(b, a, "election")].port)
+        self.cuts = {}            # frozenset({a, b}) -> kind
+        self.lock = threading.Lock()
+
+    def ports(self, sid, peer):
+        """(quorum, election) port by which node `sid` reaches `peer`."""
+        return self.proxies[(sid, peer, "quorum")].port, self.proxies[(sid, peer, "election")].port
+
+    def view(self, sid, line):
+        """A server.M line of node sid's zoo.cfg, rewritten to sid's proxies when M != sid."""
+        m = SERVER_LINE.match(line)
+        if not m or int(m.group(1)) == sid or int(m.group(1)) not in self.sids:
+            return line
+        q, e = self.ports(sid, int(m.group(1)))
+        return "server.%s=%s:%d:%d%s" % (m.group(1), m.group(2), q, e, m.group(5))
+
+    def cut(self, pairs, kind):
+        assert kind in CUT_KINDS
+        with self.lock:
+            for a, b in pairs:
+                self.cuts[frozenset((a, b))] = kind
+                for x, y in ((a, b), (b, a)):
+                    for port in PEER_PORTS:
+                        p = self.proxies[(x, y, port)]
+                        if kind == "refuse":
+                            p.cut()
+                        else:
+                            p.blackhole()
+
+    def heal(self):
+        """Every proxy forwards again; returns the pairs that were cut."""
+        with self.lock:
+            was, self.cuts = dict(self.cuts), {}
+            for p in self.proxies.values():
+                for attempt in range(20):
+                    try:
+                        p.restore()
+                        break
+                    except OSError:              # the port is briefly in use: retry
+                        time.sleep(0.1)
+        return was
+
+    def close(self):
+        for p in self.proxies.values():
+            try:
+                p.close()
+            except Exception:
+                pass
+
+
+class _ProxiedView:
+    """A node whose zoo.cfg names the other members through its PeerNetwork proxies."""
+
+    def cfg_lines(self):
+        net = getattr(self.ensemble, "net", None)
+        lines = super().cfg_lines()
+        return lines if net is None else [net.view(self.sid, line) for line in lines]
+
+
+class ProxiedZkdashNode(_ProxiedView, ZkdashNode):
+    pass
+
+
+class ProxiedApacheNode(_ProxiedView, ApacheNode):
+    pass
+
+
+class _Partitionable:
+    def _make_net(self, apache):
+        self.net = PeerNetwork(self.nodes, apache=apache)
+
+    def destroy(self):
+        try:
+            super().destroy()
+        finally:
+            if getattr(self, "net", None) is not None:
+                self.net.close()
+
+
+class PartitionableZkdashEnsemble(_Partitionable, ZkdashEnsemble):
+    node_class = ProxiedZkdashNode
+
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        self._make_net(apache=False)
+
+
+class PartitionableApacheEnsemble(_Partitionable, ApacheEnsemble):
+    node_class = ProxiedApacheNode
+
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        self._make_net(apache=True)
+
+
 # ---------------------------------------------------------------- nemesis
 
 class Nemesis:
-    """kill -9 / restart / SIGSTOP-SIGCONT of leaders and followers; at most a minority down, except
-    for brief deliberate quorum losses."""
+    """kill -9 / restart / SIGSTOP-SIGCONT of leaders and followers, and network partitions (cuts
+    of PeerNetwork pairs); at most a minority down or cut off, except for brief deliberate quorum
+    losses."""
 
     def __init__(self, ens, h, rng):
         self.ens, self.h, self.rng = ens, h, rng
+        self.net = getattr(ens, "net", None)
         self.killed = set()
+        self.due = {}
         self.minority = (len(ens.voters) - 1) // 2
 
     def up(self):
@@ -849,8 +1029,10 @@ class Nemesis:
         n.resume()
         self.h.fault("resume", n.sid, None, note)
 
-    STEPS = [("kill_leader", 3), ("kill_follower", 2), ("pause_leader", 2), ("pause_follower", 2),
-             ("quorum_loss", 1), ("quiet", 1)]
+    # partitions take about a third of the steps (and, lasting 2-6 s, about half the time)
+    STEPS = [("kill_leader", 2), ("kill_follower", 2), ("pause_leader", 2), ("pause_follower", 2),
+             ("quorum_loss", 1), ("quiet", 1),
+             ("partition_leader", 2), ("partition_follower", 1), ("partition_split", 1), ("partition_link", 1)]
 
     def restart_due(self, now, note):
         for sid, t in sorted(self.due.items(), key=lambda kv: kv[1]):
@@ -858,22 +1040,76 @@ class Nemesis:
                 self.restart(self.ens.node(sid), note)
                 del self.due[sid]
 
+    def make_room(self, k, note):
+        """Restarts killed nodes, the earliest due first, until k more nodes down or cut off
+        leave a majority."""
+        while self.killed and len(self.killed) + k > self.minority:
+            sid = min(self.killed, key=lambda s: self.due.get(s, 0.0))
+            self.restart(self.ens.node(sid), note)
+            self.due.pop(sid, None)
+            time.sleep(self.rng.uniform(0.5, 1.5))
+
+    def partition(self, choice, k, until):
+        """One partition for 2-6 s, then healed.  leader / follower: that node cut off from every
+        other; split (5 nodes): a random 2 | 3 split, the leader on the small side half the time;
+        link: the leader and one follower cannot reach each other, both still reach the rest (with
+        3 nodes, split is a link cut).  Cut kind: refuse or black hole, at random."""
+        sids = sorted(n.sid for n in self.ens.nodes)
+        ld = self.leader()
+        lsid = ld.sid if ld is not None else None
+        followers = [s for s in sids if s != lsid]
+        live_followers = [n.sid for n in self.up() if n.sid != lsid] or followers
+        shape = choice.split("_")[1]
+        if shape == "split" and len(sids) < 5:
+            shape = "link"
+        if shape == "leader":
+            side = [lsid if lsid is not None else self.rng.choice(sids)]
+        elif shape == "follower":
+            side = [self.rng.choice(live_followers)]
+        elif shape == "split":
+            if lsid is not None and self.rng.random() < 0.5:
+                side = sorted([lsid] + self.rng.sample(followers, self.minority - 1))
+            else:
+                side = sorted(self.rng.sample(followers, self.minority))
+        else:
+            a = lsid if lsid is not None else self.rng.choice(sids)
+            side = [a]
+        if shape == "link":
+            b = self.rng.choice(live_followers if lsid is not None else [s for s in sids if s != side[0]])
+            pairs = [(side[0], b)]
+            groups = "s%d -/- s%d" % (side[0], b)
+        else:
+            rest = [s for s in sids if s not in side]
+            pairs = [(a, b) for a in side for b in rest]
+            groups = "s%s | s%s" % (",s".join(map(str, side)), ",s".join(map(str, rest)))
+        kind = self.rng.choice(CUT_KINDS)
+        d = min(self.rng.uniform(2.0, 6.0), max(1.5, until - time.monotonic()))
+        role = "leader" if lsid is not None and lsid in side else ("follower" if lsid is not None else None)
+        self.net.cut(pairs, kind)
+        self.h.fault("partition", side[0] if shape in ("leader", "follower") else None, role,
+                     "step %d: %s %s (%s) %.1f s" % (k, shape, groups, kind, d),
+                     shape=shape, cut=kind, pairs=[list(p) for p in pairs], side=side)
+        time.sleep(d)
+        self.net.heal()
+        self.h.fault("heal_partition", None, None, "step %d" % k)
+
     def run(self, until):
         """Steps until `until`: a killed node comes back 1-6 s later (sooner when another fault
-        needs the room); pauses last 1-5 s; a quorum loss pauses a majority for 1-3 s."""
+        needs the room); pauses last 1-5 s; a quorum loss pauses a majority for 1-3 s; a partition
+        lasts 2-6 s."""
         self.due = {}
-        names = [n for n, w in self.STEPS for _ in range(w)]
+        steps = [(n, w) for n, w in self.STEPS if self.net is not None or not n.startswith("partition")]
+        names = [n for n, w in steps for _ in range(w)]
         k = 0
         while time.monotonic() < until:
             k += 1
             self.restart_due(time.monotonic(), "step %d: its downtime is over" % k)
             choice = self.rng.choice(names)
-            if choice in ("kill_leader", "kill_follower", "pause_leader", "pause_follower") \
-                    and len(self.killed) >= self.minority:
-                sid = min(self.due, key=self.due.get)
-                self.restart(self.ens.node(sid), "step %d: room for a fault" % k)
-                del self.due[sid]
-                time.sleep(self.rng.uniform(0.5, 1.5))
+            if choice.startswith(("kill", "pause")):
+                self.make_room(1, "step %d: room for a fault" % k)
+            elif choice.startswith("partition"):
+                cut_off = self.minority if choice == "partition_split" and len(self.ens.voters) >= 5 else 1
+                self.make_room(cut_off, "step %d: room for a partition" % k)
             if choice.startswith("kill"):
                 n = self.pick(choice.split("_")[1])
                 if n is not None:
@@ -884,6 +1120,9 @@ class Nemesis:
                 n = self.pick(choice.split("_")[1])
                 if n is not None:
                     self.pause(n, self.rng.uniform(1.0, 5.0), "step %d" % k)
+                time.sleep(self.rng.uniform(0.5, 2.0))
+            elif choice.startswith("partition"):
+                self.partition(choice, k, until)
                 time.sleep(self.rng.uniform(0.5, 2.0))
             elif choice == "quorum_loss":
                 # a majority down for 1-3 s: pause enough of the running nodes (the killed stay down)
@@ -907,6 +1146,8 @@ class Nemesis:
                 time.sleep(self.rng.uniform(1.0, 2.5))
 
     def heal(self):
+        if self.net is not None and self.net.heal():
+            self.h.fault("heal_partition", None, None, "heal")
         for n in self.ens.nodes:
             if n.paused:
                 n.resume()
@@ -990,6 +1231,12 @@ def counts(h):
         f[k] = sum(1 for x in h.faults if x["kind"] == k)
     f["kill_leader"] = sum(1 for x in h.faults if x["kind"] == "kill" and x["role"] == "leader")
     f["pause_leader"] = sum(1 for x in h.faults if x["kind"] == "pause" and x["role"] == "leader")
+    parts = [x for x in h.faults if x["kind"] == "partition"]
+    f["partition"] = len(parts)
+    f["partition_leader"] = sum(1 for x in parts if x["role"] == "leader")
+    f["partition_blackhole"] = sum(1 for x in parts if x.get("cut") == "blackhole")
+    for shape in ("leader", "follower", "split", "link"):
+        f["partition_" + shape + "_shape"] = sum(1 for x in parts if x.get("shape") == shape)
     return f
 
 
@@ -998,10 +1245,13 @@ def figures_line(h, results):
     bad = {k: len(v) for k, v in results.items() if v}
     return ("%s seed %s: %.0f s; registers %d ops (ok %d, fail %d, info %d) on %d registers; sequential %d "
             "(ok %d, info %d); ephemeral sessions %d (%d ephemerals); faults: %d kills (%d leader), %d restarts, "
-            "%d pauses (%d leader), %d quorum losses; anomalies: %s"
+            "%d pauses (%d leader), %d quorum losses, %d partitions (%d involving the leader, %d black holes; "
+            "shapes: %d leader, %d follower, %d split, %d link); anomalies: %s"
             % (h.config, h.seed, h.seconds, f["reg_ops"], f["reg_ok"], f["reg_fail"], f["reg_info"], len(h.registers),
                f["seq"], f["seq_ok"], f["seq_info"], f["eph_sessions"], f["eph_nodes"], f["kill"], f["kill_leader"],
-               f["restart"], f["pause"], f["pause_leader"], f["quorum_loss"],
+               f["restart"], f["pause"], f["pause_leader"], f["quorum_loss"], f["partition"], f["partition_leader"],
+               f["partition_blackhole"], f["partition_leader_shape"], f["partition_follower_shape"],
+               f["partition_split_shape"], f["partition_link_shape"],
                ", ".join("%s %d" % kv for kv in sorted(bad.items())) or "none"))
 
 
@@ -1012,9 +1262,9 @@ def run_one(case, config, seed, seconds):
     sys.stdout.write("\n     nemesis: %s seed %s, %.0f s -- replay: %s\n" % (config, seed, seconds, h.replay()))
     sys.stdout.flush()
     if cfg["kind"] == "zkdash":
-        ens = ZkdashEnsemble(voters=cfg["voters"])
+        ens = PartitionableZkdashEnsemble(voters=cfg["voters"])
     else:
-        ens = ApacheEnsemble(voters=cfg["voters"], admin=False, jvm_flags=APACHE_FLAGS)
+        ens = PartitionableApacheEnsemble(voters=cfg["voters"], admin=False, jvm_flags=APACHE_FLAGS)
     case.addCleanup(ens.destroy)
     h.logs = {n.sid: n.log_path for n in ens.nodes}
     ens.start(one_by_one=(cfg["kind"] == "zkdash"))
@@ -1119,6 +1369,12 @@ def seeds_for(config):
     return CI_SEEDS[config]
 
 
+def fmt_fault(h, x):
+    return "%s %s%s%s%s" % (h.rel(x["t"]), x["kind"], " s%s" % x["sid"] if x["sid"] else "",
+                            " (%s)" % x["role"] if x.get("role") else "",
+                            " [%s]" % x["note"] if x["kind"] == "partition" else "")
+
+
 REL_TIME = re.compile(r"(?<![\w.])\+(\d+\.\d{3})\b")
 
 
@@ -1173,9 +1429,7 @@ class NemesisRuns(unittest.TestCase):
                 continue
             text = ["%s: check %s: %d finding(s)" % (h.label(), check, len(vs)), "replay: " + h.replay(),
                     "history: %s" % path,
-                    "faults: " + ", ".join("%s %s%s%s" % (h.rel(x["t"]), x["kind"], " s%s" % x["sid"] if x["sid"] else "",
-                                                          " (%s)" % x["role"] if x.get("role") else "")
-                                           for x in h.faults if x["kind"] not in ("quiet",))]
+                    "faults: " + ", ".join(fmt_fault(h, x) for x in h.faults if x["kind"] not in ("quiet",))]
             text += ["[%s] %s" % (h.label(), v) for v in vs[:8]]
             if len(vs) > 8:
                 text.append("... and %d more" % (len(vs) - 8))
@@ -1459,6 +1713,126 @@ class SelfTest(unittest.TestCase):
         h = fabricated_history()
         h2 = History.from_json(json.loads(json.dumps(h.to_json())))
         self.assertEqual(run_checks(h2), run_checks(h))
+
+    # -- the partition plumbing (sockets on 127.0.0.1 only, well under 1 s)
+
+    def test_election_greeting_rewrite(self):
+        addr = b"127.0.0.1:24001"
+        greeting = struct.pack(">qqi", -65536, 2, len(addr)) + addr
+        rw = apache_election_rewrite(24999)
+        self.assertIsNone(rw(greeting[:12]))                  # incomplete: wait for more
+        self.assertIsNone(rw(greeting[:-3]))
+        out = rw(greeting + b"notification")
+        self.assertEqual(out, struct.pack(">qqi", -65536, 2, 15) + b"127.0.0.1:24999" + b"notification")
+        old = struct.pack(">q", 2) + b"rest"                   # pre-3.5 greeting: the sid only
+        self.assertEqual(rw(old), old)
+
+    def test_proxied_views(self):
+        class N:
+            def __init__(self, sid):
+                self.sid, self.quorum_port, self.election_port = sid, harness.free_port(), harness.free_port()
+        nodes = [N(1), N(2), N(3)]
+        net = PeerNetwork(nodes)
+        try:
+            line = "server.2=127.0.0.1:%d:%d;127.0.0.1:2181" % (nodes[1].quorum_port, nodes[1].election_port)
+            self.assertEqual(net.view(2, line), line)         # a node's own line: the ports it binds
+            q, e = net.ports(1, 2)
+            self.assertEqual(net.view(1, line), "server.2=127.0.0.1:%d:%d;127.0.0.1:2181" % (q, e))
+            self.assertEqual(net.proxies[(1, 2, "quorum")].target_port, nodes[1].quorum_port)
+            self.assertEqual(net.proxies[(3, 2, "election")].target_port, nodes[1].election_port)
+            self.assertEqual(len({p.port for p in net.proxies.values()}), 12)
+            net.cut([(1, 2)], "refuse")
+            self.assertEqual(sorted(k for k, p in net.proxies.items() if p._lsock is None),
+                             [(1, 2, "election"), (1, 2, "quorum"), (2, 1, "election"), (2, 1, "quorum")])
+            self.assertEqual(net.heal(), {frozenset((1, 2)): "refuse"})
+            self.assertTrue(all(p._lsock is not None for p in net.proxies.values()))
+        finally:
+            net.close()
+        self.assertTrue(all(p._lsock is None for p in net.proxies.values()))
+
+    def test_proxy_refuse_blackhole_restore(self):
+        import socket
+        ls = socket.socket()
+        ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        ls.bind((LOOPBACK, harness.free_port()))
+        ls.listen(16)
+        conns = []
+
+        def echo():
+            while True:
+                try:
+                    c, _ = ls.accept()
+                except OSError:
+                    return
+                conns.append(c)
+
+                def serve(c=c):
+                    try:
+                        while True:
+                            b = c.recv(100)
+                            if not b:
+                                break
+                            c.sendall(b)
+                    except OSError:
+                        pass
+                threading.Thread(target=serve, daemon=True).start()
+        threading.Thread(target=echo, daemon=True).start()
+        p = LoopbackProxy(ls.getsockname()[1])
+
+        def connect():
+            s = socket.create_connection((LOOPBACK, p.port), timeout=2)
+            s.settimeout(0.4)
+            return s
+
+        def closed(s):
+            s.settimeout(2)
+            try:
+                return s.recv(10) == b""
+            except ConnectionResetError:
+                return True
+        try:
+            a = connect()
+            a.sendall(b"1")
+            self.assertEqual(a.recv(10), b"1")
+            p.blackhole()
+            a.sendall(b"2")
+            self.assertRaises(socket.timeout, a.recv, 10)      # open, silent
+            b = connect()                                      # accepted, never forwarded
+            b.sendall(b"x")
+            self.assertRaises(socket.timeout, b.recv, 10)
+            p.restore()
+            a.settimeout(2)
+            self.assertEqual(a.recv(10), b"2")                 # the held-up byte flows on
+            self.assertTrue(closed(b))                         # the held connection is closed
+            p.cut()
+            self.assertTrue(closed(a))                         # both halves closed ...
+            self.assertRaises(ConnectionRefusedError, connect)  # ... and new ones refused
+            p.restore()
+            c = connect()
+            c.sendall(b"3")
+            c.settimeout(2)
+            self.assertEqual(c.recv(10), b"3")
+            for s in (a, b, c):
+                s.close()
+        finally:
+            p.close()
+            ls.close()
+            for c in conns:
+                c.close()
+        self.assertRaises(ConnectionRefusedError, socket.create_connection, (LOOPBACK, p.port), 1)
+
+    def test_partitions_are_counted(self):
+        h = fabricated_history()
+        h.fault("partition", 2, "leader", "step 1: leader s2 | s1,s3 (blackhole) 3.0 s", shape="leader",
+                cut="blackhole", pairs=[[2, 1], [2, 3]], side=[2])
+        h.fault("heal_partition", None, None, "step 1")
+        h.fault("partition", None, "follower", "step 2: link s2 -/- s3 (refuse) 2.0 s", shape="link",
+                cut="refuse", pairs=[[2, 3]], side=[2])
+        h2 = History.from_json(json.loads(json.dumps(h.to_json())))
+        f = counts(h2)
+        self.assertEqual((f["partition"], f["partition_leader"], f["partition_blackhole"], f["partition_link_shape"]),
+                         (2, 1, 1, 1))
+        self.assertIn("2 partitions (1 involving the leader, 1 black holes", figures_line(h2, run_checks(h2)))
 
 
 if __name__ == "__main__":
