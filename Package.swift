@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .target(name: "ZooKeeperProtocol"),
@@ -66,6 +67,8 @@ let package = Package(
                 "ZooKeeperAdmin",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                // MD5 for SASL DIGEST-MD5 (RFC 2831), which the mechanism itself requires.
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // async/await client: host list, session, reconnect, watches as async sequences.

@@ -31,23 +31,32 @@ struct ReadTarget: ParsableArguments {
     func connect() async -> ZooKeeperClient {
         let credentials: [ZooKeeperClient.AuthCredential]
         let setup: (@Sendable (any Channel, _ host: String) throws -> Void)?
+        let login: (user: String, password: String)?
         do {
             credentials = try security.credentials()
             setup = try security.channelSetup()
-            if security.sasl ?? SecurityOptions.environment["ZKDASH_SASL"] != nil {
-                throw ValidationError("--sasl: SASL login is not supported yet (use --auth digest:USER:PASSWORD for digest ACLs)")
-            }
+            login = try security.saslLogin()
         } catch {
             ReadCommandSupport.exitWithUsage(error)
         }
         let configuration = ZooKeeperClient.Configuration(
             connectString: servers, sessionTimeout: .milliseconds(Int64(timeout * 1000)),
             credentials: credentials, logger: ReadCommandSupport.quietLogger, channelSetup: setup)
+        let client: ZooKeeperClient
         do {
-            return try await ZooKeeperClient.connect(configuration)
+            client = try await ZooKeeperClient.connect(configuration)
         } catch {
             fail(.cannotConnect, "cannot connect to \(servers): \(explain(error))")
         }
+        if let login {
+            do {
+                try await SASLLogin.digestMD5(client, user: login.user, password: login.password)
+            } catch {
+                await client.close()
+                fail(.notAuthorised, "SASL login as \(login.user) failed: \(error)")
+            }
+        }
+        return client
     }
 
     /// A connection failure in words, with the flag that may help.

@@ -81,6 +81,12 @@ struct SecurityOptions: ParsableArguments {
         }
     }
 
+    /// The SASL DIGEST-MD5 login from --sasl or ZKDASH_SASL, if any.
+    func saslLogin() throws -> (user: String, password: String)? {
+        guard let value = sasl ?? Self.environment["ZKDASH_SASL"] else { return nil }
+        return try Self.parseSASL(value)
+    }
+
     static func parseSASL(_ value: String) throws -> (user: String, password: String) {
         let parts = value.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 3, parts[0] == "digest", !parts[1].isEmpty else {

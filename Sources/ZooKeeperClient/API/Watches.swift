@@ -84,4 +84,14 @@ extension ZooKeeperClient {
         loop.execute { driver.value.addAuth(credential, token: token, promise: promise) }
         _ = try await promise.futureResult.get()
     }
+
+    /// One step of a SASL login (opcode sasl, 102): sends `token`, returns
+    /// the server's. A refused login ends the session with authFailed, as in
+    /// Apache. The identity holds for this connection only: after a
+    /// reconnect the login must be repeated (Apache's client does it itself).
+    public func saslStep(_ token: [UInt8]) async throws -> [UInt8] {
+        let reply = try await call(.sasl(GetSASLRequest(token: token)), expecting: .sasl, path: nil)
+        guard case .sasl(let answer) = reply else { throw ZooKeeperError(code: .marshallingError, detail: "unexpected reply to a SASL token") }
+        return answer
+    }
 }

@@ -17,6 +17,8 @@ enum ExpectedReply: Sendable, Hashable {
     case sync
     case childCount
     case multi
+    /// A SASL token back from the server (SetSASLResponse).
+    case sasl
 
     func decode(_ reader: inout JuteReader) throws -> Reply {
         switch self {
@@ -44,6 +46,8 @@ enum ExpectedReply: Sendable, Hashable {
             return .count(try GetAllChildrenNumberResponse(from: &reader).totalNumber)
         case .multi:
             return .multi(try MultiResponse(from: &reader).results)
+        case .sasl:
+            return .sasl(try SetSASLResponse(from: &reader).token)
         }
     }
 }
@@ -59,4 +63,5 @@ enum Reply: Sendable, Hashable {
     case synced(path: String)
     case count(Int32)
     case multi([MultiOpResult])
+    case sasl([UInt8])
 }
