@@ -50,7 +50,8 @@ struct MonitorCommand: AsyncParsableCommand {
             pollerSettings: pollerSettings, interval: interval, treeConnection: treeConnection,
             options: MonitorLoop.Options(
                 readOnly: readOnly,
-                targetDescription: EnsembleTarget.description(servers: ensemble.servers, config: ensemble.config, memberCount: members.count),
+                targetDescription: EnsembleTarget.description(servers: ensemble.servers, config: ensemble.config, memberCount: members.count)
+                    + " · " + ensemble.security.connectionDescription,
                 themes: MonitorThemes.load(theme), members: members, settings: settings))
         if let failure = await session.run() {
             FileHandle.standardError.write(Data("zkdash monitor: \(failure)\n".utf8))

@@ -58,6 +58,13 @@ struct SecurityOptions: ParsableArguments {
         do { return try ClientTLS(TLSClientSettings(caFile: adminTLSCA, caFlag: "--admin-tls-ca")) } catch { throw ValidationError(error.description) }
     }
 
+    /// For the banner: how client ports are reached.
+    var connectionDescription: String {
+        guard let ca = tlsCA ?? Self.environment["ZKDASH_TLS_CA"] else { return "plain" }
+        let name = URL(fileURLWithPath: ca).lastPathComponent
+        return (tlsCert ?? Self.environment["ZKDASH_TLS_CERT"]) == nil ? "TLS (CA \(name))" : "TLS (CA \(name), client certificate)"
+    }
+
     /// The addAuth identities, from --auth, ZKDASH_AUTH and --auth-file.
     func credentials() throws -> [ZooKeeperClient.AuthCredential] {
         var values = auth
