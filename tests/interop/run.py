@@ -3,7 +3,7 @@
 
 usage: /usr/bin/python3 tests/interop/run.py [SUITE|SUITE.Class.test ...] [-k PATTERN] [-v]
 
-SUITE is one of: kazoo clients four_letter_words hostile restart status monitor demo ensemble telemetry truth security nemesis (default: all).
+SUITE is one of: kazoo clients four_letter_words hostile restart status monitor demo ensemble telemetry truth security nemesis tls (default: all).
 `status` runs `zkdash status` against Apache 3.8 ensembles; ZK_TARGET does not apply to it.
 `monitor` runs `zkdash monitor` in tmux against Apache 3.8 and zkdash servers; ZK_TARGET does not apply.
 `demo` runs `zkdash demo` (headless, and the dashboard in tmux); ZK_TARGET does not apply.
@@ -16,6 +16,8 @@ SUITE is one of: kazoo clients four_letter_words hostile restart status monitor 
 acknowledged write, unique increasing sequential names, expired ephemerals (NEMESIS_SEED, NEMESIS_SEEDS, NEMESIS_SECONDS, NEMESIS_KEEP); ZK_TARGET does not apply.
 `security` checks what zkdash enforces (ACLs, superDigest, maxClientCnxns, jute.maxbuffer, the 4lw whitelist)
 against Apache 3.8, then `--read-only` and the demo's loopback / signal rules (tmux); see docs/security.md.
+`tls` runs Apache 3.8 with secureClientPort (PEM stores made with openssl), SASL DIGEST-MD5 and digest ACLs
+against kazoo, openssl s_client and zkCli; the zkdash side (issue 15) is a skipped placeholder; ZK_TARGET does not apply.
 ZK_TARGET=zkdash|apache|both (default both) selects the server(s) under test.
 Prints one line per test and ends with one line `N passed, N failed, N skipped`.
 Exit status is non-zero if any test failed or errored.
@@ -33,7 +35,7 @@ sys.path.insert(0, HERE)
 
 import harness  # noqa: E402
 
-SUITES = ["kazoo", "clients", "four_letter_words", "hostile", "restart", "status", "monitor", "demo", "ensemble", "telemetry", "truth", "security", "nemesis"]
+SUITES = ["kazoo", "clients", "four_letter_words", "hostile", "restart", "status", "monitor", "demo", "ensemble", "telemetry", "truth", "security", "nemesis", "tls"]
 
 
 class LineResult(unittest.TestResult):
