@@ -47,12 +47,15 @@ import ServerTestSupport
     }
 
     @Test func changesMissedWhileDisconnectedFireOnReconnect() async throws {
-        let server = try EmbeddedServer.start(tickTimeMilliseconds: 200)
+        // The client notices the blackhole after 2/3 of its session timeout
+        // and has the last third to resume the session: 6 s leaves 2 s, which
+        // a loaded CI machine needs (3 s left 1 s and expired now and then).
+        let server = try EmbeddedServer.start(tickTimeMilliseconds: 500)
         defer { server.stop() }
         let proxy = try await LoopbackProxy.start(forwardingTo: server.port)
         // A short connect timeout, so the attempt that went into the blackhole
         // is given up quickly and the next one resumes the session in time.
-        let client = try await TestClients.connect(proxy.address, sessionTimeout: .seconds(3)) {
+        let client = try await TestClients.connect(proxy.address, sessionTimeout: .seconds(6)) {
             $0.connectTimeout = .milliseconds(300)
             $0.reconnectDelay = .milliseconds(50)
         }

@@ -32,7 +32,7 @@ import ZooKeeperProtocol
     /// create at 50k znodes costs what it cost at 2.5k (the tree is a hash
     /// trie: O(log n) with a wide base).
     @Test func writeCostIsFlatAsTheTreeGrows() async throws {
-        let run = await GrowthGuard.offCooperativePool { () -> (result: GrowthGuard.Result, nodes: Int) in
+        let run = await GrowthGuard.offCooperativePool(attempts: 3, allowedGrowth: 3, growth: { $0.result.growth }) { () -> (result: GrowthGuard.Result, nodes: Int) in
             var core = Self.coreWithSession()
             let nowMs: Int64 = 1_700_000_000_000
             _ = core.receive(1, RequestHeader(xid: 1, type: .create), Self.create("/t"), nowMs: nowMs)
@@ -53,7 +53,7 @@ import ZooKeeperProtocol
     /// Writes kept in flight (a slow disk, a quorum that lags): prep must not
     /// pay for the writes still pending. 20k creates, none made durable.
     @Test func prepCostIsFlatAsWritesPileUpInFlight() async throws {
-        let run = await GrowthGuard.offCooperativePool { () -> (result: GrowthGuard.Result, inFlight: Int, inFlightAfter: Int, applied: Bool) in
+        let run = await GrowthGuard.offCooperativePool(attempts: 3, allowedGrowth: 3, growth: { $0.result.growth }) { () -> (result: GrowthGuard.Result, inFlight: Int, inFlightAfter: Int, applied: Bool) in
             var core = Self.coreWithSession()
             let nowMs: Int64 = 1_700_000_000_000
             var xid: Int32 = 0
@@ -78,7 +78,7 @@ import ZooKeeperProtocol
     /// A tick looks at the sessions that expire, not at every session: its
     /// cost with 50k idle sessions is that with a few hundred.
     @Test func tickCostIsFlatInTheNumberOfSessions() async throws {
-        let run = await GrowthGuard.offCooperativePool { () -> (result: GrowthGuard.Result, sessions: Int) in
+        let run = await GrowthGuard.offCooperativePool(attempts: 3, allowedGrowth: 3, growth: { $0.result.growth }) { () -> (result: GrowthGuard.Result, sessions: Int) in
             let startMs: Int64 = 1_700_000_000_000
             var tracker = SessionTracker(tickTimeMs: 50, serverId: 1, startTimeMs: startMs)
             var nowMs = startMs
