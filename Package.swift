@@ -15,7 +15,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
-        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
@@ -102,11 +101,9 @@ let package = Package(
         // The dashboard's state, reducer and rendering into a cell buffer: pure.
         .target(
             name: "DashboardUI",
-            dependencies: [
-                "EnsembleModel",
-                // Theme files (themes/*.toml) are parsed with TOMLKit.
-                .product(name: "TOMLKit", package: "TOMLKit"),
-            ]
+            // Theme files (themes/*.toml) are read by its own TOMLReader: TOMLKit's
+            // toml++ aborted the process on malformed files (docs/reliability.md).
+            dependencies: ["EnsembleModel"]
         ),
         // The dashboard's I/O side: the tree view's client requests and watches.
         .target(

@@ -9,31 +9,19 @@
 # AdminServer answers), theme (dashboard theme files). Each is built with
 # swiftc -sanitize=fuzzer,address from the module sources it needs (SwiftPM
 # renames an executable's entry point, which libFuzzer's main cannot use), into
-# .build-fuzz/. theme also needs TOMLKit: its C++ part (toml++) is compiled with
-# clang++ -fsanitize=fuzzer-no-link,address and its Swift part with swiftc, from
-# the checkout SwiftPM resolved (.build/checkouts/TOMLKit, or TOMLKIT_DIR), once:
-# later runs reuse .build-fuzz/libCTOML.a and libTOMLKit.a. Corpora live in
-# Fuzz/corpus/TARGET and grow as the fuzzer finds new paths; a crash writes
-# .build-fuzz/crash-* and fails the run. Seeds named crash-* are known findings
-# (docs/reliability.md): each run says whether they still crash. Ends with
-# `N passed, N failed`.
+# .build-fuzz/. Corpora live in Fuzz/corpus/TARGET and grow as the fuzzer finds
+# new paths; a crash writes .build-fuzz/crash-* and fails the run. Seeds named
+# crash-* are inputs that once crashed (docs/reliability.md): every run checks
+# they no longer do. Ends with `N passed, N failed`.
 #
-# Env: FUZZ_SMOKE_SECONDS; FUZZ_SKIP_THEME=1 leaves theme out of --smoke (no
-# TOMLKit build); FUZZ_CHUNK_SECONDS: restart the fuzzer this often (default:
-# 120 s for theme, whose TOMLKit leaks every parse, else never); TOMLKIT_DIR.
+# Env: FUZZ_SMOKE_SECONDS; FUZZ_SKIP_THEME=1 leaves theme out of --smoke;
+# FUZZ_CHUNK_SECONDS: restart the fuzzer this often (default: never).
 set -uo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 OUT="$ROOT/.build-fuzz"
 SRC="$ROOT/Sources"
 mkdir -p "$OUT"
 SAN=(-sanitize=fuzzer,address -parse-as-library -O -g)
-# toml++ as SwiftPM builds it (TOML_EXCEPTIONS=1, no NDEBUG: its asserts are on in
-# zkdash's debug and release builds alike), instrumented for coverage and ASan;
-# see tomlkit() for what a failed assert does here.
-CXX="${CXX:-$(dirname "$(command -v swiftc)")/clang++}"
-CXXSAN=(-fsanitize=fuzzer-no-link,address -std=c++17 -DTOML_EXCEPTIONS=1 -O1 -g -fPIC -w)
-TOMLKIT="${TOMLKIT_DIR:-$ROOT/.build/checkouts/TOMLKit}"
-
 lib() {  # lib NAME DEPS... : a static, instrumented library of Sources/NAME (or the files in $FILES),
   # compiled with $LIBFLAGS too; rebuilt when a source or a DEPS library (lib$DEP.a) is newer.
   local name="$1"; shift
@@ -49,63 +37,9 @@ lib() {  # lib NAME DEPS... : a static, instrumented library of Sources/NAME (or
   [ -f "$OUT/lib$name.a" ]
 }
 
-tomlkit() {  # libCTOML.a (toml++ and TOMLKit's C shim) and libTOMLKit.a, from the TOMLKit checkout
-  local csrc="$TOMLKIT/Sources/CTOML" ssrc="$TOMLKIT/Sources/TOMLKit" stamp f ok=1 pids=() p
-  if [ ! -d "$csrc/Sources" ] || [ ! -d "$ssrc" ]; then
-    echo "fuzz: no TOMLKit checkout at $TOMLKIT: run swift build (or swift package resolve) first, or set TOMLKIT_DIR"
-    return 1
-  fi
-  # Bump the v number when the build below changes.
-  stamp="v2 $TOMLKIT $(git -C "$TOMLKIT" rev-parse HEAD 2>/dev/null)"
-  # Built once per checkout: rebuilt only when its revision or a file in it changes.
-  if [ -f "$OUT/libCTOML.a" ] && [ -f "$OUT/libTOMLKit.a" ] && [ "$(cat "$OUT/TOMLKit.stamp" 2>/dev/null)" = "$stamp" ] &&
-     [ -z "$(find "$csrc" "$ssrc" -type f -newer "$OUT/libTOMLKit.a" | head -n 1)" ]; then return 0; fi
-  echo "== fuzz: building TOMLKit (toml++ with clang++, then its Swift part) from $TOMLKIT"
-  rm -rf "$OUT/libCTOML.a" "$OUT/libTOMLKit.a" "$OUT/TOMLKit.stamp" "$OUT/CTOML" "$OUT/ctoml-obj"
-  mkdir -p "$OUT/CTOML" "$OUT/ctoml-obj"
-  # The CTOML module map and header, which the TOMLKit module (and so DashboardUI's) imports.
-  cp "$csrc/include/CTOML/"* "$OUT/CTOML/"
-  # toml++'s asserts go through TOML_ASSERT. Here a failed one asks the fuzz target
-  # (zkdash_fuzz_toml_assert_known, Fuzz/Targets/theme.swift) whether it is a known
-  # finding: if so the parse ends with a toml::parse_error, which TOMLKit turns into
-  # TOMLParseError, so fuzzing goes on past it; if not it aborts like assert does.
-  cat > "$OUT/ctoml-obj/fuzz_toml_assert.h" <<'CPP'
-#pragma once
-#ifdef __cplusplus
-extern "C"
-#endif
-__attribute__((noreturn)) void zkdash_fuzz_toml_assert(const char *expr, const char *file, unsigned line, const char *function);
-#define TOML_ASSERT(expr) ((expr) ? (void)0 : zkdash_fuzz_toml_assert(#expr, __FILE__, __LINE__, __func__))
-CPP
-  cat > "$OUT/ctoml-obj/fuzz_toml_assert.cpp" <<'CPP'
-#include <cstdio>
-#include <cstdlib>
-#include "toml.hpp"
-extern "C" int zkdash_fuzz_toml_assert_known(const char *expr, const char *function);
-extern "C" void zkdash_fuzz_toml_assert(const char *expr, const char *file, unsigned line, const char *function) {
-    if (zkdash_fuzz_toml_assert_known(expr, function))
-        throw toml::parse_error("known toml++ assertion failed (fuzz build)", toml::source_position{});
-    std::fprintf(stderr, "%s:%u: %s: Assertion `%s' failed.\n", file, line, function, expr);
-    std::abort();
-}
-CPP
-  for f in "$csrc/Sources/"*.cpp "$OUT/ctoml-obj/fuzz_toml_assert.cpp"; do
-    "$CXX" "${CXXSAN[@]}" -include "$OUT/ctoml-obj/fuzz_toml_assert.h" -I "$csrc/include" -I "$csrc/Sources" \
-      -c "$f" -o "$OUT/ctoml-obj/$(basename "$f" .cpp).o" & pids+=($!)
-  done
-  for p in "${pids[@]}"; do wait "$p" || ok=0; done
-  [ "$ok" = 1 ] && llvm-ar rcs "$OUT/libCTOML.a" "$OUT/ctoml-obj/"*.o || return 1
-  # Swift 5 language mode, as its Package.swift (tools 5.4) builds it.
-  find "$ssrc" -name '*.swift' -print0 | sort -z | xargs -0 swiftc "${SAN[@]}" -swift-version 5 -suppress-warnings \
-    -emit-library -static -emit-module -module-name TOMLKit -I "$OUT/CTOML" \
-    -emit-module-path "$OUT/TOMLKit.swiftmodule" -o "$OUT/libTOMLKit.a" 2>&1 | grep -v "warning: Cannot export local symbol" || true
-  [ -f "$OUT/libTOMLKit.a" ] && echo "$stamp" > "$OUT/TOMLKit.stamp"
-}
-
-theme_libs() {  # TOMLKit, then DashboardUI's theme sources with -enable-testing (the target uses @testable import)
-  tomlkit &&
+theme_libs() {  # DashboardUI's theme sources with -enable-testing (the target uses @testable import)
   FILES="$(find "$SRC/DashboardUI/Theme" -name '*.swift' | sort) $SRC/DashboardUI/Screen/StyleRole.swift" \
-    LIBFLAGS="-enable-testing -I $OUT/CTOML" lib DashboardUI TOMLKit
+    LIBFLAGS="-enable-testing" lib DashboardUI
 }
 
 build_libs() {
@@ -121,7 +55,7 @@ target_libs() {
     quorum-wire) echo "-lQuorumCore -lZooKeeperProtocol" ;;
     zoo-cfg) echo "-lZooKeeperAdmin -lZooKeeperProtocol" ;;
     four-letter) echo "-lEnsembleModel -lZooKeeperAdmin -lZooKeeperProtocol" ;;
-    theme) echo "-I $OUT/CTOML -lDashboardUI -lTOMLKit -lCTOML -lstdc++" ;;
+    theme) echo "-lDashboardUI" ;;
     *) echo "unknown target $1" >&2; return 1 ;;
   esac
 }
@@ -138,14 +72,8 @@ build_target() {
 
 run_target() {  # run_target TARGET SECONDS
   local target="$1" seconds="$2" chunk left n rc=0 chunks=0 f
-  # TOMLKit leaks every parse (docs/reliability.md), so theme's memory grows with
-  # its executions: it runs in chunks, each a new process on the grown corpus.
-  chunk=${FUZZ_CHUNK_SECONDS:-$([ "$target" = theme ] && echo 120 || echo "$seconds")}
-  # For the same reason libFuzzer's leak check after each new input would run (and
-  # find only TOMLKit's suppressed leaks) until it gives up after 1000 tries, at a
-  # cost of seconds per start; LSan's check at exit stays on.
+  chunk=${FUZZ_CHUNK_SECONDS:-$seconds}
   local extra=()
-  [ "$target" = theme ] && extra=(-detect_leaks=0)
   # New inputs go to .build-fuzz/corpus-TARGET; the seeds in Fuzz/corpus/TARGET are only read.
   mkdir -p "$OUT/corpus-$target"
   : > "$OUT/fuzz-$target.log"
@@ -164,14 +92,13 @@ run_target() {  # run_target TARGET SECONDS
     awk -v t="$target" -v c="$chunks" '/^stat::number_of_executed_units/ { n += $2 }
       END { print "  " t ": " n " executions in " c " runs" }' "$OUT/fuzz-$target.log"
   fi
-  # Known findings: seeds that the target lets pass (theme: knownTOMLAsserts); do they still crash
-  # when the target treats them as zkdash does (FUZZ_UNFILTERED=1)?
+  # Inputs that once crashed must not any more (they are also in the corpus the run read).
   for f in "$ROOT/Fuzz/corpus/$target"/crash-*; do
     [ -f "$f" ] || continue
-    if (cd "$OUT" && FUZZ_UNFILTERED=1 SWIFT_BACKTRACE=enable=no "$OUT/fuzz-$target" -runs=1 "$f" > /dev/null 2>&1); then
-      echo "  $target: known finding ${f##*/} no longer crashes: take it out of the known findings in Fuzz/Targets/$target.swift"
+    if (cd "$OUT" && SWIFT_BACKTRACE=enable=no "$OUT/fuzz-$target" -runs=1 "$f" > /dev/null 2>&1); then
+      echo "  $target: former crash ${f##*/} is handled"
     else
-      echo "  $target: known finding ${f##*/} still crashes (docs/reliability.md)"
+      echo "  $target: former crash ${f##*/} crashes again (docs/reliability.md)"; rc=1
     fi
   done
   return $rc

@@ -1,6 +1,4 @@
-import TOMLKit
-
-/// Parses theme files (format: themes/README.md) with TOMLKit and resolves
+/// Parses theme files (format: themes/README.md) with `TOMLReader` and resolves
 /// `inherits` and missing roles into a `Theme` that has a style for every role.
 enum ThemeParser {
     static let styleKeys = ["fg", "bg", "bold", "underline", "reverse", "dim"]
@@ -39,22 +37,19 @@ enum ThemeParser {
     // MARK: Parsing
 
     static func parse(_ text: String, file: String) throws(ThemeError) -> Document {
-        let table: TOMLTable
+        let table: [String: TOMLReader.Value]
         do {
-            table = try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            throw ThemeError(file: file, line: error.source.begin.line, column: error.source.begin.column,
-                             message: "not valid TOML: \(error.description)")
+            table = try TOMLReader.parse(text)
         } catch {
-            throw ThemeError(file: file, message: "not valid TOML: \(error)")
+            throw ThemeError(file: file, line: error.line, column: error.column, message: "not valid TOML: \(error.message)")
         }
         var document = Document()
         for key in table.keys.sorted() {
             guard let value = table[key] else { continue }
             switch key {
             case "name", "inherits", "description":
-                guard let string = value.string else {
-                    throw ThemeError(file: file, key: key, message: "expected a string, found \(describe(value.type))")
+                guard case .string(let string) = value else {
+                    throw ThemeError(file: file, key: key, message: "expected a string, found \(value.typeName)")
                 }
                 if key == "name" {
                     guard !string.isEmpty else { throw ThemeError(file: file, key: key, message: "empty name") }
@@ -65,8 +60,8 @@ enum ThemeParser {
                 guard let role = StyleRole(rawValue: key) else {
                     throw ThemeError(file: file, key: key, message: "unknown role '\(key)' (roles: \(StyleRole.allCases.map(\.rawValue).joined(separator: ", ")))")
                 }
-                guard let roleTable = value.table else {
-                    throw ThemeError(file: file, key: key, message: "expected a table ([\(key)] with fg, bg, bold, …), found \(describe(value.type))")
+                guard case .table(let roleTable) = value else {
+                    throw ThemeError(file: file, key: key, message: "expected a table ([\(key)] with fg, bg, bold, …), found \(value.typeName)")
                 }
                 document.roles[role] = try parseRole(roleTable, role: key, file: file)
             }
@@ -74,7 +69,7 @@ enum ThemeParser {
         return document
     }
 
-    static func parseRole(_ table: TOMLTable, role: String, file: String) throws(ThemeError) -> RoleSpec {
+    static func parseRole(_ table: [String: TOMLReader.Value], role: String, file: String) throws(ThemeError) -> RoleSpec {
         var spec = RoleSpec()
         for key in table.keys.sorted() {
             guard let value = table[key] else { continue }
@@ -83,8 +78,8 @@ enum ThemeParser {
             case "fg": spec.foreground = try parseColour(value, key: dotted, file: file)
             case "bg": spec.background = try parseColour(value, key: dotted, file: file)
             case "bold", "underline", "reverse", "dim":
-                guard let flag = value.bool else {
-                    throw ThemeError(file: file, key: dotted, message: "expected true or false, found \(describe(value.type))")
+                guard case .bool(let flag) = value else {
+                    throw ThemeError(file: file, key: dotted, message: "expected true or false, found \(value.typeName)")
                 }
                 switch key {
                 case "bold": spec.bold = flag
@@ -99,16 +94,16 @@ enum ThemeParser {
         return spec
     }
 
-    static func parseColour(_ value: TOMLValueConvertible, key: String, file: String) throws(ThemeError) -> ThemeColor {
-        if value.type == .int, let index = value.int {
+    static func parseColour(_ value: TOMLReader.Value, key: String, file: String) throws(ThemeError) -> ThemeColor {
+        if case .integer(let index) = value {
             guard (0...255).contains(index) else {
                 throw ThemeError(file: file, key: key, message: "palette index \(index) out of range 0-255")
             }
             return .indexed(index)
         }
-        guard let string = value.string else {
+        guard case .string(let string) = value else {
             throw ThemeError(file: file, key: key,
-                             message: "expected a colour name, \"#rrggbb\" or a palette index 0-255, found \(describe(value.type))")
+                             message: "expected a colour name, \"#rrggbb\" or a palette index 0-255, found \(value.typeName)")
         }
         guard let colour = colour(named: string) else {
             throw ThemeError(file: file, key: key, message: "unknown colour '\(string)' (use default, \(colourNames.joined(separator: ", ")), bright-<name>, 0-255 or \"#rrggbb\")")
@@ -135,20 +130,6 @@ enum ThemeParser {
     }
 
     /// A TOML type as the error messages name it.
-    static func describe(_ type: TOMLType) -> String {
-        switch type {
-        case .table: return "table"
-        case .array: return "array"
-        case .string: return "string"
-        case .int: return "integer"
-        case .double: return "floating-point number"
-        case .bool: return "boolean"
-        case .date: return "date"
-        case .time: return "time"
-        case .dateTime: return "date-time"
-        }
-    }
-
     // MARK: Resolving
 
     /// `text` (read from `file`) as a complete theme. `chain` holds the files
