@@ -17,7 +17,8 @@ acknowledged write, unique increasing sequential names, expired ephemerals (NEME
 `security` checks what zkdash enforces (ACLs, superDigest, maxClientCnxns, jute.maxbuffer, the 4lw whitelist)
 against Apache 3.8, then `--read-only` and the demo's loopback / signal rules (tmux); see docs/security.md.
 `tls` runs Apache 3.8 with secureClientPort (PEM stores made with openssl), SASL DIGEST-MD5 and digest ACLs
-against kazoo, openssl s_client and zkCli; the zkdash side (issue 15) is a skipped placeholder; ZK_TARGET does not apply.
+against kazoo, openssl s_client and zkCli, then zkdash status/get/ls/monitor (tmux) with the TLS and identity flags
+against it and `zkdash server` with the same zoo.cfg keys (issue 15); ZK_TARGET does not apply.
 ZK_TARGET=zkdash|apache|both (default both) selects the server(s) under test.
 Prints one line per test and ends with one line `N passed, N failed, N skipped`.
 Exit status is non-zero if any test failed or errored.

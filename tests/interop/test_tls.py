@@ -1,19 +1,22 @@
-"""TLS client ports, SASL DIGEST-MD5 and digest ACLs on real Apache 3.8 (suite `tls`; issue 15).
+"""TLS client ports, SASL DIGEST-MD5 and digest ACLs: Apache 3.8 and zkdash (suite `tls`; issue 15).
 
-Apache only for now: these tests pin down what Apache 3.8.0 (Debian
-3.8.0-11+deb12u2, jars under /usr/share/java) does, so that the zkdash side
-(client flags `--tls-ca/--tls-cert/--tls-key/--auth/--sasl`, `zkdash get`,
-`zkdash server` with the same zoo.cfg) can be written against fixtures that
-are known to work.  ZK_TARGET does not apply.  Certificates come from
-tls_fixtures.py (openssl CLI, one set per run); servers from
-tls_fixtures.TlsApacheEnsemble (ensemble.ApacheEnsemble + secureClientPort,
-NettyServerCnxnFactory, PEM key/trust stores).  Every server binds 127.0.0.1.
+The Apache classes pin down what Apache 3.8.0 (Debian 3.8.0-11+deb12u2, jars under
+/usr/share/java) does; the zkdash classes hold the binary to it: the client flags
+`--tls-ca/--tls-cert/--tls-key/--admin-tls-ca/--auth/--auth-file/--sasl` (and their
+ZKDASH_* variables) of `zkdash status|get|ls|monitor`, and `zkdash server` reading the
+same zoo.cfg keys (docs/security.md section 7).  ZK_TARGET does not apply.
+Certificates come from tls_fixtures.py (openssl CLI, one set per run); Apache servers
+from tls_fixtures.TlsApacheEnsemble (ensemble.ApacheEnsemble + secureClientPort,
+NettyServerCnxnFactory, PEM key/trust stores), zkdash servers from
+tls_fixtures.zkdash_tls_server / TlsZkdashEnsemble with the same keys.  Every server
+binds loopback (127.0.0.1; one zkdash TLS port 127.0.0.2).
 
+Apache 3.8 (some classes also run zkdash's client against their servers: test_zkdash_*):
 - FixtureTests: the certificates themselves (chains, SANs, validity, PKCS#8
   keys, the PEM keystore layout Apache reads).
-- ApacheTlsTests (one standalone server: secureClientPort + plain clientPort,
-  ssl.clientAuth=need, SASL user alice, znodes with world / sasl:alice /
-  digest:bob ACLs): 4lw over TLS (Python ssl and `openssl s_client`), what a
+- ApacheTlsTests (shared_apache(): one standalone server, secureClientPort + plain
+  clientPort, ssl.clientAuth=need, SASL user alice, znodes with world / sasl:alice /
+  digest:bob / x509 ACLs): 4lw over TLS (Python ssl and `openssl s_client`), what a
   plaintext client sees on the TLS port, TLS to the plain port, kazoo over TLS
   with the right certificates and refused with none / expired / untrusted ones
   (exception types, timings), the x509 identity, SASL DIGEST-MD5 with kazoo and
@@ -25,8 +28,24 @@ NettyServerCnxnFactory, PEM key/trust stores).  Every server binds 127.0.0.1.
   a secure port (exit 1), ssl.protocol=TLSv1.3 with and without
   ssl.ciphersuites, ssl.ciphersuites on TLS 1.2.
 - TlsEnsembleTests: 3 voters with secureClientPort only (no plain clientPort).
-- ZkdashTlsTests: placeholder (skipped) listing the zkdash-side checks issue
-  15 asks for.
+
+zkdash:
+- ZkdashCliApacheTests (shared_apache()): status / get / ls with the right flags,
+  refusals in words with exit codes and time bounds, --auth digest, --sasl, exit
+  statuses 0/1/2/3/64, secrets from ZKDASH_AUTH / --auth-file / ZKDASH_SASL /
+  ZKDASH_TLS_*, passwords never echoed.
+- ZkdashAdminHttpsTests: 3 Apache voters whose AdminServers speak HTTPS only
+  (tf.admin_https_cfg), `status --admin-tls-ca`.
+- ZkdashServerTlsTests: `zkdash server` with ApacheTlsTests' keys (and want / none /
+  absent, an expired own certificate, TLSv1.3, a 127.0.0.2 port): 4lw, plaintext on the
+  TLS port, kazoo, zkCli, the client-auth modes, zkdash's own client against it.
+- ZkdashQuorumTlsTests: a 3-node zkdash quorum with TLS ports (status, kazoo).
+- ZkdashServerBadTlsConfigTests: bad ssl.* settings stop the start naming the key.
+- ZkdashMonitorTlsTests: `zkdash monitor` in tmux (test_monitor.Pane): the banner's TLS
+  line, TLS refusals in the node's detail, the Tree view over TLS with --auth.
+SASL is Apache-only: zkdash server has none.  zkdash misbehaviour found here is
+pinned by @unittest.expectedFailure tests asserting the right behaviour (comments
+say what zkdash does instead); features that do not exist yet are skipped, naming them.
 
 Findings are summarised in README.md ("tls suite").
 """
@@ -34,9 +53,12 @@ Findings are summarised in README.md ("tls suite").
 import logging
 import os
 import re
+import shutil
 import socket
 import ssl
 import subprocess
+import sys
+import tempfile
 import threading
 import time
 import unittest
@@ -48,6 +70,7 @@ import tls_fixtures as tf
 import zkwire
 
 WORLD, SASL_NODE, DIGEST_NODE = "/tls/world", "/tls/sasl", "/tls/digest"
+X509_NODE = "/tls-x509"          # outside /tls: test_o lists /tls's children
 ALICE, ALICE_PW = "alice", "alice-secret"
 BOB, BOB_PW = "bob", "bob-secret"
 ALL = 31                         # cdrwa
@@ -64,6 +87,24 @@ def setUpModule():
         import kazoo.client  # noqa: F401
     except ImportError:
         raise unittest.SkipTest("python3-kazoo is not installed")
+
+
+def tearDownModule():
+    for key in list(_SHARED):
+        try:
+            _SHARED.pop(key).destroy()
+        except Exception:       # noqa: BLE001
+            pass
+    tm = sys.modules.get("test_monitor")
+    if tm is not None and tm.TMUX:
+        # ZkdashMonitorTlsTests used test_monitor's tmux server (its tearDownModule only runs
+        # with the monitor suite)
+        subprocess.run([tm.TMUX, "-L", tm.SOCKET, "kill-server"], stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+        try:
+            os.unlink(os.path.join(os.environ.get("TMUX_TMPDIR") or "/tmp", "tmux-%d" % os.getuid(), tm.SOCKET))
+        except OSError:
+            pass
 
 
 def have_puresasl():
@@ -303,6 +344,142 @@ def start_ensembles(case_cls, *ensembles):
     return ensembles
 
 
+# ---------------------------------------------------------------- running zkdash (issue 15)
+#
+# `zkdash status|get|ls|monitor` with --tls-ca/--tls-cert/--tls-key/--auth/--auth-file/--sasl
+# (docs/security.md section 7) against the Apache servers above, and `zkdash server` reading
+# the same zoo.cfg keys.  The messages below are the documented ones.
+
+NEED_CERT = ("TLS: the server refused the handshake: it requires a client certificate it trusts "
+             "(--tls-cert, --tls-key)")
+BAD_SERVER_CERT = ("TLS: the server's certificate was refused: not signed by a CA in --tls-ca, "
+                   "expired or not yet valid")
+NOT_FOR_HOST = "TLS: the server's certificate is not issued for this host name or address"
+PLAIN_PORT = "TLS: the server closed the connection during the handshake (a plain client port? drop --tls-ca for it)"
+SILENT_TLS_PORT = ("no server answered before the connect deadline; if this is a TLS port "
+                   "(secureClientPort), add --tls-ca")
+NOAUTH = "NoAuth: not authorised to read it"
+SASL_REFUSED = ("SASL login as %s failed: the server refused it (wrong user or password, or SASL not "
+                "enabled on the server)")
+GET_TIMEOUT = 2          # --timeout of a `zkdash get` expected to fail (it retries until then)
+STATUS_TIMEOUT = 2       # status' default --timeout
+SLACK = 3.0              # a refusal must be reported within its timeout + this
+SECRET_ENV = ("ZKDASH_TLS_CA", "ZKDASH_TLS_CERT", "ZKDASH_TLS_KEY", "ZKDASH_AUTH", "ZKDASH_SASL")
+
+_zkdash_reason = []
+
+
+def zkdash_reason():
+    """None when the binary has `get --tls-ca` (issue 15's client side), else why not."""
+    if not _zkdash_reason:
+        b = harness.zkdash_bin()
+        if not os.access(b, os.X_OK):
+            _zkdash_reason.append("zkdash binary not found/executable: %s (swift build, or set ZKDASH_BIN)" % b)
+        else:
+            p = subprocess.run([b, "get", "--help"], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, timeout=30, preexec_fn=harness._pdeathsig)
+            text = p.stdout.decode("utf-8", "replace")
+            ok = p.returncode == 0 and "--tls-ca" in text and "--sasl" in text
+            _zkdash_reason.append(None if ok else "%s has no `get --tls-ca/--sasl` yet" % b)
+    return _zkdash_reason[0]
+
+
+def need_zkdash(case_or_cls):
+    reason = zkdash_reason()
+    if reason:
+        raise unittest.SkipTest(reason)
+
+
+class ZkdashRun:
+    """One finished `zkdash ...`: rc, out, err (text), seconds."""
+
+    def __init__(self, args, env, rc, out, err, seconds):
+        self.args, self.env, self.rc, self.out, self.err, self.seconds = args, env, rc, out, err, seconds
+
+    def describe(self):
+        env = " ".join("%s=%r" % kv for kv in sorted((self.env or {}).items()))
+        return "%s zkdash %s\n-> exit %s after %.2fs\nstdout: %s\nstderr: %s" % (
+            env, " ".join(self.args), self.rc, self.seconds, self.out[-2000:], self.err[-2000:])
+
+    def json(self):
+        import json
+        return json.loads(self.out.strip().splitlines()[-1])
+
+
+def zkdash(*args, env=None, timeout=60):
+    """Runs the binary with args; the security variables of this process's environment are
+    dropped (env adds some back).  Returns a ZkdashRun."""
+    e = {k: v for k, v in os.environ.items() if k not in SECRET_ENV}
+    e.update(env or {})
+    args = [str(a) for a in args]
+    t0 = time.monotonic()
+    p = subprocess.run([harness.zkdash_bin()] + args, env=e, stdin=subprocess.DEVNULL,
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout,
+                       preexec_fn=harness._pdeathsig)
+    return ZkdashRun(args, env, p.returncode, p.stdout.decode("utf-8", "replace"),
+                     p.stderr.decode("utf-8", "replace"), time.monotonic() - t0)
+
+
+def tls_flags(fx, cert="client", ca=None):
+    """--tls-ca [--tls-cert --tls-key] for Fixtures pair `cert` (None: no client certificate)."""
+    flags = ["--tls-ca", ca or fx.ca]
+    if cert:
+        c, k = fx.pair(cert)
+        flags += ["--tls-cert", c, "--tls-key", k]
+    return flags
+
+
+def json_node(doc, server):
+    for n in doc["nodes"]:
+        if n["server"] == server:
+            return n
+    raise AssertionError("%s not in %s" % (server, [n["server"] for n in doc["nodes"]]))
+
+
+class ZkdashCase(unittest.TestCase):
+    maxDiff = None
+
+    def assertRun(self, run, rc, out=None, err_has=(), limit=None):
+        """Exit code, exact stdout (if given), stderr substrings and a time bound."""
+        self.assertEqual(run.rc, rc, run.describe())
+        if out is not None:
+            self.assertEqual(run.out, out, run.describe())
+        for text in ([err_has] if isinstance(err_has, str) else err_has):
+            self.assertIn(text, run.err, run.describe())
+        if limit is not None:
+            self.assertLess(run.seconds, limit, run.describe())
+
+    def assertFlagError(self, run, text):
+        """Exit 64 at once, `text` on the error line itself (the usage lines that follow name
+        every flag), nothing on stdout."""
+        self.assertRun(run, 64, out="", limit=SLACK)
+        first = (run.err.strip().splitlines() or [""])[0]
+        self.assertTrue(first.startswith("Error: "), run.describe())
+        self.assertIn(text, first, run.describe())
+
+    def assertGetRefused(self, run, text, timeout=GET_TIMEOUT):
+        """A get/ls that cannot reach its server: exit 1, the cause on stderr, nothing on
+        stdout, reported by the time its --timeout is up (+ SLACK)."""
+        self.assertRun(run, 1, out="", err_has=text, limit=timeout + SLACK)
+
+    def status_json(self, servers, *flags, rc=0):
+        run = zkdash("status", "--servers", servers, "--json", "--no-admin", *flags)
+        self.assertEqual(run.rc, rc, run.describe())
+        return run, run.json()
+
+    def assertStatusRefused(self, servers, flags, text, states=("DOWN",)):
+        """`zkdash status --json`: exit 1 (no quorum), every node in `states` and the cause
+        as its reason (the table's NOTE), within the status timeout + SLACK."""
+        run, doc = self.status_json(servers, *flags, rc=1)
+        self.assertLess(run.seconds, STATUS_TIMEOUT + SLACK, run.describe())
+        self.assertIs(doc["quorum"], False, run.describe())
+        for server in servers.split(","):
+            n = json_node(doc, server)
+            self.assertIn(n["state"], states, run.describe())
+            self.assertIn(text, n["reason"] or "", run.describe())
+        return run, doc
+
+
 # ---------------------------------------------------------------- the certificates
 
 class FixtureTests(unittest.TestCase):
@@ -363,16 +540,67 @@ class FixtureTests(unittest.TestCase):
 
 # ---------------------------------------------------------------- one Apache server with everything
 
+_SHARED = {}
+
+
+def make_znodes(node, fx):
+    """/tls/world (world), /tls/digest (digest:bob), /tls/sasl (sasl:alice, with pure-sasl) and
+    /tls-x509 (x509: the client certificate's subject), made over the plain port by one
+    session holding the sasl and digest identities (an ACL need not match its creator)."""
+    setup = harness.kazoo_client(node.client_address, start_timeout=20,
+                                 **({"sasl_options": sasl_opts()} if have_puresasl() else {}))
+    try:
+        setup.add_auth("digest", "%s:%s" % (BOB, BOB_PW))
+        setup.ensure_path("/tls")
+        setup.create(WORLD, b"world-data", acl=[kazoo_acl(ALL, "world", "anyone")])
+        setup.create(DIGEST_NODE, b"bob-data", acl=[kazoo_acl(*digest_acl(BOB, BOB_PW))])
+        if have_puresasl():
+            setup.create(SASL_NODE, b"alice-data", acl=[kazoo_acl(ALL, "sasl", ALICE)])
+        setup.create(X509_NODE, b"x509-data", acl=[kazoo_acl(ALL, "x509", client_subject(fx))])
+    finally:
+        harness.stop_kazoo(setup)
+
+
+def client_subject(fx):
+    """The client certificate's subject in RFC 2253 form (Apache's x509 id)."""
+    return fx.subject(fx.client_cert).split("=", 1)[1]
+
+
+def shared_apache():
+    """The standalone Apache 3.8 of ApacheTlsTests, shared with the zkdash-side classes
+    (ZkdashCliApacheTests, ZkdashMonitorTlsTests): secureClientPort + clientPort,
+    ssl.clientAuth=need, SASL user alice, make_znodes().  Started once per run, stopped
+    by tearDownModule."""
+    ens = _SHARED.get("apache")
+    if ens is not None:
+        if all(n.alive() for n in ens.nodes):
+            return ens
+        ens.destroy()
+    fx = tf.Fixtures.shared()
+    ens = tf.TlsApacheEnsemble(fx, client_auth="need", plain=True, sasl_users={ALICE: ALICE_PW})
+    _SHARED["apache"] = ens
+    try:
+        for n in ens.nodes:
+            n.start()
+        ens.wait_serving(ens.nodes, timeout=60)
+        make_znodes(ens.nodes[0], fx)
+    except BaseException:
+        _SHARED.pop("apache", None)
+        ens.destroy()
+        raise
+    return ens
+
+
 class ApacheTlsTests(unittest.TestCase):
     """Standalone Apache 3.8: secureClientPort + clientPort (both Netty), ssl.clientAuth=need,
     PEM stores, SASL DIGEST-MD5 user alice (JAAS Server section), and
-    /tls/world (world:anyone), /tls/sasl (sasl:alice), /tls/digest (digest:bob)."""
+    /tls/world (world:anyone), /tls/sasl (sasl:alice), /tls/digest (digest:bob),
+    /tls-x509 (x509:O=zkdash interop,CN=zkdash-test-client).  The server is shared_apache()."""
 
     @classmethod
     def setUpClass(cls):
         cls.fx = tf.Fixtures.shared()
-        cls.ens = tf.TlsApacheEnsemble(cls.fx, client_auth="need", plain=True, sasl_users={ALICE: ALICE_PW})
-        start_ensembles(cls, cls.ens)
+        cls.ens = shared_apache()
         cls.node = cls.ens.nodes[0]
         cls.tls_port = cls.node.secure_port
         cls.plain_port = cls.node.client_port
@@ -384,18 +612,6 @@ class ApacheTlsTests(unittest.TestCase):
             cls.silence["result"] = tf.plain_probe(cls.tls_port, b"ruok", half_close=False, wait=20.0)
         cls.silence_thread = threading.Thread(target=probe, daemon=True)
         cls.silence_thread.start()
-        # the znodes, made over the plain port by a session with both identities
-        setup = harness.kazoo_client(cls.node.client_address, start_timeout=20,
-                                     **({"sasl_options": sasl_opts()} if have_puresasl() else {}))
-        try:
-            setup.add_auth("digest", "%s:%s" % (BOB, BOB_PW))
-            setup.ensure_path("/tls")
-            setup.create(WORLD, b"world-data", acl=[kazoo_acl(ALL, "world", "anyone")])
-            setup.create(DIGEST_NODE, b"bob-data", acl=[kazoo_acl(*digest_acl(BOB, BOB_PW))])
-            if have_puresasl():
-                setup.create(SASL_NODE, b"alice-data", acl=[kazoo_acl(ALL, "sasl", ALICE)])
-        finally:
-            harness.stop_kazoo(setup)
 
     def need_sasl(self):
         if not have_puresasl():
@@ -557,7 +773,8 @@ class ApacheTlsTests(unittest.TestCase):
 
     def test_j_x509_identity(self):
         """A session on the TLS port carries an x509 identity: the client certificate's subject
-        in RFC 2253 form (as `openssl x509 -subject -nameopt RFC2253` prints it), beside ip."""
+        in RFC 2253 form (as `openssl x509 -subject -nameopt RFC2253` prints it), beside ip;
+        an ACL x509:<that subject> grants it (the same read is NoAuth on the plain port)."""
         fx = self.fx
         r = tls_raw(self.tls_port, fx)
         try:
@@ -567,12 +784,14 @@ class ApacheTlsTests(unittest.TestCase):
             self.assertEqual(subject, "O=zkdash interop,CN=zkdash-test-client")
             self.assertEqual(r.get_data(WORLD)[0], "OK")
             self.assertEqual(r.get_data(DIGEST_NODE)[0], "NoAuth")
+            self.assertEqual(r.get_data(X509_NODE)[1][0], b"x509-data")     # ACL x509:<subject>
         finally:
             r.close_socket()
         r = zkwire.RawClient(LOOPBACK, self.plain_port)
         try:
             r.connect()
             self.assertEqual(who_am_i(r), [("ip", LOOPBACK)])
+            self.assertEqual(r.get_data(X509_NODE)[0], "NoAuth")
         finally:
             r.close_socket()
 
@@ -726,7 +945,7 @@ class ApacheTlsTests(unittest.TestCase):
 
 # ---------------------------------------------------------------- ssl.clientAuth modes
 
-class ClientAuthModeTests(unittest.TestCase):
+class ClientAuthModeTests(ZkdashCase):
     """ssl.clientAuth=want, =none, and the key left out (Apache's default: need)."""
 
     @classmethod
@@ -778,6 +997,21 @@ class ClientAuthModeTests(unittest.TestCase):
             "expired_client": "SSLV3_ALERT_CERTIFICATE_UNKNOWN",
             "untrusted_client": "SSLV3_ALERT_CERTIFICATE_UNKNOWN"})
 
+    def test_zkdash_cli_per_mode(self):
+        """zkdash get with --tls-ca alone reads on want and none; on the default (need) it exits 1
+        with NEED_CERT; an expired certificate on want: refused (alert 46: see
+        ZkdashCliApacheTests.test_f for its wording)."""
+        need_zkdash(self)
+        fx = self.fx
+        get = lambda ens, cert=None: zkdash("ls", "--servers", ens.nodes[0].secure_address, "--timeout",  # noqa: E731
+                                            GET_TIMEOUT, *tls_flags(fx, cert=cert), "/")
+        runs = parallel([lambda: get(self.want), lambda: get(self.none), lambda: get(self.default),
+                         lambda: get(self.want, "expired_client")])
+        for run in runs[:2]:
+            self.assertRun(run, 0, out="zookeeper\n")
+        self.assertGetRefused(runs[2], NEED_CERT)
+        self.assertRun(runs[3], 1, out="", limit=GET_TIMEOUT + SLACK)
+
     def test_kazoo_without_client_cert_on_want(self):
         """kazoo with only ca= (no client certificate) reads on a want port."""
         a = kazoo_tls(self.fx, self.want.nodes[0].secure_address, cert=None, start_timeout=20)
@@ -790,7 +1024,7 @@ class ClientAuthModeTests(unittest.TestCase):
 
 # ---------------------------------------------------------------- bad server certificates
 
-class BadServerCertTests(unittest.TestCase):
+class BadServerCertTests(ZkdashCase):
     """Servers presenting an expired certificate (signed by the trusted CA) and one signed by
     a CA the client does not trust (its PEM keystore holds that CA too), ssl.clientAuth=none.
     Apache starts with either: it does not check its own certificate."""
@@ -848,6 +1082,20 @@ class BadServerCertTests(unittest.TestCase):
         # trusting that CA instead: fine
         self.assertEqual(handshake(port, fx.untrusted_ca)[0][0], "ok")
 
+    def test_zkdash_refuses_bad_server_certs(self):
+        """zkdash get and status: exit 1 with BAD_SERVER_CERT for the expired and the untrusted
+        server certificate, within the timeouts (get retries until --timeout)."""
+        need_zkdash(self)
+        fx = self.fx
+        servers = [e.nodes[0].secure_address for e in (self.expired, self.untrusted)]
+        runs = parallel([lambda a=a: zkdash("get", "--servers", a, "--timeout", GET_TIMEOUT, *tls_flags(fx),
+                                            "/zookeeper") for a in servers])
+        for run in runs:
+            self.assertIsInstance(run, ZkdashRun, repr(run))
+            self.assertGetRefused(run, BAD_SERVER_CERT)
+        for a in servers:
+            self.assertStatusRefused(a, tls_flags(fx), BAD_SERVER_CERT)
+
     def test_kazoo_refuses_bad_server_certs(self):
         """kazoo (verify_certs=True): KazooTimeoutError at its start timeout, the cause in its log;
         verify_certs=False connects to the very same server."""
@@ -875,7 +1123,7 @@ class BadServerCertTests(unittest.TestCase):
 
 # ---------------------------------------------------------------- other zoo.cfg / JVM variants
 
-class ConfigVariantTests(unittest.TestCase):
+class ConfigVariantTests(ZkdashCase):
     """What else Apache 3.8.0 does with these keys (zkdash server must read the same zoo.cfg):
     the factory as a zoo.cfg key, the NIO factory with a secure port, ssl.protocol=TLSv1.3
     with and without ssl.ciphersuites, and ssl.ciphersuites on TLS 1.2."""
@@ -954,6 +1202,13 @@ class ConfigVariantTests(unittest.TestCase):
         finally:
             raw.close()
 
+    def test_zkdash_cli_tls13_and_ciphersuites(self):
+        """zkdash's client reads through the TLS 1.3 server and the one limited to one TLS 1.2 suite."""
+        need_zkdash(self)
+        for e in (self.tls13, self.suites):
+            self.assertRun(zkdash("ls", "--servers", e.nodes[0].secure_address, *tls_flags(self.fx), "/"), 0,
+                           out="zookeeper\n")
+
     def test_ciphersuites_tls12(self):
         """ssl.ciphersuites (IANA names, comma separated) limits what TLS 1.2 negotiates."""
         s = tf.tls_connect(self.suites.nodes[0].secure_port, self.fx.ca, self.fx.client_cert, self.fx.client_key)
@@ -968,7 +1223,7 @@ class ConfigVariantTests(unittest.TestCase):
 
 # ---------------------------------------------------------------- a TLS-only ensemble
 
-class TlsEnsembleTests(unittest.TestCase):
+class TlsEnsembleTests(ZkdashCase):
     """3 voters, secureClientPort only (no clientPort line), ssl.clientAuth=need, SASL alice;
     quorum traffic stays plaintext (no sslQuorum)."""
 
@@ -988,6 +1243,17 @@ class TlsEnsembleTests(unittest.TestCase):
         self.assertIn("secureClientPort=%d\n" % self.ens.nodes[0].secure_port, conf)
         for n in self.ens.nodes:          # nothing listens on the plain port number
             self.assertIsNone(harness.four_letter(n.client_port, "ruok", timeout=1.0))
+
+    def test_zkdash_status_tls_only(self):
+        """zkdash status over the three TLS-only ports: one LEADING, two FOLLOWING, exit 0 (4lw over
+        TLS); zkdash ls through all three (a connect string of TLS ports) with --sasl."""
+        need_zkdash(self)
+        run, doc = self.status_json(self.ens.secure_hosts, *tls_flags(self.fx))
+        states = sorted(json_node(doc, n.secure_address)["state"] for n in self.ens.nodes)
+        self.assertEqual(states, ["FOLLOWING", "FOLLOWING", "LEADING"], run.describe())
+        sasl = ["--sasl", "digest:%s:%s" % (ALICE, ALICE_PW)]
+        self.assertRun(zkdash("ls", "--servers", self.ens.secure_hosts, *tls_flags(self.fx), *sasl, "/zookeeper"),
+                       0, out="config\nquota\n")
 
     def test_kazoo_tls_ensemble(self):
         """kazoo over TLS to all three TLS ports: a write through one node reads back through another."""
@@ -1013,91 +1279,786 @@ class TlsEnsembleTests(unittest.TestCase):
             c.close()
 
 
-# ---------------------------------------------------------------- the zkdash side (issue 15)
+# ---------------------------------------------------------------- zkdash clients against Apache 3.8
 
-@unittest.skip("zkdash side: issue 15 in progress")
-class ZkdashTlsTests(unittest.TestCase):
-    """What issue 15 asks of the binary, against the Apache servers above (reuse
-    ApacheTlsTests' setup: tf.TlsApacheEnsemble(fx, client_auth="need", plain=True,
-    sasl_users={"alice": "alice-secret"}) and the /tls/* znodes) and against
-    `zkdash server --config` with the same zoo.cfg.  Flag names are fixed by the issue:
-    --tls-ca PEM, --tls-cert PEM, --tls-key PEM, --auth digest:USER:PASSWORD (repeatable,
-    other schemes SCHEME:DATA), --sasl digest:USER:PASSWORD, --admin-tls-ca.
-    Refusals: exit non-zero but not 64, within seconds, the cause in words."""
+class ZkdashCliApacheTests(ZkdashCase):
+    """`zkdash status|get|ls` against shared_apache() (Apache 3.8 standalone: TLS port with
+    ssl.clientAuth=need beside a plain port, SASL user alice, /tls/* znodes, /tls-x509)."""
 
-    # -- zkdash status
-    def test_status_tls(self):
-        """`zkdash status --servers 127.0.0.1:TLSPORT --tls-ca ca.pem --tls-cert client.pem
-        --tls-key client.key --json`: exit 0, the node STANDALONE with srvr's zxid (4lw over TLS)."""
+    @classmethod
+    def setUpClass(cls):
+        need_zkdash(cls)
+        cls.fx = tf.Fixtures.shared()
+        cls.ens = shared_apache()
+        cls.node = cls.ens.nodes[0]
+        cls.tls = cls.node.secure_address
+        cls.plain = cls.node.client_address
 
-    def test_status_tls_ensemble(self):
-        """The same against TlsEnsembleTests' TLS-only 3 voters: one LEADING, two FOLLOWING."""
+    def need_sasl(self):
+        if not have_puresasl():
+            self.skipTest("python3-pure-sasl is not installed: the sasl:alice znode was not made")
 
-    def test_status_plain_to_tls_port_hints_tls(self):
-        """No --tls-* flags against the TLS port: non-zero (not 64) within seconds, and the
-        message says the port may expect TLS and names --tls-ca (Apache closes a ConnectRequest
-        at once and is silent ~10 s to a waiting 4lw: "no answer" alone is not enough).
-        Also: a node that answers plainly and whose conf shows secureClientPort=P."""
+    def get(self, path, *flags, servers=None, timeout=None, env=None, cmd="get"):
+        args = [cmd, "--servers", servers or self.tls] + list(flags)
+        if timeout is not None:
+            args += ["--timeout", timeout]
+        return zkdash(*(args + [path]), env=env)
 
-    def test_status_refusals_name_the_cause(self):
-        """No client certificate (alert 42 bad certificate: "certificate required"), expired
-        client certificate and untrusted client certificate (alert 46 certificate unknown),
-        --tls-ca of the wrong CA ("untrusted"), BadServerCertTests' expired server certificate
-        ("expired"): each non-zero, not 64, in seconds, the cause in words, no hang/crash."""
+    # -- with the right flags
 
-    # -- zkdash monitor (tmux)
-    def test_monitor_banner_shows_tls(self):
-        """`zkdash monitor --servers ... --tls-*` in tmux: the banner says TLS and to whom the
-        server certificate was issued (CN=localhost); plain connections say plain."""
+    def test_a_status_over_tls(self):
+        """status with --tls-ca/--tls-cert/--tls-key: exit 0, the node STANDALONE with the
+        zxid srvr gives over TLS (polled before and after); the table says QUORUM OK."""
+        n, fx = self.node, self.fx
+        before = int(ensemble.parse_srvr(n.tls_four("srvr"))["Zxid"], 16)
+        run, doc = self.status_json(self.tls, *tls_flags(fx))
+        after = int(ensemble.parse_srvr(n.tls_four("srvr"))["Zxid"], 16)
+        row = json_node(doc, self.tls)
+        self.assertEqual(row["state"], "STANDALONE", run.describe())
+        self.assertTrue(before <= int(row["zxid"], 16) <= after, (before, row["zxid"], after))
+        self.assertIs(doc["quorum"], True)
+        table = zkdash("status", "--servers", self.tls, "--no-admin", *tls_flags(fx))
+        self.assertRun(table, 0, err_has=())
+        self.assertRegex(table.out, r"(?m)^\s+-\s+%s\s+STANDALONE\s" % re.escape(self.tls))
+        self.assertIn("QUORUM OK", table.out)
 
-    def test_monitor_handshake_failure_on_row(self):
-        """One node with a bad certificate: a clear message on its row and in Events; the other
-        nodes keep being watched; no hang, no crash."""
+    def test_b_get_and_ls_over_tls(self):
+        """get prints the data as stored (no newline added), ls the children sorted one a line;
+        the x509 identity of the client certificate reads /tls-x509 (NoAuth on the plain port);
+        `localhost:PORT` (a name: SNI and the certificate's DNS name) works as 127.0.0.1 does."""
+        fx = self.fx
+        self.assertRun(self.get(WORLD, *tls_flags(fx)), 0, out="world-data", err_has="")
+        want = "digest\nsasl\nworld\n" if have_puresasl() else "digest\nworld\n"
+        self.assertRun(self.get("/tls", *tls_flags(fx), cmd="ls"), 0, out=want)
+        self.assertRun(self.get(X509_NODE, *tls_flags(fx)), 0, out="x509-data")
+        self.assertRun(self.get(X509_NODE, servers=self.plain), 2, out="", err_has=NOAUTH)
+        by_name = "localhost:%d" % self.node.secure_port
+        self.assertRun(self.get(WORLD, *tls_flags(fx), servers=by_name), 0, out="world-data")
+        self.assertRun(self.get("/tls/none", *tls_flags(fx)), 3, out="", err_has="/tls/none: no such znode")
 
-    def test_monitor_tree_noauth_and_add_auth(self):
-        """Tree view: /tls/digest shown as not readable (which ACL); `a` + digest bob:bob-secret
-        from the prompt, retry, data shown; the detail pane lists whoAmI identities (x509, digest)."""
+    # -- refusals
 
-    # -- zkdash get / ls
-    def test_get_world_over_tls(self):
-        """`zkdash get --servers TLS --tls-* /tls/world` prints world-data, exit 0."""
+    def test_c_status_refusals_name_the_cause(self):
+        """No client certificate / a --tls-ca that did not sign the server's certificate: the node
+        DOWN with the cause on its row, exit 1, no waiting; a plaintext status on the TLS port:
+        DOWN after its timeout (Apache is silent to a waiting 4lw); --tls-ca on the plain port:
+        the handshake closed, 'a plain client port?'."""
+        fx = self.fx
+        cases = [(self.tls, tls_flags(fx, cert=None), NEED_CERT),
+                 (self.tls, tls_flags(fx, ca=fx.untrusted_ca), BAD_SERVER_CERT),
+                 (self.tls, [], "no answer within %d s" % STATUS_TIMEOUT),
+                 (self.plain, tls_flags(fx), PLAIN_PORT)]
+        results = parallel([lambda c=c: self.assertStatusRefused(*c) for c in cases])
+        for c, r in zip(cases, results):
+            if isinstance(r, BaseException):
+                raise r
+        table = zkdash("status", "--servers", self.tls, "--no-admin", *tls_flags(fx, cert=None))
+        self.assertEqual(table.rc, 1, table.describe())
+        self.assertRegex(table.out, r"(?m)^\s+-\s+%s\s+DOWN\s.*%s" % (re.escape(self.tls), re.escape(NEED_CERT)))
 
-    def test_get_sasl(self):
-        """`--sasl digest:alice:alice-secret` (plain port and TLS port) reads /tls/sasl; a wrong
-        password: non-zero, says the SASL login failed (Apache: AuthFailed, then close)."""
+    @unittest.skip("not yet (docs/security.md section 7, 'Not yet'): status has no probe that tells a silent "
+                   "TLS port from a paused node; its row says 'no answer within 2 s' without naming --tls-ca")
+    def test_c2_status_plain_on_tls_port_hints_tls(self):
+        run, doc = self.status_json(self.tls, rc=1)
+        self.assertIn("--tls-ca", json_node(doc, self.tls)["reason"] or "", run.describe())
 
-    def test_get_auth_digest(self):
-        """`--auth digest:bob:bob-secret` reads /tls/digest; several --auth accumulate."""
+    @unittest.expectedFailure
+    def test_d_status_refused_client_certificate(self):
+        # zkdash bug: Apache 3.8 refuses an expired or untrusted client certificate with TLS
+        # alert 46 (certificate_unknown; test_i_raw_handshake_failures); zkdash status shows the
+        # raw BoringSSL error on the row instead of the documented cause:
+        #   "TLS: handshakeFailed(NIOSSL.BoringSSLError.sslError([Error: 268436502 error:10000416:SSL
+        #    routines:OPENSSL_internal:SSLV3_ALERT_CERTIFICATE_UNKNOWN at .../tls_record.cc:491]))"
+        # (zkdash server's own refusals, alerts 116/45/48, are worded: ZkdashServerTlsTests).
+        for cert in ("expired_client", "untrusted_client"):
+            with self.subTest(cert=cert):
+                run, doc = self.status_json(self.tls, *tls_flags(self.fx, cert=cert), rc=1)
+                reason = json_node(doc, self.tls)["reason"] or ""
+                self.assertIn("the server refused the handshake", reason, run.describe())
+                self.assertNotIn("BoringSSL", reason, run.describe())
 
-    def test_get_noauth_names_the_scheme(self):
-        """/tls/digest without --auth: non-zero, says NoAuth / not authorised and that
-        digest (bob) would help; /tls/sasl: says sasl (alice)."""
+    def test_e_get_refusals_name_the_cause(self):
+        """get/ls exit 1 with the cause by the end of --timeout (a TLS refusal is retried like
+        any failed connect, docs/security.md 'Not yet'): no client certificate, wrong CA, a
+        plain client on the TLS port (Apache is silent: the hint names --tls-ca), --tls-ca on
+        the plain port.  Nothing on stdout."""
+        fx, t = self.fx, GET_TIMEOUT
+        cases = [(dict(), tls_flags(fx, cert=None), NEED_CERT),
+                 (dict(), tls_flags(fx, ca=fx.untrusted_ca), BAD_SERVER_CERT),
+                 (dict(), [], SILENT_TLS_PORT),
+                 (dict(servers=self.plain), tls_flags(fx), PLAIN_PORT),
+                 (dict(cmd="ls"), tls_flags(fx, cert=None), NEED_CERT)]
+        runs = parallel([lambda c=c: self.get(WORLD if c[0].get("cmd") != "ls" else "/tls", *c[1],
+                                              timeout=t, **c[0]) for c in cases])
+        for (kw, flags, text), run in zip(cases, runs):
+            self.assertIsInstance(run, ZkdashRun, repr(run))
+            self.assertGetRefused(run, text)
+            self.assertIn("cannot connect to ", run.err, run.describe())
 
-    def test_secrets_from_env_or_file(self):
-        """The documented environment variables / file for --auth / --sasl secrets work, and
-        the secret never appears in `ps` output."""
+    @unittest.expectedFailure
+    def test_f_get_refused_client_certificate(self):
+        # zkdash bug (as test_d): with an expired or untrusted client certificate Apache answers
+        # alert 46 and `zkdash get` exits 1 with "TLS: no server answered before the connect
+        # deadline (last: handshakeFailed(NIOSSL.BoringSSLError.sslError([... SSLV3_ALERT_
+        # CERTIFICATE_UNKNOWN at .../tls_record.cc:491])))": the server did answer (it refused the
+        # certificate), and the words should be the documented NEED_CERT message.
+        runs = parallel([lambda c=c: self.get(WORLD, *tls_flags(self.fx, cert=c), timeout=GET_TIMEOUT)
+                         for c in ("expired_client", "untrusted_client")])
+        for run in runs:
+            self.assertIsInstance(run, ZkdashRun, repr(run))
+            self.assertGetRefused(run, "the server refused the handshake")
+            self.assertNotIn("BoringSSL", run.err, run.describe())
+            self.assertNotIn("no server answered", run.err, run.describe())
 
-    def test_ls(self):
-        """`zkdash ls /tls` (if implemented) lists digest, sasl, world."""
+    # -- identities
 
-    # -- zkdash server with the same zoo.cfg
-    def test_server_tls_kazoo(self):
-        """`zkdash server --config` with ApacheTlsTests' zoo.cfg (secureClientPort, ssl.keyStore.*,
-        ssl.trustStore.* PEM, ssl.clientAuth=need, clientPort beside it): kazoo use_ssl with the
-        client cert reads/writes; none/expired/untrusted refused as on Apache (test_h)."""
+    def test_g_auth_digest(self):
+        """--auth digest:bob:bob-secret reads the digest:bob node (plain and TLS port); without it,
+        or with a wrong password (addAuth answers OK, the read NoAuth), exit 2 naming the flags
+        that would help; several --auth accumulate."""
+        fx, good = self.fx, "digest:%s:%s" % (BOB, BOB_PW)
+        self.assertRun(self.get(DIGEST_NODE, servers=self.plain), 2, out="",
+                       err_has=["%s: %s" % (DIGEST_NODE, NOAUTH), "--auth digest:USER:PASSWORD", "--sasl"])
+        self.assertRun(self.get(DIGEST_NODE, "--auth", good, servers=self.plain), 0, out="bob-data")
+        self.assertRun(self.get(DIGEST_NODE, "--auth", good, *tls_flags(fx)), 0, out="bob-data")
+        self.assertRun(self.get(DIGEST_NODE, "--auth", "digest:%s:wrong" % BOB, servers=self.plain), 2,
+                       out="", err_has=NOAUTH)
+        self.assertRun(self.get(DIGEST_NODE, "--auth", "digest:carol:c", "--auth", good, servers=self.plain),
+                       0, out="bob-data")
+        self.assertRun(self.get("/tls", "--auth", good, servers=self.plain, cmd="ls"), 0)
 
-    def test_server_tls_4lw(self):
-        """ruok/srvr/conf over TLS on zkdash server (openssl s_client and Python ssl); conf names
-        secureClientPort; a plaintext ConnectRequest on the TLS port is closed as Apache does."""
+    def test_h_sasl(self):
+        """SASL DIGEST-MD5 (Apache only: zkdash server has no SASL): --sasl digest:alice:alice-secret
+        reads the sasl:alice node on the plain and the TLS port; a wrong password or an unknown
+        user: exit 2 'SASL login as USER failed: the server refused it ...', in well under a
+        second; without --sasl: exit 2 NoAuth; --sasl and --auth together hold both identities."""
+        self.need_sasl()
+        fx, login = self.fx, "digest:%s:%s" % (ALICE, ALICE_PW)
+        self.assertRun(self.get(SASL_NODE, "--sasl", login, servers=self.plain), 0, out="alice-data")
+        self.assertRun(self.get(SASL_NODE, "--sasl", login, *tls_flags(fx)), 0, out="alice-data")
+        for user, pw in ((ALICE, "wrong"), ("mallory", "x")):
+            run = self.get(WORLD, "--sasl", "digest:%s:%s" % (user, pw), servers=self.plain, timeout=5)
+            self.assertRun(run, 2, out="", err_has=SASL_REFUSED % user, limit=3.0)
+        self.assertRun(self.get(SASL_NODE, servers=self.plain), 2, out="", err_has=NOAUTH)
+        both = ["--sasl", login, "--auth", "digest:%s:%s" % (BOB, BOB_PW)]
+        self.assertRun(self.get(SASL_NODE, *both, servers=self.plain), 0, out="alice-data")
+        self.assertRun(self.get(DIGEST_NODE, *both, servers=self.plain), 0, out="bob-data")
+        assert_log(self, self.node, "Successfully authenticated client: authenticationID=alice")
 
-    def test_server_tls_zkcli(self):
-        """Apache's zkCli (zk_cli() above) over TLS against zkdash server (the C client cli_mt of
-        Debian 3.8.0 is built without OpenSSL and Cyrus SASL: it can do neither)."""
+    @unittest.expectedFailure
+    def test_i_auth_failed_exits_2(self):
+        # zkdash bug (exit code): an --auth identity the server refuses (AuthFailed, e.g.
+        # `--auth sasl:alice`, which Apache answers AuthFailed and closes, test_n_digest_acl)
+        # exits 1 "cannot connect to 127.0.0.1:P: authentication failed: the server refused an
+        # --auth identity (wrong password?)"; docs/security.md section 7 gives 2 for "an --auth
+        # identity refused (AuthFailed)" (and `get --help` says 1 "TLS and login failures
+        # included", contradicting both the doc and --sasl failures, which exit 2).
+        run = self.get(WORLD, "--auth", "sasl:%s" % ALICE, servers=self.plain, timeout=5)
+        self.assertRun(run, 2, out="", err_has="the server refused an --auth identity", limit=3.0)
 
-    def test_server_sasl_digest_md5(self):
-        """authProvider.1=...SASLAuthenticationProvider + a JAAS Server section
-        (-Djava.security.auth.login.config's file; zkdash names how it reads it): kazoo
-        sasl_options and sasl_exchange() succeed; wrong password -> AuthFailed + close."""
+    # -- flags and secrets
 
-    def test_admin_https(self):
-        """The AdminServer over HTTPS (--admin-tls-ca) when the operator turned it on."""
+    def test_j_flag_errors_exit_64(self):
+        """Bad flags are refused before connecting, exit 64, naming the flag: an unreadable
+        --tls-ca, --tls-cert without --tls-key, a key that is not the certificate's, a missing
+        --auth-file, a non-digest --sasl."""
+        fx = self.fx
+        cases = [(["--tls-ca", os.path.join(fx.dir, "no-such-ca.pem")], "--tls-ca"),
+                 (["--tls-ca", fx.ca, "--tls-cert", fx.client_cert], "--tls-cert needs --tls-key"),
+                 (["--tls-ca", fx.ca, "--tls-cert", fx.client_cert, "--tls-key", fx.server_key], "--tls-key"),
+                 (["--auth-file", os.path.join(fx.dir, "no-such-auth-file")], "--auth-file"),
+                 (["--sasl", "plain:alice:x"], "--sasl")]
+        for flags, text in cases:
+            for cmd in ("get", "status"):
+                run = zkdash(cmd, "--servers", self.tls, *flags, *([WORLD] if cmd == "get" else []))
+                self.assertFlagError(run, text)
+
+    def test_k_secrets_from_env_and_file(self):
+        """ZKDASH_AUTH (one identity a line), --auth-file (# comments, blank lines), ZKDASH_SASL
+        and ZKDASH_TLS_CA/CERT/KEY do what the flags do, so no secret is on the command line."""
+        fx = self.fx
+        good = "digest:%s:%s" % (BOB, BOB_PW)
+        self.assertRun(self.get(DIGEST_NODE, servers=self.plain, env={"ZKDASH_AUTH": "digest:carol:c\n" + good}),
+                       0, out="bob-data")
+        path = os.path.join(fx.dir, "zkdash-auth")
+        with open(path, "w") as f:
+            f.write("# identities for zkdash\n\n%s\n" % good)
+        os.chmod(path, 0o600)
+        self.assertRun(self.get(DIGEST_NODE, "--auth-file", path, servers=self.plain), 0, out="bob-data")
+        env_tls = {"ZKDASH_TLS_CA": fx.ca, "ZKDASH_TLS_CERT": fx.client_cert, "ZKDASH_TLS_KEY": fx.client_key}
+        self.assertRun(self.get(WORLD, env=env_tls), 0, out="world-data")
+        run = zkdash("status", "--servers", self.tls, "--json", "--no-admin", env=env_tls)
+        self.assertEqual((run.rc, json_node(run.json(), self.tls)["state"]), (0, "STANDALONE"), run.describe())
+        if have_puresasl():
+            self.assertRun(self.get(SASL_NODE, servers=self.plain,
+                                    env={"ZKDASH_SASL": "digest:%s:%s" % (ALICE, ALICE_PW)}), 0, out="alice-data")
+
+    def test_l_secrets_never_echoed(self):
+        """An --auth / --sasl value that cannot be parsed (flag, ZKDASH_AUTH, --auth-file,
+        ZKDASH_SASL) is refused with exit 64 and its password never printed; refused logins
+        (AuthFailed, SASL) do not print it either."""
+        fx, secret = self.fx, "S3cr3t-pw-XYZ"
+        path = os.path.join(fx.dir, "zkdash-auth-bad")
+        with open(path, "w") as f:
+            f.write("# one bad line\ndigest-bob-%s\n" % secret)
+        bad = [(["--auth", "digest:bob" + secret], None, "--auth"),
+               (["--auth", secret], None, "--auth"),
+               (["--auth", ":bob:" + secret], None, "--auth"),
+               (["--sasl", "digest:alice" + secret], None, "--sasl"),
+               (["--sasl", "plain:alice:" + secret], None, "--sasl"),
+               ([], {"ZKDASH_AUTH": "digest:bob\n" + secret}, "--auth"),
+               ([], {"ZKDASH_SASL": "digest:alice" + secret}, "--sasl"),
+               (["--auth-file", path], None, "--auth")]
+        for flags, env, text in bad:
+            run = self.get(WORLD, *flags, servers=self.plain, env=env)
+            self.assertFlagError(run, text)
+            self.assertNotIn(secret, run.err, run.describe())
+        refused = [self.get(WORLD, "--sasl", "digest:alice:" + secret, servers=self.plain, timeout=5),
+                   self.get(WORLD, "--auth", "sasl:" + secret, servers=self.plain, timeout=5),
+                   self.get(DIGEST_NODE, "--auth", "digest:bob:" + secret, servers=self.plain, timeout=5)]
+        for run in refused:
+            self.assertIn(run.rc, (1, 2), run.describe())
+            self.assertNotIn(secret, run.out + run.err, run.describe())
+
+    @unittest.expectedFailure
+    def test_m_bad_identity_names_its_source(self):
+        # zkdash bug (misleading message): a bad line in --auth-file, or in ZKDASH_AUTH, is
+        # reported as "Error: --auth: expected SCHEME:DATA (e.g. digest:USER:PASSWORD), got '…'",
+        # naming a flag the user did not give, and no line number.
+        path = os.path.join(self.fx.dir, "zkdash-auth-bad2")
+        with open(path, "w") as f:
+            f.write("digest:bob:bob-secret\nnot-an-identity\n")
+        run = self.get(WORLD, "--auth-file", path, servers=self.plain)
+        self.assertFlagError(run, "--auth-file")
+        run = self.get(WORLD, servers=self.plain, env={"ZKDASH_AUTH": "not-an-identity"})
+        self.assertFlagError(run, "ZKDASH_AUTH")
+
+
+# ---------------------------------------------------------------- --admin-tls-ca (HTTPS AdminServers)
+
+class ZkdashAdminHttpsTests(ZkdashCase):
+    """3 Apache voters with a plain and a TLS client port (ssl.clientAuth=need) whose
+    AdminServers speak HTTPS only (tf.admin_https_cfg: admin.forceHttps + ssl.quorum.* PEM
+    stores).  `zkdash status --servers HOST:CLIENTPORT@ADMINPORT --admin-tls-ca ca.pem`."""
+
+    @classmethod
+    def setUpClass(cls):
+        need_zkdash(cls)
+        cls.fx = fx = tf.Fixtures.shared()
+        cls.ens = tf.TlsApacheEnsemble(fx, voters=3, client_auth="need", plain=True, admin=True, tick_ms=200,
+                                       extra_cfg=tf.admin_https_cfg(fx))
+        start_ensembles(cls, cls.ens)
+        for n in cls.ens.nodes:         # the first request to a cold Jetty takes ~1 s
+            tf.tls_connect(n.admin_port, fx.ca, timeout=15).close()
+
+    def servers(self, tls):
+        return ",".join("%s@%d" % (n.secure_address if tls else n.client_address, n.admin_port)
+                        for n in self.ens.nodes)
+
+    def test_a_status_over_tls_ports(self):
+        """The quorum over its TLS client ports: one LEADING, two FOLLOWING, sids from srvr."""
+        run, doc = self.status_json(",".join(n.secure_address for n in self.ens.nodes), *tls_flags(self.fx))
+        states = sorted(json_node(doc, n.secure_address)["state"] for n in self.ens.nodes)
+        self.assertEqual(states, ["FOLLOWING", "FOLLOWING", "LEADING"], run.describe())
+        self.assertIs(doc["quorum"], True)
+
+    def test_b_admin_https_with_plain_client_ports(self):
+        """HTTPS AdminServers: with --admin-tls-ca every node's /commands/leader is used (admin
+        true, votes from the AdminServer); without it they are not (admin false) and status
+        still works from the 4lw."""
+        run = zkdash("status", "--servers", self.servers(tls=False), "--json", "--admin-tls-ca", self.fx.ca)
+        doc = run.json()
+        self.assertEqual(run.rc, 0, run.describe())
+        self.assertEqual([n["admin"] for n in doc["nodes"]], [True] * 3, run.describe())
+        self.assertEqual(doc["votes"]["source"], "adminserver", run.describe())
+        self.assertEqual(doc["votes"]["tally"], {str(self.ens.leader().sid): 3}, run.describe())
+        run = zkdash("status", "--servers", self.servers(tls=False), "--json")
+        self.assertEqual(run.rc, 0, run.describe())
+        self.assertEqual([n["admin"] for n in run.json()["nodes"]], [False] * 3, run.describe())
+
+    @unittest.expectedFailure
+    def test_c_admin_https_with_tls_client_ports(self):
+        # zkdash bug: listed by their TLS client ports (HOST:SECUREPORT@ADMINPORT), the same
+        # nodes' HTTPS AdminServers are never used (admin false, votes from modes): zkdash
+        # checks that an AdminServer is the node's own by /commands/configuration's client_port,
+        # which Apache 3.8 reports as the plain clientPort (-1 on a TLS-only node) and never as
+        # the secureClientPort, so every AdminServer of a node reached over TLS is taken for
+        # another node's.  --admin-tls-ca is thus useless for TLS-only ensembles.
+        run = zkdash("status", "--servers", self.servers(tls=True), "--json", "--admin-tls-ca", self.fx.ca,
+                     *tls_flags(self.fx))
+        self.assertEqual(run.rc, 0, run.describe())
+        self.assertEqual([n["admin"] for n in run.json()["nodes"]], [True] * 3, run.describe())
+
+    def test_d_status_refusals_on_a_quorum(self):
+        """--tls-ca without a client certificate: all three DOWN with the cause, NO QUORUM, exit 1."""
+        self.assertStatusRefused(",".join(n.secure_address for n in self.ens.nodes),
+                                 tls_flags(self.fx, cert=None), NEED_CERT)
+
+
+# ---------------------------------------------------------------- zkdash server with the same zoo.cfg
+
+class ZkdashServerTlsTests(ZkdashCase):
+    """`zkdash server --config` with ApacheTlsTests' zoo.cfg keys (tf.zkdash_tls_server:
+    secureClientPort + secureClientPortAddress, ssl.keyStore.* / ssl.trustStore.* PEM,
+    ssl.clientAuth, clientPort beside it, authProvider.1=...SASLAuthenticationProvider) and
+    variants (want / none / key absent, an expired own certificate, a TLS port on 127.0.0.2,
+    ssl.protocol=TLSv1.3).  zkdash server has no SASL (docs/security.md section 7, 'Not yet'):
+    the SASL checks are Apache-only (ZkdashCliApacheTests.test_h_sasl)."""
+
+    @classmethod
+    def setUpClass(cls):
+        need_zkdash(cls)
+        cls.fx = fx = tf.Fixtures.shared()
+        cls.z = tf.zkdash_tls_server(fx, "need", extra_cfg={"authProvider.1": tf.SASL_PROVIDER},
+                                     name="zkdash-tls-need")
+        cls.modes = {m: tf.zkdash_tls_server(fx, m, name="zkdash-tls-%s" % m) for m in ("want", "none", None)}
+        cls.expired = tf.zkdash_tls_server(fx, "none", keystore="expired_server", name="zkdash-tls-expired")
+        cls.tls13 = tf.zkdash_tls_server(fx, "need", extra_cfg={"ssl.protocol": "TLSv1.3"}, name="zkdash-tls13")
+        cls.other_host = tf.zkdash_tls_server(fx, "need", secure_host="127.0.0.2", name="zkdash-tls-127.0.0.2")
+        for s in [cls.z, cls.expired, cls.tls13, cls.other_host] + list(cls.modes.values()):
+            cls.addClassCleanup(s.destroy)
+        for s in [cls.z, cls.expired, cls.tls13] + list(cls.modes.values()):
+            s.start()
+        try:
+            cls.other_host.start()
+        except harness.ServerStartError:
+            cls.other_host = None          # no 127.0.0.2 on this machine
+        # a plaintext 4lw that waits on the TLS port (ApacheTlsTests.test_z's probe), in the background
+        cls.silence = {}
+
+        def probe():
+            cls.silence["result"] = tf.plain_probe(cls.z.secure_port, b"ruok", half_close=False, wait=16.0)
+        cls.silence_thread = threading.Thread(target=probe, daemon=True)
+        cls.silence_thread.start()
+
+    def test_a_reads_apaches_keys(self):
+        """The zoo.cfg holds exactly server_tls_cfg()'s keys as TlsApacheEnsemble writes them; conf
+        names both ports; authProvider.1 (SASL) is ignored with a warning naming the key."""
+        z = self.z
+        with open(z.cfg_path) as f:
+            cfg = dict(l.split("=", 1) for l in f.read().splitlines() if "=" in l)
+        for k, v in tf.server_tls_cfg(self.fx, "need").items():
+            self.assertEqual(cfg[k], v, k)
+        self.assertEqual(cfg["secureClientPort"], str(z.secure_port))
+        conf = tf.tls_four_letter(z.secure_port, "conf", self.fx.ca, self.fx.client_cert, self.fx.client_key)
+        self.assertIn("secureClientPort=%d\n" % z.secure_port, conf)
+        self.assertIn("clientPort=%d\n" % z.port, conf)
+        self.assertTrue(wait_until(lambda: "ignoring unsupported key authProvider.1" in z.log_tail(200), 5.0),
+                        z.log_tail())
+
+    def test_b_4lw_over_tls(self):
+        """ruok / srvr / mntr over TLS (Python ssl and `openssl s_client`); zkdash negotiates TLS 1.3
+        (Apache 3.8.0: 1.2); without a client certificate s_client fails (alert 116, certificate
+        required: TLS 1.3 reports it after the handshake)."""
+        fx, port = self.fx, self.z.secure_port
+        self.assertEqual(tf.tls_four_letter(port, "ruok", fx.ca, fx.client_cert, fx.client_key), "imok")
+        srvr = ensemble.parse_srvr(tf.tls_four_letter(port, "srvr", fx.ca, fx.client_cert, fx.client_key))
+        self.assertEqual(srvr.get("Mode"), "standalone", srvr)
+        self.assertIn("zk_version", tf.tls_four_letter(port, "mntr", fx.ca, fx.client_cert, fx.client_key))
+        rc, out, err = tf.openssl_s_client_four(port, "ruok", fx.ca, fx.client_cert, fx.client_key)
+        self.assertEqual((rc, out), (0, "imok"), err)
+        rc, out, err = tf.openssl_s_client_four(port, "ruok", fx.ca)
+        self.assertNotEqual(rc, 0)
+        self.assertEqual(out, "")
+        self.assertIn("alert certificate required", err)
+        s = tf.tls_connect(port, fx.ca, fx.client_cert, fx.client_key)
+        try:
+            self.assertEqual(s.version(), "TLSv1.3")
+        finally:
+            s.close()
+
+    def test_c_plaintext_on_the_tls_port(self):
+        """Plaintext on the TLS port gets no ZooKeeper bytes and is closed at once: a ConnectRequest
+        or `srvr\\n` (zkdash answers a TLS alert record, 0x15, before closing; Apache sends nothing),
+        a half-closed 4lw; a TLS ClientHello on the plain port: EOF in the handshake."""
+        for payload, half in ((zkwire.connect_request(), False), (b"srvr\n", False), (b"ruok", True)):
+            outcome, got, secs = tf.plain_probe(self.z.secure_port, payload, half_close=half, wait=5.0)
+            self.assertIn(outcome, ("closed", "data", "reset"), (payload[:12], outcome, got))
+            self.assertTrue(got == b"" or got[:1] == b"\x15", "not a TLS alert: %r" % got)
+            self.assertLess(secs, 2.0, payload[:12])
+        (kind, _, text), secs = handshake(self.z.port, self.fx.ca, self.fx.client_cert, self.fx.client_key)
+        self.assertIn(kind, ("SSLZeroReturnError", "SSLEOFError", "ConnectionResetError"), text)
+        self.assertLess(secs, FAIL_FAST)
+
+    def test_d_kazoo_reads_and_writes_over_tls(self):
+        """kazoo use_ssl=True, ca, certfile, keyfile: create / set / get / children / delete through
+        the TLS port; digest ACLs apply; the plain port sees the same tree."""
+        from kazoo.exceptions import NoAuthError
+        a = kazoo_tls(self.fx, self.z.secure_address, start_timeout=20)
+        try:
+            self.assertIsNone(a.exc, a.describe())
+            c = a.client
+            c.create("/kz-tls", b"v1")
+            c.set("/kz-tls", b"v2")
+            self.assertEqual(c.get("/kz-tls")[0], b"v2")
+            c.create("/kz-tls/child", b"")
+            self.assertEqual(c.get_children("/kz-tls"), ["child"])
+            c.create("/kz-digest", b"bob-data", acl=[kazoo_acl(*digest_acl(BOB, BOB_PW))])
+            self.assertRaises(NoAuthError, c.get, "/kz-digest")
+            c.add_auth("digest", "%s:%s" % (BOB, BOB_PW))
+            self.assertEqual(c.get("/kz-digest")[0], b"bob-data")
+        finally:
+            a.close()
+        plain = harness.kazoo_client(self.z.hosts, start_timeout=20)
+        try:
+            self.assertEqual(plain.get("/kz-tls")[0], b"v2")
+            plain.delete("/kz-tls", recursive=True)
+        finally:
+            harness.stop_kazoo(plain)
+
+    def test_e_kazoo_refused(self):
+        """No / expired / untrusted client certificate, wrong CA: kazoo retries until its start
+        timeout (KazooTimeoutError) and logs the TLS alert, as with Apache (test_h), here in
+        TLS 1.3's words."""
+        from kazoo.handlers.threading import KazooTimeoutError
+        fx, hosts = self.fx, self.z.secure_address
+        cases = [("no client cert", lambda: kazoo_tls(fx, hosts, cert=None), "CERTIFICATE_REQUIRED"),
+                 ("expired client cert", lambda: kazoo_tls(fx, hosts, cert="expired_client"), "CERTIFICATE_EXPIRED"),
+                 ("untrusted client cert", lambda: kazoo_tls(fx, hosts, cert="untrusted_client"), "UNKNOWN_CA"),
+                 ("wrong CA", lambda: kazoo_tls(fx, hosts, ca=fx.untrusted_ca), "certificate verify failed")]
+        results = parallel([c[1] for c in cases])
+        try:
+            for (label, _, cause), a in zip(cases, results):
+                self.assertIsInstance(a, KazooAttempt, "%s: %r" % (label, a))
+                self.assertIsInstance(a.exc, KazooTimeoutError, "%s\n%s" % (label, a.describe()))
+                self.assertLess(a.seconds, START_TIMEOUT + 5, label)
+                self.assertTrue(any(cause in m for _, m in a.failures), "%s\n%s" % (label, a.describe()))
+        finally:
+            for a in results:
+                if isinstance(a, KazooAttempt):
+                    a.close()
+
+    def test_f_client_auth_modes(self):
+        """ssl.clientAuth need / want / none / absent accept the same certificates as Apache's
+        (ClientAuthModeTests): want takes none but checks a given one; none takes any; absent = need."""
+        fx = self.fx
+        servers = dict(self.modes, need=self.z)
+        refused = "refused"
+        want = {"need": {"no cert": refused, "client": "ok", "expired_client": refused, "untrusted_client": refused},
+                "want": {"no cert": "ok", "client": "ok", "expired_client": refused, "untrusted_client": refused},
+                "none": {"no cert": "ok", "client": "ok", "expired_client": "ok", "untrusted_client": "ok"}}
+        want[None] = want["need"]
+        for mode, server in servers.items():
+            got, detail = {}, {}
+            for name in (None, "client", "expired_client", "untrusted_client"):
+                c, k = fx.pair(name) if name else (None, None)
+                (kind, reason, text), secs = handshake(server.secure_port, fx.ca, c, k)
+                got[name or "no cert"] = "ok" if kind == "ok" else refused
+                detail[name or "no cert"] = (kind, reason, round(secs, 2))
+                self.assertLess(secs, FAIL_FAST)
+            self.assertEqual(got, want[mode], "ssl.clientAuth=%s: %s" % (mode, detail))
+
+    def test_g_zkcli_over_tls(self):
+        """Apache's zkCli (ZooKeeperMain, Netty client socket, PEM key/trust stores) creates a znode
+        through zkdash's TLS port; zkdash get reads it back over TLS.  (Debian's C client cli_mt
+        has no TLS.)"""
+        rc, out, err = zk_cli(self.fx, self.z.secure_address, ["create", "/zkcli-made", "from-zkcli"])
+        self.assertEqual(rc, 0, out + err[-3000:])
+        self.assertIn("Created /zkcli-made", out + err)        # ZooKeeperMain prints it on stderr
+        self.assertIn("ClientCnxnSocketNetty - SSL handler added", err)
+        self.assertRun(zkdash("get", "--servers", self.z.secure_address, *tls_flags(self.fx), "/zkcli-made"),
+                       0, out="from-zkcli")
+
+    def test_h_zkdash_cli_against_zkdash_server(self):
+        """zkdash status/get/ls against zkdash server's TLS port with the right flags, and every
+        refusal in words: no / expired / untrusted client certificate (NEED_CERT), wrong CA and
+        the server's expired certificate (BAD_SERVER_CERT), plaintext on the TLS port (the
+        --tls-ca hint), --tls-ca on the plain port, an address the certificate does not name."""
+        fx, z, t = self.fx, self.z, GET_TIMEOUT
+        run, doc = self.status_json(z.secure_address, *tls_flags(fx))
+        self.assertEqual(json_node(doc, z.secure_address)["state"], "STANDALONE", run.describe())
+        self.assertRun(zkdash("ls", "--servers", z.secure_address, *tls_flags(fx), "/"), 0)
+        self.assertIn("zookeeper\n", zkdash("ls", "--servers", "localhost:%d" % z.secure_port, *tls_flags(fx), "/").out)
+        cases = [(z.secure_address, tls_flags(fx, cert=None), NEED_CERT),
+                 (z.secure_address, tls_flags(fx, cert="expired_client"), NEED_CERT),
+                 (z.secure_address, tls_flags(fx, cert="untrusted_client"), NEED_CERT),
+                 (z.secure_address, tls_flags(fx, ca=fx.untrusted_ca), BAD_SERVER_CERT),
+                 (self.expired.secure_address, tls_flags(fx), BAD_SERVER_CERT),
+                 (z.secure_address, [], SILENT_TLS_PORT),
+                 (z.hosts, tls_flags(fx), PLAIN_PORT)]
+        if self.other_host is not None:
+            cases.append((self.other_host.secure_address, tls_flags(fx), NOT_FOR_HOST))
+        runs = parallel([lambda c=c: zkdash("get", "--servers", c[0], "--timeout", t, *c[1], "/zookeeper")
+                         for c in cases])
+        for (server, _, text), run in zip(cases, runs):
+            self.assertIsInstance(run, ZkdashRun, repr(run))
+            self.assertGetRefused(run, text)
+        for server, flags, text in cases:
+            if text != SILENT_TLS_PORT:          # status: "no answer within 2 s" (not yet a hint)
+                self.assertStatusRefused(server, flags, text)
+
+    def test_i_zkdash_cli_digest_on_zkdash_server(self):
+        """--auth digest on zkdash server over TLS: NoAuth (exit 2) without, the data with; --sasl
+        is refused in words (exit 2: 'the server does not support SASL')."""
+        fx, z = self.fx, self.z
+        setup = harness.kazoo_client(z.hosts, start_timeout=20)
+        try:
+            setup.create("/z-digest", b"bob-data", acl=[kazoo_acl(*digest_acl(BOB, BOB_PW))])
+        finally:
+            harness.stop_kazoo(setup)
+        get = lambda *flags: zkdash("get", "--servers", z.secure_address, *tls_flags(fx), *flags, "/z-digest")  # noqa: E731
+        self.assertRun(get(), 2, out="", err_has=NOAUTH)
+        self.assertRun(get("--auth", "digest:%s:%s" % (BOB, BOB_PW)), 0, out="bob-data")
+        self.assertRun(get("--sasl", "digest:%s:%s" % (ALICE, ALICE_PW)), 2, out="",
+                       err_has="SASL login as alice failed: the server does not support SASL")
+
+    def test_j_tls13_minimum(self):
+        """ssl.protocol=TLSv1.3: a TLS-1.2-only client gets alert protocol_version; zkdash's client
+        connects (1.3)."""
+        fx, port = self.fx, self.tls13.secure_port
+        ctx = tf.client_context(fx.ca, fx.client_cert, fx.client_key)
+        ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+        raw = socket.create_connection((LOOPBACK, port), timeout=5)
+        try:
+            with self.assertRaises(ssl.SSLError) as cm:
+                ctx.wrap_socket(raw)
+            self.assertIn("PROTOCOL_VERSION", cm.exception.reason or str(cm.exception))
+        finally:
+            raw.close()
+        self.assertRun(zkdash("ls", "--servers", self.tls13.secure_address, *tls_flags(fx), "/"), 0)
+
+    @unittest.expectedFailure
+    def test_k_x509_identity(self):
+        # zkdash server gap (not in docs/security.md's 'Not yet' list): a session on the TLS port
+        # with a trusted client certificate gets no x509 identity (whoAmI lists only ip) and a
+        # create with an x509 ACL answers InvalidACL; Apache gives x509:<subject RFC 2253>
+        # (ApacheTlsTests.test_j), so /tls-x509-style ACLs and the NoAuth hint's "or a TLS client
+        # certificate" cannot work on zkdash server.
+        r = tls_raw(self.z.secure_port, self.fx)
+        try:
+            r.connect()
+            self.assertIn(("x509", client_subject(self.fx)), who_am_i(r))
+            self.assertEqual(r.create("/z-x509", b"x509-data", acl=[(ALL, "x509", client_subject(self.fx))])[0], "OK")
+        finally:
+            r.close_socket()
+
+    @unittest.skip("zkdash server has no SASL (docs/security.md section 7, 'Not yet'): authProvider.1 is "
+                   "ignored with a warning (test_a) and --sasl gets 'the server does not support SASL' (test_i)")
+    def test_l_sasl_digest_md5(self):
+        """What Apache does (ApacheTlsTests test_k/l/m): kazoo sasl_options and sasl_exchange()
+        succeed for alice from a JAAS Server section; a wrong password: AuthFailed + close."""
+
+    @unittest.expectedFailure
+    def test_z_plaintext_4lw_waiting_on_tls_port(self):
+        # zkdash server divergence from Apache (a hang): a plaintext client that sends a 4-byte
+        # 4lw (or nothing) to the TLS port and waits is never closed (still open after 75 s by
+        # hand; 16 s here); Apache's Netty closes it after its 10 s handshake timeout
+        # (ApacheTlsTests.test_z), so `nc` without -q returns there and hangs here.
+        self.silence_thread.join(30)
+        outcome, got, secs = self.silence.get("result", ("missing", b"", 0.0))
+        self.assertEqual((outcome, got), ("closed", b""), self.silence)
+        self.assertLess(secs, 15.0, self.silence)
+
+
+class ZkdashQuorumTlsTests(ZkdashCase):
+    """A 3-node zkdash quorum whose nodes also have a secureClientPort (tf.TlsZkdashEnsemble,
+    ssl.clientAuth=need): status over the TLS ports; kazoo writes over TLS through one node
+    and reads through another."""
+
+    @classmethod
+    def setUpClass(cls):
+        need_zkdash(cls)
+        cls.fx = tf.Fixtures.shared()
+        cls.ens = tf.TlsZkdashEnsemble(cls.fx, voters=3)
+        cls.addClassCleanup(cls.ens.destroy)
+        cls.ens.start()
+
+    def test_status_over_tls(self):
+        run, doc = self.status_json(self.ens.secure_hosts, *tls_flags(self.fx))
+        states = sorted(json_node(doc, n.secure_address)["state"] for n in self.ens.nodes)
+        self.assertEqual(states, ["FOLLOWING", "FOLLOWING", "LEADING"], run.describe())
+        self.assertEqual(sorted(json_node(doc, n.secure_address)["sid"] for n in self.ens.nodes), [1, 2, 3])
+        self.assertStatusRefused(self.ens.secure_hosts, tls_flags(self.fx, cert=None), NEED_CERT)
+
+    def test_kazoo_replicates_over_tls(self):
+        a = kazoo_tls(self.fx, self.ens.nodes[0].secure_address, start_timeout=20)
+        b = kazoo_tls(self.fx, self.ens.nodes[2].secure_address, start_timeout=20)
+        try:
+            self.assertIsNone(a.exc, a.describe())
+            self.assertIsNone(b.exc, b.describe())
+            a.client.create("/zk-tls-ens", b"replicated")
+            b.client.sync("/zk-tls-ens")
+            self.assertEqual(b.client.get("/zk-tls-ens")[0], b"replicated")
+        finally:
+            a.close()
+            b.close()
+        self.assertRun(zkdash("get", "--servers", self.ens.secure_hosts, *tls_flags(self.fx), "/zk-tls-ens"),
+                       0, out="replicated")
+
+
+class ZkdashServerBadTlsConfigTests(ZkdashCase):
+    """`zkdash server` refuses bad ssl.* settings at start: exit non-zero within seconds, the
+    key named on stderr, nothing listening."""
+
+    @classmethod
+    def setUpClass(cls):
+        need_zkdash(cls)
+        cls.fx = tf.Fixtures.shared()
+        cls.dir = tempfile.mkdtemp(prefix="zkdash-badtls-")
+        cls.addClassCleanup(shutil.rmtree, cls.dir, True)
+
+    def start_with(self, name, cfg):
+        fx = self.fx
+        d = os.path.join(self.dir, name)
+        os.makedirs(os.path.join(d, "data"), exist_ok=True)
+        port, secure = harness.free_port(), harness.free_port()
+        lines = {"tickTime": "2000", "dataDir": os.path.join(d, "data"), "clientPort": str(port),
+                 "clientPortAddress": LOOPBACK, "secureClientPort": str(secure),
+                 "secureClientPortAddress": LOOPBACK}
+        lines.update(tf.server_tls_cfg(fx, "need"))
+        for k, v in cfg.items():
+            if v is None:
+                lines.pop(k, None)
+            else:
+                lines[k] = v
+        path = os.path.join(d, "zoo.cfg")
+        with open(path, "w") as f:
+            f.write("".join("%s=%s\n" % kv for kv in lines.items()))
+        t0 = time.monotonic()
+        try:
+            p = subprocess.run([harness.zkdash_bin(), "server", "--config", path], stdin=subprocess.DEVNULL,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=10,
+                               preexec_fn=harness._pdeathsig)
+        except subprocess.TimeoutExpired:
+            self.fail("%s: zkdash server still running after 10 s with %s" % (name, cfg))
+        return p.returncode, p.stdout.decode("utf-8", "replace"), time.monotonic() - t0, (port, secure)
+
+    def test_bad_settings_stop_the_start_naming_the_key(self):
+        fx = self.fx
+        mismatch = os.path.join(self.dir, "mismatch.keystore.pem")
+        with open(mismatch, "w") as f:
+            for part in (fx.client_key, fx.server_cert, fx.ca):
+                with open(part) as g:
+                    f.write(g.read())
+        missing = os.path.join(self.dir, "no-such.pem")
+        cases = [
+            ("keystore-type", {"ssl.keyStore.type": "JKS"}, "ssl.keyStore.type"),
+            ("truststore-type", {"ssl.trustStore.type": "PKCS12"}, "ssl.trustStore.type"),
+            ("keystore-missing", {"ssl.keyStore.location": missing}, "ssl.keyStore.location"),
+            ("truststore-missing", {"ssl.trustStore.location": missing}, "ssl.trustStore.location"),
+            ("keystore-key-only", {"ssl.keyStore.location": fx.client_key}, "ssl.keyStore.location"),
+            ("keystore-cert-only", {"ssl.keyStore.location": fx.server_cert}, "ssl.keyStore.location"),
+            ("keystore-mismatch", {"ssl.keyStore.location": mismatch}, "ssl.keyStore.location"),
+            ("no-keystore", {"ssl.keyStore.location": None, "ssl.keyStore.type": None}, "ssl.keyStore.location"),
+            ("client-auth", {"ssl.clientAuth": "maybe"}, "ssl.clientAuth"),
+            ("protocol", {"ssl.protocol": "TLSv1.0"}, "ssl.protocol"),
+            ("ciphersuites", {"ssl.ciphersuites": "TLS_NO_SUCH_SUITE"}, "ssl.ciphersuites"),
+        ]
+        for name, cfg, key in cases:
+            rc, out, secs, ports = self.start_with(name, cfg)
+            self.assertNotEqual(rc, 0, "%s: started with %s\n%s" % (name, cfg, out[-2000:]))
+            self.assertIn(key, out, "%s: %s" % (name, out[-2000:]))
+            self.assertLess(secs, 5.0, name)
+            for port in ports:
+                self.assertIsNone(harness.four_letter(port, "ruok", timeout=0.5), "%s: port %d answers" % (name, port))
+
+
+# ---------------------------------------------------------------- the monitor in tmux
+
+class ZkdashMonitorTlsTests(ZkdashCase):
+    """`zkdash monitor` in tmux (test_monitor.Pane): the banner's TLS line, TLS refusals in the
+    node's detail under the table, and the Tree view over TLS with --auth.  Servers:
+    shared_apache() and zkdash servers with ssl.clientAuth=need and =want."""
+
+    @classmethod
+    def setUpClass(cls):
+        need_zkdash(cls)
+        import test_monitor
+        if test_monitor.TMUX is None:
+            raise unittest.SkipTest("tmux is not installed (apt-get install tmux)")
+        cls.tm = test_monitor
+        cls.fx = fx = tf.Fixtures.shared()
+        cls.apache = shared_apache().nodes[0]
+        cls.need = tf.zkdash_tls_server(fx, "need", name="monitor-zkdash-need")
+        cls.want = tf.zkdash_tls_server(fx, "want", name="monitor-zkdash-want")
+        for s in (cls.need, cls.want):
+            cls.addClassCleanup(s.destroy)
+            s.start()
+
+    def pane(self, *args):
+        p = self.tm.Pane(self, columns=200, rows=45)
+        p.start_monitor(*args, "--timeout", "1", "--interval", "0.5", "--no-admin")
+        return p
+
+    def quit(self, pane):
+        pane.keys("q")
+        pane.assert_shell_restored()
+
+    def test_a_banner_tls_with_client_certificate(self):
+        """--tls-ca --tls-cert --tls-key: both servers (Apache, zkdash) STANDALONE; the banner
+        reads 'zkdash · 2 servers · TLS (CA ca.pem, client certificate)'."""
+        servers = "%s,%s" % (self.apache.secure_address, self.need.secure_address)
+        pane = self.pane("--servers", servers, *tls_flags(self.fx))
+        screen = pane.wait_for(lambda s: len(self.tm.rows_with(s, "STANDALONE")) == 2, what="two STANDALONE rows")
+        self.assertIn("zkdash · 2 servers · TLS (CA %s, client certificate)" % os.path.basename(self.fx.ca),
+                      screen.splitlines()[0])
+        self.quit(pane)
+
+    def test_b_handshake_refusal_on_the_node(self):
+        """--tls-ca alone: the two ssl.clientAuth=need nodes DOWN, each with the NEED_CERT cause in
+        its detail under the table (the selection moves with j); the want node keeps being
+        watched (STANDALONE); the banner says 'TLS (CA ca.pem)' without 'client certificate'."""
+        a, n, w = self.apache.secure_address, self.need.secure_address, self.want.secure_address
+        pane = self.pane("--servers", ",".join((a, n, w)), *tls_flags(self.fx, cert=None))
+        tm = self.tm
+
+        def rows_ok(s):
+            down = tm.rows_with(s, "DOWN")
+            return (len(down) == 2 and any(a in l for l in down) and any(n in l for l in down)
+                    and any(w in l for l in tm.rows_with(s, "STANDALONE")))
+        screen = pane.wait_for(rows_ok, what="need rows DOWN, the want row STANDALONE")
+        banner = screen.splitlines()[0]
+        self.assertIn("zkdash · 3 servers · TLS (CA %s)" % os.path.basename(self.fx.ca), banner)
+        self.assertNotIn("client certificate", banner)
+        for i, addr in enumerate((a, n)):
+            if i:
+                pane.keys("j")
+            head = re.compile(r"(?m)^%s DOWN\b" % re.escape(addr))
+            pane.wait_for(lambda s: head.search(s) and NEED_CERT in s, what="%s's detail with the cause" % addr)
+        pane.keys("j")
+        pane.wait_for(lambda s: re.search(r"(?m)^%s STANDALONE\b" % re.escape(w), s), what="the want node's detail")
+        self.quit(pane)
+
+    def test_c_tree_over_tls_with_auth(self):
+        """Tree view over TLS with --auth digest:bob:bob-secret: /tls/digest shows its data and
+        ACL; /tls/sasl (sasl:alice) shows NoAuth."""
+        pane = self.pane("--servers", self.apache.secure_address, *tls_flags(self.fx),
+                         "--auth", "digest:%s:%s" % (BOB, BOB_PW))
+        pane.wait_text("STANDALONE")
+        pane.keys("2")
+        pane.wait_for(lambda s: re.search(r"[▸▾] tls\b", s), what="/tls in the tree")
+        pane.keys("j")
+        pane.wait_for(lambda s: re.search(r"(?m)│ /tls\s*$", s), what="/tls selected")
+        pane.keys("Enter")
+        pane.wait_for(lambda s: re.search(r"▾ tls\b", s) and re.search(r"(?m)^\s+digest\s", s), what="/tls expanded")
+        pane.keys("j")
+        screen = pane.wait_for(lambda s: re.search(r"(?m)│ /tls/digest\s*$", s) and "bob-data" in s,
+                               what="/tls/digest's data")
+        self.assertIn("ACL digest:%s:%s cdrwa" % (BOB, harness.digest(BOB, BOB_PW)), screen)
+        if have_puresasl():
+            pane.keys("j")
+            pane.wait_for(lambda s: re.search(r"(?m)│ /tls/sasl\s*$", s) and re.search(r"│ NoAuth", s),
+                          what="/tls/sasl NoAuth")
+        self.quit(pane)
+
+    def test_d_banner_plain(self):
+        """No --tls-*: the banner says plain."""
+        pane = self.pane("--servers", self.apache.client_address)
+        screen = pane.wait_text("STANDALONE")
+        self.assertIn("zkdash · 1 server · plain", screen.splitlines()[0])
+        self.quit(pane)
+
+    @unittest.skip("not yet (docs/security.md section 7, 'Not yet'): the Tree view has no `a` key to add a "
+                   "digest identity from a prompt")
+    def test_e_tree_add_auth_key(self):
+        """Tree view: /tls/digest NoAuth; `a` + digest:bob:bob-secret at the prompt; the data shows."""
+
+    @unittest.skip("not yet (docs/security.md section 7, 'Not yet'): the detail pane does not list whoAmI "
+                   "identities (x509, digest, sasl)")
+    def test_f_detail_lists_who_am_i(self):
+        """The detail pane lists the session's identities (ip, x509 subject, digest bob)."""
+
+    @unittest.skip("not yet (docs/security.md section 7): --sasl is implemented for get/ls only; the monitor "
+                   "accepts the flag but its Tree view does not log in (a sasl:alice node stays NoAuth)")
+    def test_g_tree_with_sasl(self):
+        """--sasl digest:alice:alice-secret: the Tree view reads /tls/sasl."""

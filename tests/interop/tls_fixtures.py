@@ -41,6 +41,11 @@ and for `zkdash server`:
   NettyServerCnxnFactory, the PEM key/trust stores, `ssl.clientAuth`,
   optional SASL (JAAS + `authProvider.1=...SASLAuthenticationProvider`) and
   optionally no plain clientPort at all (then readiness is probed over TLS).
+- `admin_https_cfg(fx)`: the zoo.cfg keys that put Apache's AdminServer on
+  HTTPS (`admin.forceHttps=true` + `ssl.quorum.keyStore/trustStore.*`).
+- `zkdash_tls_server(fx, ...)`: a `zkdash server` (harness.ZkServer) with the
+  same keys as TlsApacheEnsemble; `TlsZkdashEnsemble`: a zkdash quorum whose
+  nodes also have a secureClientPort.
 
 Only the `openssl` binary is needed; nothing leaves loopback.
 """
@@ -498,6 +503,74 @@ class TlsApacheEnsemble(ensemble.ApacheEnsemble):
     @property
     def secure_hosts(self):
         """kazoo `hosts` of every node's TLS port."""
+        return ",".join(n.secure_address for n in self.nodes)
+
+
+def admin_https_cfg(fx, keystore="server"):
+    """zoo.cfg keys that make Apache 3.8.0's AdminServer (Jetty) speak HTTPS only on
+    admin.serverPort: `admin.forceHttps=true` plus the *quorum* TLS stores, which
+    JettyAdminServer reads (QuorumX509Util: zookeeper.ssl.quorum.keyStore.* /
+    trustStore.*; PEM works, no password).  No client certificate is asked for, and
+    quorum traffic stays plaintext (sslQuorum is not set).  Needs admin.enableServer=true
+    (ApacheEnsemble(admin=True)); `curl --cacert ca.pem https://127.0.0.1:A/commands/ruok`."""
+    return {
+        "admin.forceHttps": "true",
+        "ssl.quorum.keyStore.location": fx.keystore(keystore),
+        "ssl.quorum.keyStore.type": "PEM",
+        "ssl.quorum.trustStore.location": fx.ca,
+        "ssl.quorum.trustStore.type": "PEM",
+    }
+
+
+# ---------------------------------------------------------------- zkdash server with a TLS client port
+
+def zkdash_tls_server(fx, client_auth="need", keystore="server", secure_host=LOOPBACK, extra_cfg=None,
+                      name=None):
+    """A harness.ZkServer("zkdash") (not yet started) with the zoo.cfg keys TlsApacheEnsemble
+    gives Apache: secureClientPort + secureClientPortAddress and server_tls_cfg(); the plain
+    clientPort on 127.0.0.1 stays (the harness probes readiness there).  `.secure_port`,
+    `.secure_host`, `.secure_address` are set.  extra_cfg: more keys (None values remove)."""
+    port = harness.free_port()
+    cfg = {"secureClientPort": port, "secureClientPortAddress": secure_host}
+    cfg.update(server_tls_cfg(fx, client_auth, keystore=keystore))
+    cfg.update(extra_cfg or {})
+    s = harness.ZkServer("zkdash", cfg=cfg, name=name or "zkdash-tls")
+    s.secure_port = port
+    s.secure_host = secure_host
+    s.secure_address = "%s:%d" % (secure_host, port)
+    return s
+
+
+class TlsZkdashNode(ensemble.ZkdashNode):
+    """A `zkdash server` quorum member with a secureClientPort beside its plain clientPort
+    (the same keys as TlsApacheNode; 4lw readiness probes use the plain port)."""
+
+    def __init__(self, ens, sid, observer=False):
+        super().__init__(ens, sid, observer)
+        self.secure_port = harness.free_port()
+
+    @property
+    def secure_address(self):
+        return "%s:%d" % (self.host, self.secure_port)
+
+    def cfg_lines(self):
+        return super().cfg_lines() + ["secureClientPort=%d" % self.secure_port,
+                                      "secureClientPortAddress=%s" % self.host]
+
+
+class TlsZkdashEnsemble(ensemble.ZkdashEnsemble):
+    """ZkdashEnsemble whose nodes also serve TLS (server_tls_cfg keys, ssl.clientAuth)."""
+
+    node_class = TlsZkdashNode
+
+    def __init__(self, fx, voters=3, client_auth="need", keystore="server", extra_cfg=None, **kw):
+        self.fx = fx
+        cfg = server_tls_cfg(fx, client_auth, keystore=keystore)
+        cfg.update(extra_cfg or {})
+        super().__init__(voters=voters, extra_cfg=cfg, **kw)
+
+    @property
+    def secure_hosts(self):
         return ",".join(n.secure_address for n in self.nodes)
 
 
