@@ -66,6 +66,7 @@ let package = Package(
                 "ZooKeeperAdmin",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"),
                 // MD5 for SASL DIGEST-MD5 (RFC 2831), which the mechanism itself requires.
                 .product(name: "Crypto", package: "swift-crypto"),
             ]

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOSSL
+import NIOTLS
 import ZooKeeperAdmin
 
 /// The TLS context of a server's secure client port, from Apache's `ssl.*`
@@ -41,9 +42,14 @@ public final class ServerTLS: Sendable {
         }
     }
 
-    /// A handler for one accepted connection (put first in its pipeline).
-    public func makeHandler() -> NIOSSLServerHandler {
-        NIOSSLServerHandler(context: context)
+    /// Apache's (Netty's) handshake timeout: a connection that has not
+    /// finished TLS by then is closed (a plaintext `ruok` left waiting, or a
+    /// client that never speaks, must not hold a connection forever).
+    public static let handshakeTimeout: TimeAmount = .seconds(10)
+
+    /// The handlers for one accepted connection, first in its pipeline, in order.
+    public func makeHandlers() -> [any ChannelHandler] {
+        [NIOSSLServerHandler(context: context), HandshakeDeadline(timeout: Self.handshakeTimeout)]
     }
 
     /// IANA cipher suite names (as Java and Apache's ssl.ciphersuites spell them).
@@ -62,4 +68,39 @@ public final class ServerTLS: Sendable {
         "TLS_RSA_WITH_AES_128_GCM_SHA256": .TLS_RSA_WITH_AES_128_GCM_SHA256,
         "TLS_RSA_WITH_AES_256_GCM_SHA384": .TLS_RSA_WITH_AES_256_GCM_SHA384,
     ]
+}
+
+/// Closes the connection unless TLS's handshake completes within `timeout`.
+final class HandshakeDeadline: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = NIOAny
+
+    private let timeout: TimeAmount
+    private var deadline: Scheduled<Void>?
+
+    init(timeout: TimeAmount) {
+        self.timeout = timeout
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        let channel = context.channel
+        deadline = context.eventLoop.scheduleTask(in: timeout) { channel.close(promise: nil) }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        deadline?.cancel()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let tls = event as? TLSUserEvent, case .handshakeCompleted = tls {
+            deadline?.cancel()
+            deadline = nil
+            context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        deadline?.cancel()
+        context.fireChannelInactive()
+    }
 }

@@ -27,8 +27,10 @@ public enum TLSFailure {
         if text.contains("CERTIFICATE_VERIFY_FAILED") {
             return "TLS: the server's certificate was refused: not signed by a CA in --tls-ca, expired or not yet valid"
         }
+        // Alerts the server sends about our certificate (none, expired, from a CA it does not trust).
         if text.contains("CERTIFICATE_REQUIRED") || text.contains("HANDSHAKE_FAILURE") || text.contains("BAD_CERTIFICATE")
-            || text.contains("UNKNOWN_CA") || text.contains("CERTIFICATE_EXPIRED") {
+            || text.contains("UNKNOWN_CA") || text.contains("CERTIFICATE_EXPIRED") || text.contains("CERTIFICATE_UNKNOWN")
+            || text.contains("CERTIFICATE_REVOKED") || text.contains("UNSUPPORTED_CERTIFICATE") {
             return "TLS: the server refused the handshake: it requires a client certificate it trusts (--tls-cert, --tls-key)"
         }
         if text.contains("EOF during handshake") {

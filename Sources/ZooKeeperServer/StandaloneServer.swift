@@ -147,7 +147,7 @@ public final class StandaloneServer: Sendable {
                         id: id, runner: runner, admission: admission, fourLetterWords: words,
                         maxBufferBytes: maxBuffer, logger: logger)
                     return channel.eventLoop.makeCompletedFuture {
-                        if let tls { try channel.pipeline.syncOperations.addHandler(tls.makeHandler()) }
+                        if let tls { try channel.pipeline.syncOperations.addHandlers(tls.makeHandlers()) }
                         try channel.pipeline.syncOperations.addHandler(handler)
                     }
                 }

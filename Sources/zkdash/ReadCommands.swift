@@ -45,6 +45,8 @@ struct ReadTarget: ParsableArguments {
         let client: ZooKeeperClient
         do {
             client = try await ZooKeeperClient.connect(configuration)
+        } catch let error as ZooKeeperError where error.code == .authFailed {
+            fail(.notAuthorised, "authentication failed: the server refused an --auth identity (wrong password, or a scheme it does not know)")
         } catch {
             fail(.cannotConnect, "cannot connect to \(servers): \(explain(error))")
         }
@@ -62,10 +64,11 @@ struct ReadTarget: ParsableArguments {
     /// A connection failure in words, with the flag that may help.
     func explain(_ error: any Error) -> String {
         var text = (error as? ZooKeeperError)?.detail ?? "\(error)"
-        if let zk = error as? ZooKeeperError, zk.code == .authFailed {
-            return "authentication failed: the server refused an --auth identity (wrong password?)"
-        }
         if text.contains("BoringSSL") || text.contains("NIOSSL") || text.contains("handshake") {
+            // The client's "no server answered … (last: <cause>)": the cause is what to fix.
+            if let last = text.range(of: "(last: ") {
+                text = String(text[last.upperBound...].dropLast(text.hasSuffix(")") ? 1 : 0))
+            }
             text = TLSFailure.describe(text: text)
         } else if security.tlsCA == nil, SecurityOptions.environment["ZKDASH_TLS_CA"] == nil, !text.contains("refused") {
             // Apache's TLS port answers a plain client with silence.
@@ -121,9 +124,10 @@ struct GetCommand: AsyncParsableCommand {
         commandName: "get",
         abstract: "Print a znode's data to stdout (for scripts).",
         discussion: """
-        Exit status: 0 with the data on stdout; 1 when no server could be reached (TLS and login \
-        failures included); 2 when the read is not authorised (NoAuth; the message names the identities \
-        the ACL grants); 3 when the znode does not exist; 64 for bad flags. See docs/security.md.
+        Exit status: 0 with the data on stdout; 1 when no server could be reached (TLS failures \
+        included); 2 when the read is not authorised (NoAuth; the message names the identities the ACL \
+        grants) or a login is refused (--auth, --sasl); 3 when the znode does not exist; 64 for bad flags. \
+        See docs/security.md.
         """)
 
     @OptionGroup var target: ReadTarget

@@ -67,22 +67,25 @@ struct SecurityOptions: ParsableArguments {
 
     /// The addAuth identities, from --auth, ZKDASH_AUTH and --auth-file.
     func credentials() throws -> [ZooKeeperClient.AuthCredential] {
-        var values = auth
-        if let fromEnvironment = Self.environment["ZKDASH_AUTH"] { values += Self.lines(fromEnvironment) }
+        // (value, where it came from) so that a bad one is named by its source.
+        var values: [(String, String)] = auth.map { ($0, "--auth") }
+        if let fromEnvironment = Self.environment["ZKDASH_AUTH"] {
+            values += Self.numberedLines(fromEnvironment).map { ($0.text, "ZKDASH_AUTH line \($0.number)") }
+        }
         if let authFile {
             guard let text = try? String(contentsOfFile: authFile, encoding: .utf8) else {
                 throw ValidationError("--auth-file: cannot read \(authFile)")
             }
-            values += Self.lines(text)
+            values += Self.numberedLines(text).map { ($0.text, "--auth-file \(authFile) line \($0.number)") }
         }
-        return try values.map { value in
+        return try values.map { value, source in
             guard let colon = value.firstIndex(of: ":"), colon != value.startIndex, value.index(after: colon) != value.endIndex else {
-                throw ValidationError("--auth: expected SCHEME:DATA (e.g. digest:USER:PASSWORD), got '\(Self.redacted(value))'")
+                throw ValidationError("\(source): expected SCHEME:DATA (e.g. digest:USER:PASSWORD), got '\(Self.redacted(value))'")
             }
             let scheme = String(value[..<colon])
             let data = String(value[value.index(after: colon)...])
             if scheme == "digest", !data.contains(":") {
-                throw ValidationError("--auth: digest needs USER:PASSWORD, got 'digest:\(Self.redacted(data))'")
+                throw ValidationError("\(source): digest needs USER:PASSWORD, got 'digest:\(Self.redacted(data))'")
             }
             return ZooKeeperClient.AuthCredential(scheme: scheme, auth: Array(data.utf8))
         }
@@ -108,9 +111,11 @@ struct SecurityOptions: ParsableArguments {
         return { channel, host in try tls.secure(channel, host: host) }
     }
 
-    static func lines(_ text: String) -> [String] {
-        text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
-            .filter { !$0.isEmpty && !$0.hasPrefix("#") }
+    /// Non-empty, non-comment lines with their 1-based numbers.
+    static func numberedLines(_ text: String) -> [(number: Int, text: String)] {
+        text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+            .map { ($0.offset + 1, $0.element.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            .filter { !$0.1.isEmpty && !$0.1.hasPrefix("#") }
     }
 
     /// Never echo a password: keep the scheme and user, hide the rest.

@@ -1362,9 +1362,8 @@ class ZkdashCliApacheTests(ZkdashCase):
         run, doc = self.status_json(self.tls, rc=1)
         self.assertIn("--tls-ca", json_node(doc, self.tls)["reason"] or "", run.describe())
 
-    @unittest.expectedFailure
     def test_d_status_refused_client_certificate(self):
-        # zkdash bug: Apache 3.8 refuses an expired or untrusted client certificate with TLS
+        # Fixed (was expected to fail until the fix); the finding: zkdash bug: Apache 3.8 refuses an expired or untrusted client certificate with TLS
         # alert 46 (certificate_unknown; test_i_raw_handshake_failures); zkdash status shows the
         # raw BoringSSL error on the row instead of the documented cause:
         #   "TLS: handshakeFailed(NIOSSL.BoringSSLError.sslError([Error: 268436502 error:10000416:SSL
@@ -1395,9 +1394,8 @@ class ZkdashCliApacheTests(ZkdashCase):
             self.assertGetRefused(run, text)
             self.assertIn("cannot connect to ", run.err, run.describe())
 
-    @unittest.expectedFailure
     def test_f_get_refused_client_certificate(self):
-        # zkdash bug (as test_d): with an expired or untrusted client certificate Apache answers
+        # Fixed (was expected to fail until the fix); the finding: zkdash bug (as test_d): with an expired or untrusted client certificate Apache answers
         # alert 46 and `zkdash get` exits 1 with "TLS: no server answered before the connect
         # deadline (last: handshakeFailed(NIOSSL.BoringSSLError.sslError([... SSLV3_ALERT_
         # CERTIFICATE_UNKNOWN at .../tls_record.cc:491])))": the server did answer (it refused the
@@ -1445,9 +1443,8 @@ class ZkdashCliApacheTests(ZkdashCase):
         self.assertRun(self.get(DIGEST_NODE, *both, servers=self.plain), 0, out="bob-data")
         assert_log(self, self.node, "Successfully authenticated client: authenticationID=alice")
 
-    @unittest.expectedFailure
     def test_i_auth_failed_exits_2(self):
-        # zkdash bug (exit code): an --auth identity the server refuses (AuthFailed, e.g.
+        # Fixed (was expected to fail until the fix); the finding: zkdash bug (exit code): an --auth identity the server refuses (AuthFailed, e.g.
         # `--auth sasl:alice`, which Apache answers AuthFailed and closes, test_n_digest_acl)
         # exits 1 "cannot connect to 127.0.0.1:P: authentication failed: the server refused an
         # --auth identity (wrong password?)"; docs/security.md section 7 gives 2 for "an --auth
@@ -1520,9 +1517,8 @@ class ZkdashCliApacheTests(ZkdashCase):
             self.assertIn(run.rc, (1, 2), run.describe())
             self.assertNotIn(secret, run.out + run.err, run.describe())
 
-    @unittest.expectedFailure
     def test_m_bad_identity_names_its_source(self):
-        # zkdash bug (misleading message): a bad line in --auth-file, or in ZKDASH_AUTH, is
+        # Fixed (was expected to fail until the fix); the finding: zkdash bug (misleading message): a bad line in --auth-file, or in ZKDASH_AUTH, is
         # reported as "Error: --auth: expected SCHEME:DATA (e.g. digest:USER:PASSWORD), got '…'",
         # naming a flag the user did not give, and no line number.
         path = os.path.join(self.fx.dir, "zkdash-auth-bad2")
@@ -1838,9 +1834,8 @@ class ZkdashServerTlsTests(ZkdashCase):
         """What Apache does (ApacheTlsTests test_k/l/m): kazoo sasl_options and sasl_exchange()
         succeed for alice from a JAAS Server section; a wrong password: AuthFailed + close."""
 
-    @unittest.expectedFailure
     def test_z_plaintext_4lw_waiting_on_tls_port(self):
-        # zkdash server divergence from Apache (a hang): a plaintext client that sends a 4-byte
+        # Fixed (was expected to fail until the fix); the finding: zkdash server divergence from Apache (a hang): a plaintext client that sends a 4-byte
         # 4lw (or nothing) to the TLS port and waits is never closed (still open after 75 s by
         # hand; 16 s here); Apache's Netty closes it after its 10 s handshake timeout
         # (ApacheTlsTests.test_z), so `nc` without -q returns there and hangs here.
