@@ -211,7 +211,9 @@ import ServerTestSupport
         } catch let error as ZooKeeperError {
             #expect(error.code == .connectionLoss)
         }
-        #expect(ContinuousClock.now - started < .seconds(5))
+        // 0.8 s on an idle machine; the bound only has to catch a hang (the
+        // default session timeout is 30 s) and took 5.6 s on a loaded CI machine.
+        #expect(ContinuousClock.now - started < .seconds(15))
         await #expect(throws: ConnectStringError.invalidPort(entry: "127.0.0.1:http")) {
             _ = try await ZooKeeperClient.connect(.init(connectString: "127.0.0.1:http"))
         }
