@@ -48,6 +48,14 @@ struct TOMLReaderTests {
         }
     }
 
+    @Test func longDottedKeysAreRefused() {
+        // The theme fuzz target's timeout: a header of thousands of dotted parts.
+        let header = "[" + (0..<3_000).map { "k\($0)" }.joined(separator: ".") + "]\nfg = 1\n"
+        #expect(throws: TOMLReader.ParseError.self) { try TOMLReader.parse(header) }
+        #expect(throws: TOMLReader.ParseError.self) { try TOMLReader.parse(String(repeating: "a.", count: 17) + "a = 1") }
+        #expect((try? TOMLReader.parse(String(repeating: "a.", count: 15) + "a = 1")) != nil)
+    }
+
     @Test func deepNestingIsBounded() {
         let deep = "a = " + String(repeating: "[", count: 10_000)
         #expect(throws: TOMLReader.ParseError.self) { try TOMLReader.parse(deep) }

@@ -13,7 +13,7 @@ replicated zkdash ensembles (ZkdashEnsemble: the same interface, nodes run
 
 Every node: its own temp dir (zoo.cfg, data/myid, datalog, server.log),
 clientPort / quorum port / election port / AdminServer port from
-harness.free_port() (24000-24999, checked free), everything bound to
+harness.free_port() (24000-32000, checked free), everything bound to
 127.0.0.1 (with `distinct_hosts=True` node N binds 127.0.0.N instead and all
 nodes share one clientPort and one AdminServer port).  `whitelist=None` omits the 4lw.commands.whitelist line (Apache's
 default: srvr only).  `standalone=True` runs one ZooKeeperServerMain without

@@ -6,7 +6,7 @@ Targets (env ZK_TARGET):
   zkdash  - the zkdash binary (ZKDASH_BIN or .build/debug/zkdash)
   both    - (default) every scenario runs on both; observations must match
 
-Everything binds 127.0.0.1 only, on ports in 24000-24999 checked to be free.
+Everything binds 127.0.0.1 only, on ports in 24000-32000 checked to be free.
 Every server started here is stopped by try/finally, by unittest cleanups and
 by atexit; each child also gets PR_SET_PDEATHSIG so it dies with this process.
 """

@@ -1503,9 +1503,9 @@ class ZkdashCliApacheTests(ZkdashCase):
                (["--auth", ":bob:" + secret], None, "--auth"),
                (["--sasl", "digest:alice" + secret], None, "--sasl"),
                (["--sasl", "plain:alice:" + secret], None, "--sasl"),
-               ([], {"ZKDASH_AUTH": "digest:bob\n" + secret}, "--auth"),
+               ([], {"ZKDASH_AUTH": "digest:bob\n" + secret}, "ZKDASH_AUTH line 1"),
                ([], {"ZKDASH_SASL": "digest:alice" + secret}, "--sasl"),
-               (["--auth-file", path], None, "--auth")]
+               (["--auth-file", path], None, "--auth-file %s line 2" % path)]
         for flags, env, text in bad:
             run = self.get(WORLD, *flags, servers=self.plain, env=env)
             self.assertFlagError(run, text)

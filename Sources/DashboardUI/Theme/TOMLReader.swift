@@ -37,6 +37,10 @@ struct TOMLReader {
 
     /// Nesting of arrays and inline tables, at most (bounds the recursion).
     static let maxDepth = 32
+    /// Parts of a dotted key, at most: themes use two. Unbounded, a key of
+    /// thousands of parts made every later key cost thousands of times more
+    /// (the theme fuzz target's 20 KB input ran past 10 s).
+    static let maxKeyParts = 16
 
     private let chars: [Character]
     private var index = 0
@@ -115,6 +119,7 @@ struct TOMLReader {
         while true {
             skipWhitespace()
             guard peek == "." else { return path }
+            guard path.count < Self.maxKeyParts else { throw error("a dotted key has more than \(Self.maxKeyParts) parts") }
             advance()
             skipWhitespace()
             path.append(try key())
