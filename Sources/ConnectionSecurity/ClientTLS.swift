@@ -70,23 +70,6 @@ public final class ClientTLS: Sendable {
         var v6 = in6_addr()
         return inet_pton(AF_INET, host, &v4) == 1 || inet_pton(AF_INET6, host, &v6) == 1
     }
-
-    /// The peer's certificate subject (its common name) once the handshake is
-    /// done, for the banner; nil on a plain channel.
-    public static func peerCommonName(_ channel: any Channel) -> EventLoopFuture<String?> {
-        channel.nioSSL_peerCertificate().map { certificate in
-            certificate.flatMap { Self.commonName(of: $0) }
-        }.recover { _ in nil }
-    }
-
-    /// NIOSSL keeps the subject's parser internal; its description carries the CN.
-    static func commonName(of certificate: NIOSSLCertificate) -> String? {
-        let text = certificate.description
-        guard let start = text.range(of: ";common_name=") else { return nil }
-        let rest = text[start.upperBound...]
-        let end = rest.firstIndex { $0 == ";" || $0 == ">" } ?? rest.endIndex
-        return String(rest[..<end])
-    }
 }
 
 /// Reading PEM files with messages that name the flag and the file.

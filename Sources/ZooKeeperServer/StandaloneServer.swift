@@ -22,9 +22,9 @@ public final class StandaloneServer: Sendable {
     let group: MultiThreadedEventLoopGroup
     let runner: CoreRunner
     /// The client-port listeners: plain `clientPort` and TLS `secureClientPort`, whichever are set.
-    let listeners: [any Channel]
     let plainListener: (any Channel)?
     let secureListener: (any Channel)?
+    var listeners: [any Channel] { [plainListener, secureListener].compactMap { $0 } }
     let openChannels: OpenChannels
     let logger: Logger
     let purgeTask: NIOLockedValueBox<RepeatedTask?> = NIOLockedValueBox(nil)
@@ -189,7 +189,6 @@ public final class StandaloneServer: Sendable {
         self.config = config
         self.group = group
         self.runner = runner
-        self.listeners = listeners.map(\.channel)
         plainListener = listeners.first { !$0.secure }?.channel
         secureListener = listeners.first { $0.secure }?.channel
         self.logger = logger

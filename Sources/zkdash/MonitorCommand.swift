@@ -42,7 +42,8 @@ struct MonitorCommand: AsyncParsableCommand {
         do {
             (members, discover) = try ensemble.loadMembers(commandName: "monitor")
             pollerSettings = try ensemble.pollerSettings(pollIntervalSeconds: interval)
-            treeConnection = TreeConnection(credentials: try ensemble.security.credentials(), channelSetup: try ensemble.security.channelSetup())
+            treeConnection = TreeConnection(credentials: try ensemble.security.credentials(),
+                                            channelSetup: SecurityOptions.channelSetup(pollerSettings.tls))
         } catch { Self.exitWithUsage(error) }
         let settings = MonitorSettings(discoverMembers: discover, askAdmin: !ensemble.noAdmin, wantsConnectionDetail: false)
         let session = DashboardSession(

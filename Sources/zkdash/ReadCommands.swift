@@ -82,6 +82,23 @@ struct ReadTarget: ParsableArguments {
         Foundation.exit(status.rawValue)
     }
 
+    /// Connects, runs one read, writes what `output` makes of it to stdout;
+    /// a refused read exits with its status (`refuse`).
+    func read<Answer>(_ path: String, _ call: (ZooKeeperClient) async throws -> Answer, output: (Answer) -> [UInt8]) async {
+        signal(SIGPIPE, SIG_IGN)
+        let client = await connect()
+        do {
+            let answer = try await call(client)
+            await client.close()
+            FileHandle.standardOutput.write(Data(output(answer)))
+        } catch let error as ZooKeeperError {
+            await refuse(path, client: client, error: error)
+        } catch {
+            await client.close()
+            fail(.cannotConnect, "\(path): \(error)")
+        }
+    }
+
     /// A refused read: NoAuth names the identities the node's ACL grants,
     /// when the server lets us read the ACL, so the user knows which --auth helps.
     func refuse(_ path: String, client: ZooKeeperClient, error: ZooKeeperError) async -> Never {
@@ -136,15 +153,7 @@ struct GetCommand: AsyncParsableCommand {
     var path: String
 
     func run() async throws {
-        signal(SIGPIPE, SIG_IGN)
-        let client = await target.connect()
-        do {
-            let answer = try await client.getData(path)
-            await client.close()
-            FileHandle.standardOutput.write(Data(answer.data ?? []))
-        } catch let error as ZooKeeperError {
-            await target.refuse(path, client: client, error: error)
-        }
+        await target.read(path, { try await $0.getData(path) }, output: { $0.data ?? [] })
     }
 }
 
@@ -160,15 +169,7 @@ struct LsCommand: AsyncParsableCommand {
     var path: String
 
     func run() async throws {
-        signal(SIGPIPE, SIG_IGN)
-        let client = await target.connect()
-        do {
-            let answer = try await client.getChildren(path)
-            await client.close()
-            let text = answer.children.sorted().map { $0 + "\n" }.joined()
-            FileHandle.standardOutput.write(Data(text.utf8))
-        } catch let error as ZooKeeperError {
-            await target.refuse(path, client: client, error: error)
-        }
+        await target.read(path, { try await $0.getChildren(path) },
+                          output: { Array($0.children.sorted().map { $0 + "\n" }.joined().utf8) })
     }
 }

@@ -107,7 +107,12 @@ struct SecurityOptions: ParsableArguments {
 
     /// What a client connection runs first: TLS when --tls-ca is given.
     func channelSetup() throws -> (@Sendable (any Channel, _ host: String) throws -> Void)? {
-        guard let tls = try clientTLS() else { return nil }
+        Self.channelSetup(try clientTLS())
+    }
+
+    /// The same, for a context already built (shared with the poller).
+    static func channelSetup(_ tls: ClientTLS?) -> (@Sendable (any Channel, _ host: String) throws -> Void)? {
+        guard let tls else { return nil }
         return { channel, host in try tls.secure(channel, host: host) }
     }
 

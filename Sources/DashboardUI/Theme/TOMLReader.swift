@@ -329,27 +329,12 @@ struct TOMLReader {
         if case .table = value { sealed.insert(path) }
     }
 
-    /// Creates (or walks) the tables along `path`; false when a value is in the way.
-    private static func makeTable(at path: ArraySlice<String>, in table: inout [String: Value]) -> Bool {
-        guard let first = path.first else { return true }
-        var child: [String: Value]
-        switch table[first] {
-        case nil: child = [:]
-        case .table(let existing)?: child = existing
-        default: return false
-        }
-        table[first] = nil
-        let made = makeTable(at: path.dropFirst(), in: &child)
-        table[first] = .table(child)
-        return made
-    }
-
-    /// Inserts a value; false when the key (or a value on its path) exists.
-    private static func insert(_ value: Value, at path: ArraySlice<String>, into table: inout [String: Value]) -> Bool {
-        guard let first = path.first else { return false }
-        if path.count == 1 {
-            guard table[first] == nil else { return false }
-            table[first] = value
+    /// Creates (or walks) the tables along `path`, then runs `leaf` on the
+    /// last one; false when a value is in the way.
+    private static func makeTable(at path: ArraySlice<String>, in table: inout [String: Value],
+                                  leaf: (inout [String: Value]) -> Void = { _ in }) -> Bool {
+        guard let first = path.first else {
+            leaf(&table)
             return true
         }
         var child: [String: Value]
@@ -358,10 +343,23 @@ struct TOMLReader {
         case .table(let existing)?: child = existing
         default: return false
         }
+        // Out of the parent while it changes, so it is not copied.
         table[first] = nil
-        let inserted = insert(value, at: path.dropFirst(), into: &child)
+        let made = makeTable(at: path.dropFirst(), in: &child, leaf: leaf)
         table[first] = .table(child)
-        return inserted
+        return made
+    }
+
+    /// Inserts a value; false when the key (or a value on its path) exists.
+    private static func insert(_ value: Value, at path: ArraySlice<String>, into table: inout [String: Value]) -> Bool {
+        guard let key = path.last else { return false }
+        var inserted = false
+        let walked = makeTable(at: path.dropLast()[...], in: &table) { leaf in
+            guard leaf[key] == nil else { return }
+            leaf[key] = value
+            inserted = true
+        }
+        return walked && inserted
     }
 
     // MARK: Characters

@@ -31,7 +31,7 @@ extension EnsembleSim {
         node.core = ServerCore(settings: settings, tree: tree, sessions: sessions, nowMs: now, role: role, epoch: epoch)
     }
 
-    var learnerCoreRole: (SimNode) -> ServerRole { { $0.isObserver ? .observer : .follower } }
+    func learnerCoreRole(_ node: SimNode) -> ServerRole { node.isObserver ? .observer : .follower }
 
     /// The tree a node's disk holds (snapshot plus log), replayed through a
     /// fresh core, as recovery does.
