@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
     ],
     targets: [
         .target(name: "ZooKeeperProtocol"),
@@ -65,10 +67,15 @@ let package = Package(
             dependencies: [
                 "ZooKeeperAdmin",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOTLS", package: "swift-nio"),
                 // MD5 for SASL DIGEST-MD5 (RFC 2831), which the mechanism itself requires.
                 .product(name: "Crypto", package: "swift-crypto"),
+                // Certificate subjects: a TLS session's x509 identity, the banner's "issued to".
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
             ]
         ),
         // async/await client: host list, session, reconnect, watches as async sequences.
@@ -113,6 +120,7 @@ let package = Package(
                 "DashboardUI", "ZooKeeperClient", "ZooKeeperProtocol", "EnsembleModel",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -199,10 +207,11 @@ let package = Package(
         .testTarget(
             name: "ConnectionSecurityTests",
             dependencies: [
-                "ConnectionSecurity", "ZooKeeperServer", "ZooKeeperClient", "ZooKeeperAdmin", "EnsembleModel", "EnsembleMonitor",
+                "ConnectionSecurity", "ZooKeeperServer", "ZooKeeperClient", "ZooKeeperProtocol", "ZooKeeperAdmin", "EnsembleModel", "EnsembleMonitor",
                 "ServerTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             // Test certificates, read from the source tree.
             exclude: ["Fixtures"]

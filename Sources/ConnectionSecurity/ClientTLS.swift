@@ -1,6 +1,8 @@
 import Foundation
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOSSL
+import NIOTLS
 
 /// A flag or config value that cannot be used, with the key it came from.
 public struct SecurityConfigurationError: Error, CustomStringConvertible, Equatable {
@@ -31,6 +33,9 @@ public struct TLSClientSettings: Sendable, Equatable {
 public final class ClientTLS: Sendable {
     public let settings: TLSClientSettings
     let context: NIOSSLContext
+    /// To whom the servers' certificates were issued, as handshakes complete
+    /// (the dashboard's banner shows it).
+    public let servers = PeerCertificates()
 
     public init(_ settings: TLSClientSettings) throws(SecurityConfigurationError) {
         self.settings = settings
@@ -63,12 +68,54 @@ public final class ClientTLS: Sendable {
         let name: String? = Self.isIPAddress(bare) ? nil : bare
         let handler = try NIOSSLClientHandler(context: context, serverHostname: name)
         try channel.pipeline.syncOperations.addHandler(handler, position: .first)
+        try channel.pipeline.syncOperations.addHandler(PeerCertificateRecorder(servers), position: .after(handler))
     }
 
     static func isIPAddress(_ host: String) -> Bool {
         var v4 = in_addr()
         var v6 = in6_addr()
         return inet_pton(AF_INET, host, &v4) == 1 || inet_pton(AF_INET6, host, &v6) == 1
+    }
+}
+
+/// The subjects' common names of the server certificates seen, first seen first.
+public final class PeerCertificates: Sendable {
+    private let names = NIOLockedValueBox<[String]>([])
+
+    public init() {}
+
+    func record(_ name: String) {
+        names.withLockedValue { names in if !names.contains(name) { names.append(name) } }
+    }
+
+    public var issuedTo: [String] { names.withLockedValue { $0 } }
+
+    /// "zk1" or "zk1 +2": for a one-line banner.
+    public var summary: String? {
+        let all = issuedTo
+        guard let first = all.first else { return nil }
+        return all.count == 1 ? first : "\(first) +\(all.count - 1)"
+    }
+}
+
+/// Notes the server certificate's name when the handshake completes, then leaves.
+final class PeerCertificateRecorder: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = NIOAny
+    private let servers: PeerCertificates
+
+    init(_ servers: PeerCertificates) {
+        self.servers = servers
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        // Fire first: a removed handler's context drops what it fires.
+        context.fireUserInboundEventTriggered(event)
+        guard let tls = event as? TLSUserEvent, case .handshakeCompleted = tls else { return }
+        if let certificate = try? context.pipeline.syncOperations.nioSSL_peerCertificate(),
+           let name = CertificateSubject.commonName(certificate) {
+            servers.record(name)
+        }
+        context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
     }
 }
 

@@ -52,6 +52,15 @@ public final class ServerTLS: Sendable {
         [NIOSSLServerHandler(context: context), HandshakeDeadline(timeout: Self.handshakeTimeout)]
     }
 
+    /// The subject of the client certificate, when `event` is the completion
+    /// of this connection's TLS handshake and the client presented one (the
+    /// session's `x509` identity, as Apache's X509AuthenticationProvider).
+    public static func peerSubject(ifHandshakeCompleted event: Any, context: ChannelHandlerContext) -> String? {
+        guard let tls = event as? TLSUserEvent, case .handshakeCompleted = tls,
+              let certificate = try? context.pipeline.syncOperations.nioSSL_peerCertificate() else { return nil }
+        return CertificateSubject.rfc2253(certificate)
+    }
+
     /// IANA cipher suite names (as Java and Apache's ssl.ciphersuites spell them).
     static let ciphers: [String: NIOTLSCipher] = [
         "TLS_AES_128_GCM_SHA256": .TLS_AES_128_GCM_SHA256,
@@ -91,12 +100,14 @@ final class HandshakeDeadline: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        // Pass the event on first: a removed handler's context drops what it
+        // fires, and the handlers behind read the client certificate from it.
+        context.fireUserInboundEventTriggered(event)
         if let tls = event as? TLSUserEvent, case .handshakeCompleted = tls {
             deadline?.cancel()
             deadline = nil
             context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
         }
-        context.fireUserInboundEventTriggered(event)
     }
 
     func channelInactive(context: ChannelHandlerContext) {

@@ -9,6 +9,17 @@ public enum TLSFailure {
         error is NIOSSLError || error is NIOSSLExtraError || error is BoringSSLError
     }
 
+    /// A refusal that another attempt would meet again: a certificate either
+    /// side refuses, a name the certificate does not cover, a port that does
+    /// not speak TLS or closes at our ClientHello (a plain port). (An unclean
+    /// close after the handshake can be a restarting server: retried.)
+    public static func isLasting(_ error: any Error) -> Bool {
+        guard isTLS(error) else { return false }
+        let words = describe(error)
+        return words.hasPrefix("TLS: the server refused the handshake") || words.hasPrefix("TLS: the server's certificate")
+            || words.hasPrefix("TLS: the port does not speak TLS") || words.hasPrefix("TLS: the server closed the connection during the handshake")
+    }
+
     public static func describe(_ error: any Error) -> String {
         if let extra = error as? NIOSSLExtraError, extra == .failedToValidateHostname {
             return "TLS: the server's certificate is not issued for this host name or address"

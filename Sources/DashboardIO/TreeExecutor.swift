@@ -1,6 +1,7 @@
 import DashboardUI
 import EnsembleModel
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import ZooKeeperClient
@@ -31,6 +32,11 @@ public final class TreeExecutor: Sendable {
     let session: SessionHolder
     let wchpCache: WchpCache
     let wchpTimeout: Duration
+    /// Runs on every new connection before the view's reads (a SASL login:
+    /// its identity lives on one connection, so a reconnect repeats it).
+    let login: (@Sendable (ZooKeeperClient) async throws -> Void)?
+    /// Identities added with `a`, given to every later session too.
+    let addedCredentials = NIOLockedValueBox<[ZooKeeperClient.AuthCredential]>([])
 
     public static let wchpCacheDuration: Duration = .seconds(2)
 
@@ -45,8 +51,10 @@ public final class TreeExecutor: Sendable {
         credentials: [ZooKeeperClient.AuthCredential] = [],
         channelSetup: (@Sendable (any Channel, _ host: String) throws -> Void)? = nil,
         wchpTimeout: Duration = .seconds(1),
+        login: (@Sendable (ZooKeeperClient) async throws -> Void)? = nil,
         logger: Logger = Logger(label: "zkdash.tree")
     ) {
+        self.login = login
         (updates, continuation) = AsyncStream.makeStream(of: TreeInput.self)
         configuration = ZooKeeperClient.Configuration(
             connectString: connectString, sessionTimeout: sessionTimeout, credentials: credentials, logger: logger,
@@ -110,9 +118,17 @@ public final class TreeExecutor: Sendable {
             return await read(path) { client in
                 async let data = client.getData(path)
                 async let acl = client.getACL(path)
-                let (node, nodeACL) = try await (data, acl)
-                let entries = nodeACL.acl.map { TreeACLEntry(perms: $0.perms.rawValue, scheme: $0.id.scheme, id: $0.id.id) }
-                return [.node(NodeDetail(path: path, data: node.data, stat: TreeStat(node.stat), acl: entries))]
+                let node: (data: [UInt8]?, stat: Stat)
+                do {
+                    let answer = try await data
+                    node = (answer.data, answer.stat)
+                } catch let error as ZooKeeperError where error.code == .noAuth {
+                    // Not readable. getACL needs READ or ADMIN: it may still answer.
+                    let entries = try? await acl.acl.map(Self.entry)
+                    return [.unreadable(path: path, acl: entries)]
+                }
+                let nodeACL = try await acl
+                return [.node(NodeDetail(path: path, data: node.data, stat: TreeStat(node.stat), acl: nodeACL.acl.map(Self.entry)))]
             }
         case .watchers(let path):
             return [.watchers(path: path, await watchers(of: path))]
@@ -132,7 +148,30 @@ public final class TreeExecutor: Sendable {
                 try await client.delete(path, version: version)
                 return [.mutationDone(path: path, message: "deleted \(path)")]
             }
+        case let .addAuth(scheme, credentials):
+            let user = scheme == "digest" ? String(decoding: credentials.prefix { $0 != UInt8(ascii: ":") }, as: UTF8.self) : "…"
+            do {
+                let client = try await client()
+                try await client.addAuth(scheme: scheme, auth: credentials)
+                addedCredentials.withLockedValue { $0.append(ZooKeeperClient.AuthCredential(scheme: scheme, auth: credentials)) }
+                return [.authenticated("\(scheme):\(user)")]
+            } catch {
+                return [.authFailed("\(scheme):\(user): \(Self.message(error))")]
+            }
+        case .whoAmI:
+            do {
+                let identities = try await client().whoAmI()
+                return [.identities(identities.map { "\($0.authScheme):\($0.user)" })]
+            } catch let error as ZooKeeperError where error.code == .unimplemented {
+                return [.identities(nil)]
+            } catch {
+                return []
+            }
         }
+    }
+
+    static func entry(_ acl: ACL) -> TreeACLEntry {
+        TreeACLEntry(perms: acl.perms.rawValue, scheme: acl.id.scheme, id: acl.id.id)
     }
 
     /// Closes the session and ends `updates`.
@@ -173,10 +212,20 @@ public final class TreeExecutor: Sendable {
 
     /// The live client, connecting (or replacing an ended session) first.
     func client() async throws -> ZooKeeperClient {
-        try await session.client { [configuration, continuation] in
+        try await session.client { [self, configuration, continuation] in
             continuation.yield(.connection("connecting to \(configuration.connectString)…", resync: false))
             do {
+                var configuration = configuration
+                configuration.credentials += self.addedCredentials.withLockedValue { $0 }
                 let client = try await ZooKeeperClient.connect(configuration)
+                if let login = self.login {
+                    do {
+                        try await login(client)
+                    } catch {
+                        await client.close()
+                        throw error
+                    }
+                }
                 return client
             } catch {
                 continuation.yield(.connection("not connected: \(Self.message(error))", resync: false))
@@ -201,6 +250,15 @@ public final class TreeExecutor: Sendable {
                 case .disconnected:
                     continuation.yield(.connection("disconnected, reconnecting…", resync: false))
                 case let .reconnected(server, sessionId, _):
+                    // A SASL identity belonged to the old connection: log in again first.
+                    if let login = self?.login, let client {
+                        do {
+                            try await login(client)
+                        } catch {
+                            continuation.yield(.connection("not logged in after reconnecting: \(Self.message(error))", resync: false))
+                            continue
+                        }
+                    }
                     continuation.yield(.connection("connected to \(server), session 0x\(String(UInt64(bitPattern: sessionId), radix: 16))", resync: true))
                 case .expired, .authFailed:
                     continuation.yield(.connection(event == .expired ? "session expired, starting a new one…" : "authentication failed", resync: false))

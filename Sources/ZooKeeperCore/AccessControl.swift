@@ -1,16 +1,28 @@
 import ZooKeeperProtocol
 
 /// The authentication schemes Apache ships by default: world, auth (expanded at
-/// write time), digest, ip, plus "super" from `superDigest`. ACL decisions live
-/// here so prep (writes) and reads check them the same way.
+/// write time), digest, ip, plus "super" from `superDigest`; x509 on a server
+/// with a secure client port and sasl when SASL is configured. ACL decisions
+/// live here so prep (writes) and reads check them the same way.
 public struct AccessControl: Sendable {
     /// `user:base64(sha1(user:password))` that grants super powers, as
     /// `DigestAuthenticationProvider.superDigest`.
     public var superDigest: String?
+    /// Schemes of the optional providers this server has (Apache's
+    /// ProviderRegistry): an ACL naming a scheme without a provider is invalid.
+    public var x509Enabled: Bool
+    public var saslEnabled: Bool
 
-    public init(superDigest: String? = nil) {
+    public init(superDigest: String? = nil, x509Enabled: Bool = false, saslEnabled: Bool = false) {
         self.superDigest = superDigest
+        self.x509Enabled = x509Enabled
+        self.saslEnabled = saslEnabled
     }
+
+    /// Schemes whose ids prove who the client is (Apache's
+    /// `isAuthenticated()`): what an `auth` ACL entry expands to. Apache's ip
+    /// provider reports false and "super" has no provider at all.
+    static let provenSchemes: Set<String> = ["digest", "x509", "sasl"]
 
     /// `user:password` → `user:base64(sha1(user:password))`.
     public static func digestId(for credentials: String) -> String {
@@ -56,6 +68,9 @@ public struct AccessControl: Sendable {
     private func matches(scheme: String, id: String, aclExpression: String) -> Bool {
         switch scheme {
         case "ip": IPMatcher.matches(address: id, expression: aclExpression)
+        // Apache's SASLAuthenticationProvider.matches also lets a sasl id
+        // named "super" through.
+        case "sasl": id == aclExpression || id == "super"
         default: id == aclExpression
         }
     }
@@ -72,10 +87,7 @@ public struct AccessControl: Sendable {
             if id.scheme == "world" && id.id == "anyone" {
                 fixed.append(entry)
             } else if id.scheme == "auth" {
-                // Only providers whose ids prove an identity count: digest.
-                // Apache's ip provider reports isAuthenticated() == false and
-                // "super" has no provider at all.
-                let authenticated = authIds.filter { $0.scheme == "digest" }
+                let authenticated = authIds.filter { AccessControl.provenSchemes.contains($0.scheme) }
                 if authenticated.isEmpty { return .failure(.invalidACL) }
                 fixed.append(contentsOf: authenticated.map { ACL(perms: entry.perms, id: $0) })
             } else if isValid(id) {
@@ -91,8 +103,36 @@ public struct AccessControl: Sendable {
         switch id.scheme {
         case "digest": AccessControl.javaSplitCount(id.id, ":") == 2
         case "ip": IPMatcher.isValid(expression: id.id)
+        case "x509": x509Enabled && AccessControl.isDistinguishedName(id.id)
+        case "sasl": saslEnabled && AccessControl.isKerberosName(id.id)
         default: false
         }
+    }
+
+    /// Apache's X509 provider accepts what `new X500Principal(id)` parses: here,
+    /// empty or `KEY=value` parts separated by unescaped commas.
+    static func isDistinguishedName(_ text: String) -> Bool {
+        if text.isEmpty { return true }
+        var parts: [String] = [""]
+        var escaped = false
+        for character in text {
+            if escaped { parts[parts.count - 1].append(character); escaped = false; continue }
+            if character == "\\" { escaped = true; continue }
+            if character == "," { parts.append(""); continue }
+            parts[parts.count - 1].append(character)
+        }
+        return parts.allSatisfy { part in
+            guard let equals = part.firstIndex(of: "=") else { return false }
+            return !String(part[..<equals]).trimmingSpaces.isEmpty
+        }
+    }
+
+    /// Apache's SASL provider accepts what Hadoop's `KerberosName` parses:
+    /// `primary[/instance]@REALM`, or any name without `@`.
+    static func isKerberosName(_ text: String) -> Bool {
+        guard let at = text.firstIndex(of: "@") else { return true }
+        let principal = text[..<at], realm = text[text.index(after: at)...]
+        return !realm.contains("@") && !realm.contains("/") && principal.filter({ $0 == "/" }).count <= 1
     }
 
     /// Java's `String.split(sep).length`: trailing empty parts do not count

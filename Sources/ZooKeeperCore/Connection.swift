@@ -25,6 +25,8 @@ public struct ConnectionState: Sendable {
     public internal(set) var sessionTimeoutMs: Int = 0
     public internal(set) var isEstablished = false
     public internal(set) var authIds: [Id]
+    /// SASL login progress; nil before the first `sasl` request.
+    var sasl: SASLProgress?
     /// On a learner: the handshake waiting for its session's createSession
     /// txn to commit, answered then.
     var pendingConnect: ConnectRequest?

@@ -19,6 +19,11 @@ public enum CoreEffect: Sendable, Equatable {
     case forward(ForwardedRequest)
 }
 
+/// Apache's `new SetSASLResponse(null)` after a refused login.
+struct NullSASLToken: JuteEncodable {
+    func encode(to writer: inout JuteWriter) { writer.writeBuffer(nil) }
+}
+
 /// The server as a pure state machine: connections, sessions, requests and
 /// durable-log acknowledgements in; frames, log appends and closes out. It
 /// never reads a clock (times come with the inputs) or a socket.
@@ -95,7 +100,7 @@ public struct ServerCore: Sendable {
         self.role = role
         isServing = !role.isLearner
         self.tree = tree
-        self.access = AccessControl(superDigest: settings.superDigest)
+        self.access = AccessControl(superDigest: settings.superDigest, x509Enabled: settings.x509Enabled, saslEnabled: settings.sasl != nil)
         var tracker = SessionTracker(tickTimeMs: settings.tickTimeMs, serverId: settings.serverId, startTimeMs: nowMs)
         // Restored sessions get a fresh full timeout, as Apache's loadData does.
         for (id, timeoutMs) in restored { tracker.add(id: id, timeoutMs: timeoutMs, nowMs: nowMs) }
@@ -241,6 +246,8 @@ public struct ServerCore: Sendable {
         switch request {
         case .auth(let packet):
             return handleAuth(id, header, packet, nowMs: nowMs)
+        case .sasl(let sasl) where settings.sasl != nil:
+            return handleSASL(id, header, sasl.token, nowMs: nowMs)
         case .createSession:
             return [.close(id, reason: "createSession after the handshake")]
         default:
@@ -348,6 +355,55 @@ public struct ServerCore: Sendable {
         }
         pausedForInFlight.removeAll()
         return effects
+    }
+
+    /// An identity the connection proved outside the request stream: the
+    /// subject of a TLS client certificate (`x509`), known once the handshake
+    /// completed and before the first request is read.
+    public mutating func connectionIdentified(_ id: ConnectionID, as identity: Id) {
+        guard connections[id]?.authIds.contains(identity) == false else { return }
+        connections[id]?.authIds.append(identity)
+    }
+
+    /// One SASL round, answered at once as Apache's processSasl does (not
+    /// queued behind the connection's reads). A refused login answers
+    /// AuthFailed with a null token and closes the connection; the session
+    /// itself lives on until it expires, as in Apache.
+    private mutating func handleSASL(_ id: ConnectionID, _ header: RequestHeader, _ token: [UInt8], nowMs: Int64) -> [CoreEffect] {
+        guard let offer = settings.sasl, let progress = connections[id].map({ $0.sasl }) else { return [] }
+        var exchange: any SASLServerExchange
+        switch progress {
+        case .complete?:
+            return refuseSASL(id, header, reason: "SASL authentication already completed", nowMs: nowMs)
+        case .exchanging(let current)?:
+            exchange = current
+        case nil:
+            exchange = offer.mechanism.startExchange()
+        }
+        switch exchange.evaluate(token) {
+        case .challenge(let challenge):
+            connections[id]?.sasl = .exchanging(exchange)
+            return [sendReply(id, ReplyHeader(xid: header.xid, zxid: 0, err: .ok), body: SetSASLResponse(token: challenge), nowMs: nowMs)]
+        case .success(let finalToken, let authorizationID):
+            connections[id]?.sasl = .complete
+            connectionIdentified(id, as: Id(scheme: "sasl", id: authorizationID))
+            var effects: [CoreEffect] = [.log("Successfully authenticated client: authenticationID=\(authorizationID);  authorizationID=\(authorizationID).")]
+            if let superUser = offer.superUser, superUser == authorizationID {
+                connectionIdentified(id, as: Id(scheme: "super", id: ""))
+                effects.append(.log("Session 0x\(hex(connections[id]?.sessionId ?? 0)): adding super to \(authorizationID) (superUser)"))
+            }
+            effects.append(sendReply(id, ReplyHeader(xid: header.xid, zxid: 0, err: .ok), body: SetSASLResponse(token: finalToken), nowMs: nowMs))
+            return effects
+        case .failure(let reason):
+            connections[id]?.sasl = .complete
+            return refuseSASL(id, header, reason: reason, nowMs: nowMs)
+        }
+    }
+
+    private mutating func refuseSASL(_ id: ConnectionID, _ header: RequestHeader, reason: String, nowMs: Int64) -> [CoreEffect] {
+        [.log("Client \(connections[id]?.remoteAddress ?? "?") failed to SASL authenticate: \(reason)"),
+         sendReply(id, ReplyHeader(xid: header.xid, zxid: 0, err: .authFailed), body: NullSASLToken(), nowMs: nowMs),
+         .close(id, reason: "Closing client connection due to SASL authentication failure.")]
     }
 
     private mutating func handleAuth(_ id: ConnectionID, _ header: RequestHeader, _ packet: AuthPacket, nowMs: Int64) -> [CoreEffect] {

@@ -1,10 +1,16 @@
 /// The knobs the core needs from zoo.cfg, already validated.
-public struct ServerSettings: Sendable, Equatable {
+public struct ServerSettings: Sendable {
     public var tickTimeMs: Int
     public var minSessionTimeoutMs: Int
     public var maxSessionTimeoutMs: Int
     public var serverId: Int64
     public var superDigest: String?
+    /// SASL (`authProvider.N=...SASLAuthenticationProvider`); nil: `sasl`
+    /// requests are answered as by a server without it, and `sasl` ACLs are invalid.
+    public var sasl: SASLServerOffer?
+    /// A secure client port exists: its sessions carry `x509` identities and
+    /// `x509` ACLs are valid (Apache registers X509AuthenticationProvider then).
+    public var x509Enabled: Bool
     /// Requests a connection may have queued before the shell stops reading
     /// from it (Apache throttles on globalOutstandingLimit the same way).
     public var maxOutstandingPerConnection: Int
@@ -21,8 +27,11 @@ public struct ServerSettings: Sendable, Equatable {
     public init(
         tickTimeMs: Int = 2000, minSessionTimeoutMs: Int? = nil, maxSessionTimeoutMs: Int? = nil,
         serverId: Int64 = 0, superDigest: String? = nil, maxOutstandingPerConnection: Int = 1000,
-        maxInFlightTxns: Int = 50_000, snapCount: Int = 100_000, containerCheckIntervalMs: Int = 60_000
+        maxInFlightTxns: Int = 50_000, snapCount: Int = 100_000, containerCheckIntervalMs: Int = 60_000,
+        sasl: SASLServerOffer? = nil, x509Enabled: Bool = false
     ) {
+        self.sasl = sasl
+        self.x509Enabled = x509Enabled
         precondition(maxInFlightTxns >= 2, "maxInFlightTxns must allow at least 2 writes in flight")
         self.maxInFlightTxns = maxInFlightTxns
         self.tickTimeMs = tickTimeMs

@@ -1,3 +1,4 @@
+import ConnectionSecurity
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
@@ -181,6 +182,12 @@ final class ClientConnectionHandler: ChannelInboundHandler, @unchecked Sendable 
     /// The peer finished sending. A four-letter word still gets its answer
     /// (the responder closes); any other connection is over.
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        // A TLS client certificate is known before the first request is read;
+        // this hop reaches the core's loop ahead of that request's.
+        if let subject = ServerTLS.peerSubject(ifHandshakeCompleted: event, context: context) {
+            let (runner, id) = (self.runner, self.id)
+            runner.loop.execute { runner.identified(id, as: Id(scheme: "x509", id: subject)) }
+        }
         if let gate = event as? CoreReadingGate {
             coreAllowsReading = gate.allowed
             updateReading(context: context)

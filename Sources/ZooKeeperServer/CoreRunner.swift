@@ -99,6 +99,11 @@ final class CoreRunner: @unchecked Sendable {
         core.connectionOpened(id, remoteAddress: address, remotePort: port, nowMs: Clock.nowMs())
     }
 
+    func identified(_ id: ConnectionID, as identity: Id) {
+        loop.preconditionInEventLoop()
+        core.connectionIdentified(id, as: identity)
+    }
+
     func closed(_ id: ConnectionID) {
         loop.preconditionInEventLoop()
         channels[id] = nil

@@ -32,8 +32,9 @@ public final class StandaloneServer: Sendable {
 
     /// Reads the config (and myid when present), recovers the data directory
     /// and binds the client port. Every failure names what is wrong.
-    public static func start(configPath: String, logger: Logger) throws -> StandaloneServer {
-        let config = try loadConfig(configPath, logger: logger)
+    public static func start(configPath: String, jaasConfigFile: String? = nil, logger: Logger) throws -> StandaloneServer {
+        var config = try loadConfig(configPath, logger: logger)
+        config.jaasConfigFile = jaasConfigFile
         return try start(config: config, logger: logger)
     }
 
@@ -68,6 +69,8 @@ public final class StandaloneServer: Sendable {
         if config.secureClientPort != nil {
             do { serverTLS = try ServerTLS(config.clientTLS) } catch { throw ServerStartError("\(error)") }
         }
+        // So are the SASL users.
+        let sasl = try SASLDigestMechanism.offer(for: config, logger: logger)
         let snapshotDirectory = config.dataDir + "/version-2"
         let logDirectory = (config.dataLogDir.isEmpty ? config.dataDir : config.dataLogDir) + "/version-2"
         for directory in [snapshotDirectory, logDirectory] {
@@ -87,7 +90,7 @@ public final class StandaloneServer: Sendable {
             tickTimeMs: config.tickTimeMs, minSessionTimeoutMs: config.minSessionTimeoutMs,
             maxSessionTimeoutMs: config.maxSessionTimeoutMs, serverId: Int64(config.myid ?? 0),
             superDigest: config.superDigest, maxOutstandingPerConnection: max(1, config.globalOutstandingLimit),
-            snapCount: config.snapCount)
+            snapCount: config.snapCount, sasl: sasl, x509Enabled: serverTLS != nil)
         let quorumRole: ServerRole? = config.isStandalone ? nil : (config.peerType == .observer ? .observer : .follower)
         // A quorum member serves nobody until it has a leader.
         let core = ServerCore(

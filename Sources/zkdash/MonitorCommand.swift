@@ -1,4 +1,5 @@
 import ArgumentParser
+import ConnectionSecurity
 import DashboardUI
 import EnsembleMonitor
 import Foundation
@@ -31,6 +32,12 @@ struct MonitorCommand: AsyncParsableCommand {
         }
     }
 
+    /// The banner once TLS handshakes have named the servers' certificates.
+    static func liveTarget(_ target: String, tls: ClientTLS?) -> (@Sendable () -> String)? {
+        guard let servers = tls?.servers else { return nil }
+        return { servers.summary.map { target + " · issued to " + $0 } ?? target }
+    }
+
     func run() async throws {
         signal(SIGPIPE, SIG_IGN)
         try DashboardSession.requireTerminal("monitor", otherwise: "try zkdash status --watch")
@@ -43,16 +50,19 @@ struct MonitorCommand: AsyncParsableCommand {
             (members, discover) = try ensemble.loadMembers(commandName: "monitor")
             pollerSettings = try ensemble.pollerSettings(pollIntervalSeconds: interval)
             treeConnection = TreeConnection(credentials: try ensemble.security.credentials(),
-                                            channelSetup: SecurityOptions.channelSetup(pollerSettings.tls))
+                                            channelSetup: SecurityOptions.channelSetup(pollerSettings.tls),
+                                            login: try SASLLogin.treeLogin(ensemble.security.saslLogin()))
         } catch { Self.exitWithUsage(error) }
+        let target = EnsembleTarget.description(servers: ensemble.servers, config: ensemble.config, memberCount: members.count)
+            + " · " + ensemble.security.connectionDescription
         let settings = MonitorSettings(discoverMembers: discover, askAdmin: !ensemble.noAdmin, wantsConnectionDetail: false)
         let session = DashboardSession(
             members: members, settings: settings,
             pollerSettings: pollerSettings, interval: interval, treeConnection: treeConnection,
             options: MonitorLoop.Options(
                 readOnly: readOnly,
-                targetDescription: EnsembleTarget.description(servers: ensemble.servers, config: ensemble.config, memberCount: members.count)
-                    + " · " + ensemble.security.connectionDescription,
+                targetDescription: target,
+                liveTargetDescription: Self.liveTarget(target, tls: pollerSettings.tls),
                 themes: MonitorThemes.load(theme), members: members, settings: settings))
         if let failure = await session.run() {
             FileHandle.standardError.write(Data("zkdash monitor: \(failure)\n".utf8))

@@ -39,9 +39,11 @@ struct ReadTarget: ParsableArguments {
         } catch {
             ReadCommandSupport.exitWithUsage(error)
         }
-        let configuration = ZooKeeperClient.Configuration(
+        var configuration = ZooKeeperClient.Configuration(
             connectString: servers, sessionTimeout: .milliseconds(Int64(timeout * 1000)),
             credentials: credentials, logger: ReadCommandSupport.quietLogger, channelSetup: setup)
+        // A refused certificate is final: say so now, not at --timeout.
+        configuration.isLastingFailure = { TLSFailure.isLasting($0) }
         let client: ZooKeeperClient
         do {
             client = try await ZooKeeperClient.connect(configuration)

@@ -24,4 +24,17 @@ enum SASLLogin {
         }
         throw SASLError("the server did not finish the DIGEST-MD5 exchange")
     }
+
+    /// The Tree view's login for --sasl: repeated on each new connection.
+    static func treeLogin(_ login: (user: String, password: String)?) -> (@Sendable (ZooKeeperClient) async throws -> Void)? {
+        guard let login else { return nil }
+        let (user, password) = login
+        return { client in
+            do {
+                try await digestMD5(client, user: user, password: password)
+            } catch {
+                throw SASLError("SASL login as \(user) failed: \(error)")
+            }
+        }
+    }
 }

@@ -60,9 +60,11 @@ struct SecurityOptions: ParsableArguments {
 
     /// For the banner: how client ports are reached.
     var connectionDescription: String {
-        guard let ca = tlsCA ?? Self.environment["ZKDASH_TLS_CA"] else { return "plain" }
+        // The SASL user (never the password) goes with it: the Tree view logs in as them.
+        let sasl = (try? saslLogin()).flatMap { $0 }.map { " · SASL \($0.user)" } ?? ""
+        guard let ca = tlsCA ?? Self.environment["ZKDASH_TLS_CA"] else { return "plain" + sasl }
         let name = URL(fileURLWithPath: ca).lastPathComponent
-        return (tlsCert ?? Self.environment["ZKDASH_TLS_CERT"]) == nil ? "TLS (CA \(name))" : "TLS (CA \(name), client certificate)"
+        return ((tlsCert ?? Self.environment["ZKDASH_TLS_CERT"]) == nil ? "TLS (CA \(name))" : "TLS (CA \(name), client certificate)") + sasl
     }
 
     /// The addAuth identities, from --auth, ZKDASH_AUTH and --auth-file.

@@ -19,6 +19,11 @@ struct ServerCommand: ParsableCommand {
     @Option(name: .long, help: "Path of the zoo.cfg to run.")
     var config: String
 
+    @Option(name: .long, help: ArgumentHelp(
+        "JAAS file whose Server section lists the SASL DIGEST-MD5 users (with authProvider.N=...SASLAuthenticationProvider).",
+        discussion: "Default: -Djava.security.auth.login.config=FILE in SERVER_JVMFLAGS or JVMFLAGS, as Apache's scripts pass it."))
+    var jaasConfig: String?
+
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
@@ -42,7 +47,7 @@ struct ServerCommand: ParsableCommand {
         let logger = Logger(label: "zkdash.server")
         let server: StandaloneServer
         do {
-            server = try StandaloneServer.start(configPath: config, logger: logger)
+            server = try StandaloneServer.start(configPath: config, jaasConfigFile: jaasConfig ?? Self.jaasFromJVMFlags(), logger: logger)
         } catch {
             FileHandle.standardError.write(Data("zkdash server: \(error)\n".utf8))
             throw ExitCode(2)
@@ -51,6 +56,20 @@ struct ServerCommand: ParsableCommand {
         let received = signals.wait()
         logger.info("received signal \(received), shutting down")
         server.stop()
+    }
+}
+
+extension ServerCommand {
+    /// `-Djava.security.auth.login.config=FILE` in SERVER_JVMFLAGS or JVMFLAGS
+    /// (zkEnv.sh's variables), so an Apache set-up's environment works unchanged.
+    static func jaasFromJVMFlags(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        let prefix = "-Djava.security.auth.login.config="
+        for name in ["SERVER_JVMFLAGS", "JVMFLAGS"] {
+            for word in (environment[name] ?? "").split(separator: " ") where word.hasPrefix(prefix) {
+                return String(word.dropFirst(prefix.count))
+            }
+        }
+        return nil
     }
 }
 

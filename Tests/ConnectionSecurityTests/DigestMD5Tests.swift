@@ -47,7 +47,7 @@ struct DigestMD5Tests {
     }
 
     @Test func quotedValuesMayHoldCommasAndEscapes() throws {
-        let fields = try DigestMD5Client.parse(#"realm="a,b",nonce="x\"y", qop=auth"#)
+        let fields = try DigestMD5.parse(#"realm="a,b",nonce="x\"y", qop=auth"#)
         #expect(fields["realm"] == "a,b" && fields["nonce"] == #"x"y"# && fields["qop"] == "auth")
     }
 }

@@ -186,6 +186,47 @@ struct TreeExecutorTests {
         await updates.stop()
     }
 
+    /// `a` in the Tree view: a protected node reads as unreadable (its ACL is
+    /// hidden too: getACL needs READ or ADMIN), addAuth opens it, whoAmI
+    /// names the identity, and a new session (after expiry) keeps it.
+    @Test func addAuthOpensAProtectedNodeAndOutlivesTheSession() async throws {
+        let first = try EmbeddedServer.start()
+        let port = first.port
+        let owner = try await otherClient(first)
+        try await owner.addAuth(scheme: "digest", auth: Array("bob:secret".utf8))
+        let bobOnly = [ACL(perms: .all, id: Id(scheme: "auth", id: ""))]
+        _ = try await owner.create("/bobs", data: Array("bob-data".utf8), acl: bobOnly)
+        await owner.close()
+        let tree = TreeExecutor(connectString: first.connectString, sessionTimeout: .seconds(4), logger: quietLogger)
+        #expect(await tree.perform(.loadNode(path: "/bobs")) == [.unreadable(path: "/bobs", acl: nil)])
+        #expect(await tree.perform(.whoAmI) == [.identities(["ip:127.0.0.1"])])
+        #expect(await tree.perform(.addAuth(scheme: "digest", credentials: Array("bob:secret".utf8))) == [.authenticated("digest:bob")])
+        #expect(await tree.perform(.whoAmI) == [.identities(["ip:127.0.0.1", "digest:bob"])])
+        guard case .node(let node)? = await tree.perform(.loadNode(path: "/bobs")).first else {
+            Issue.record("not readable after addAuth")
+            return
+        }
+        #expect(node.data == Array("bob-data".utf8))
+        #expect(node.acl.map(\.scheme) == ["digest"])
+
+        // The server goes away (with its sessions, no disk kept) and comes back:
+        // the replacement session carries bob again.
+        let updates = UpdatesCollector(tree.updates)
+        first.stop()
+        let second = try EmbeddedServer.start(port: port)
+        defer { second.stop() }
+        let other = try await otherClient(second)
+        for index in 0..<5 { _ = try await other.create("/pad-\(index)") }
+        await other.close()
+        _ = try await updates.wait(seconds: 20, "a new session") {
+            if case let .connection(text, resync) = $0 { return resync && text.hasPrefix("connected to") }
+            return false
+        }
+        #expect(await tree.perform(.whoAmI) == [.identities(["ip:127.0.0.1", "digest:bob"])])
+        await tree.close()
+        await updates.stop()
+    }
+
     @Test func wchpParser() {
         let table = WchpParser.parse("/a\n\t0x100000abc\n\t0x2\n/b/c\n\t0xffffffffffffffff\n\n")
         #expect(table == ["/a": [0x1_0000_0abc, 2], "/b/c": [-1]])

@@ -18,7 +18,7 @@ struct TreeDashboardTests {
         var state = SampleCluster.state(SampleCluster.healthy(), columns: 160, rows: 45)
         state.tree.viewportRows = TreeLayout.treeRows(for: state.size)
         let effects = Dashboard.reduce(&state, .key(.character("2")))
-        #expect(effects == [.tree(.listChildren(path: "/")), .tree(.loadNode(path: "/")), .tree(.watchers(path: "/"))])
+        #expect(effects == [.tree(.listChildren(path: "/")), .tree(.loadNode(path: "/")), .tree(.watchers(path: "/")), .tree(.whoAmI)])
         run(&state, effects, &tree)
         run(&state, Dashboard.reduce(&state, .key(.down)), &tree)
         run(&state, Dashboard.reduce(&state, .key(.enter)), &tree)

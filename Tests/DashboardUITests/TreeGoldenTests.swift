@@ -36,11 +36,11 @@ struct TreeGoldenTests {
         version 0  cversion 0  aversion 0  dataLength 17  numChildren 0
         ephemeralOwner 0x0
         ACL world:anyone cdrwa
+        session ip:127.0.0.1
         watchers 0x10000abc0001
         data (JSON, 17 bytes; p raw, v hex)
         {
-          "b": 1,
-        … 5 more lines (J/K scroll)
+        … 6 more lines (J/K scroll)
 
         """#
         #expect(Self.screen(ScreenSize(columns: 80, rows: 24)) == expected)
@@ -56,8 +56,9 @@ struct TreeGoldenTests {
             ▾ locks (1)                                                         │ version 0  cversion 0  aversion 0  dataLength 17  numChildren 0
                 lock-0000000007 [e,s]                                           │ ephemeralOwner 0x0
               workers                                                           │ ACL world:anyone cdrwa
-            brokers                                                             │ watchers 0x10000abc0001
-          ▸ zookeeper (1)                                                       │ data (JSON, 17 bytes; p raw, v hex)
+            brokers                                                             │ session ip:127.0.0.1
+          ▸ zookeeper (1)                                                       │ watchers 0x10000abc0001
+                                                                                │ data (JSON, 17 bytes; p raw, v hex)
                                                                                 │ {
                                                                                 │   "b": 1,
                                                                                 │   "a": [
@@ -65,7 +66,6 @@ struct TreeGoldenTests {
                                                                                 │     2
                                                                                 │   ]
                                                                                 │ }
-                                                                                │
                                                                                 │
                                                                                 │
                                                                                 │

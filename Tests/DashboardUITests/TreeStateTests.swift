@@ -12,7 +12,7 @@ struct TreeStateTests {
 
     @Test func activateListsTheRootOnce() {
         var state = TreeState()
-        #expect(state.activate(nowMs: 0) == [.listChildren(path: "/"), .loadNode(path: "/"), .watchers(path: "/")])
+        #expect(state.activate(nowMs: 0) == [.listChildren(path: "/"), .loadNode(path: "/"), .watchers(path: "/"), .whoAmI])
         // Later activations only fill in what is missing.
         let again = state.activate(nowMs: 0)
         #expect(again.contains(.loadNode(path: "/")))
@@ -358,13 +358,13 @@ struct TreeStateTests {
         var buffer = CellBuffer(size: size)
         TreeRenderer.render(state, into: &buffer, rect: Layout.body(size), nowMs: 1000)
         let detail = TreeLayout.panes(Layout.body(size)).detail
-        // 16 bytes a row: 65,536 rows, 8 header lines, 42 rows on screen.
-        #expect(buffer.row(detail.maxY - 1).hasSuffix("… 65503 more lines (J/K scroll)"))
-        #expect(buffer.row(detail.y + 8).hasSuffix("0000  41 41 41 41 41 41 41 41 41 41 41 41 41 41 41 41  AAAAAAAAAAAAAAAA"))
+        // 16 bytes a row: 65,536 rows, 9 header lines, 42 rows on screen.
+        #expect(buffer.row(detail.maxY - 1).hasSuffix("… 65504 more lines (J/K scroll)"))
+        #expect(buffer.row(detail.y + 9).hasSuffix("0000  41 41 41 41 41 41 41 41 41 41 41 41 41 41 41 41  AAAAAAAAAAAAAAAA"))
         state.press(Array(repeating: .character("J"), count: 3), tree: &tree)
         buffer = CellBuffer(size: size)
         TreeRenderer.render(state, into: &buffer, rect: Layout.body(size), nowMs: 1000)
-        #expect(buffer.row(detail.y + 5).hasSuffix("0000  41 41 41 41 41 41 41 41 41 41 41 41 41 41 41 41  AAAAAAAAAAAAAAAA"))
+        #expect(buffer.row(detail.y + 6).hasSuffix("0000  41 41 41 41 41 41 41 41 41 41 41 41 41 41 41 41  AAAAAAAAAAAAAAAA"))
         #expect(buffer.row(detail.y).hasSuffix("/brokers"))
     }
 

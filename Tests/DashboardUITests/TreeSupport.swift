@@ -6,6 +6,25 @@ struct FakeTree {
     struct Node {
         var data: [UInt8] = []
         var stat = TreeStat()
+        var acl = [TreeACLEntry(perms: 31, scheme: "world", id: "anyone")]
+    }
+
+    /// The session's identities as whoAmI lists them; `addAuth` digest adds
+    /// "digest:USER", or "digest:USER (wrong password)" when it does not match.
+    var identities = ["ip:127.0.0.1"]
+    var digestPasswords: [String: String] = [:]
+    /// nil: the server answers whoAmI Unimplemented.
+    var hasWhoAmI = true
+
+    /// READ for the session: world:anyone, or a digest entry ("bob:HASH")
+    /// whose user it holds (whoAmI names digest users without the hash).
+    func mayRead(_ node: Node) -> Bool {
+        node.acl.contains { entry in
+            guard entry.perms & 1 != 0 else { return false }
+            if entry.scheme == "world" { return entry.id == "anyone" }
+            let user = entry.id.split(separator: ":").first.map(String.init) ?? entry.id
+            return identities.contains("\(entry.scheme):\(user)")
+        }
     }
 
     var nodes: [String: Node] = ["/": Node()]
@@ -53,12 +72,19 @@ struct FakeTree {
             return [.stats(found, missing: missing)]
         case .loadNode(let path):
             guard let node = nodes[path] else { return [.failed(path: path, message: "NoNode")] }
-            return [.node(NodeDetail(path: path, data: node.data, stat: node.stat,
-                                     acl: [TreeACLEntry(perms: 31, scheme: "world", id: "anyone")]))]
+            guard mayRead(node) else { return [.unreadable(path: path, acl: node.acl)] }
+            return [.node(NodeDetail(path: path, data: node.data, stat: node.stat, acl: node.acl))]
         case .watchers(let path):
             return [.watchers(path: path, wchp)]
         case .create, .setData, .delete:
             return []
+        case let .addAuth(scheme, credentials):
+            let parts = String(decoding: credentials, as: UTF8.self).split(separator: ":", maxSplits: 1).map(String.init)
+            let identity = "\(scheme):\(parts[0])" + (digestPasswords[parts[0]] == parts.last ? "" : " (wrong password)")
+            identities.append(identity)
+            return [.authenticated("\(scheme):\(parts[0])")]
+        case .whoAmI:
+            return [.identities(hasWhoAmI ? identities : nil)]
         }
     }
 

@@ -171,7 +171,7 @@ import Testing
             standaloneEnabled=false
             reconfigEnabled=notabool
             ssl.quorum.keyStore.location=/x
-            authProvider.1=org.apache.zookeeper.server.auth.SASLAuthenticationProvider
+            authProvider.1=com.example.KerberosOnlyProvider
             clientPortListenBacklog=50
             tikTime=2000
             """
@@ -207,5 +207,21 @@ import Testing
 
     @Test func electionAlgThreeIsAccepted() throws {
         #expect(try ServerConfigParser.parse("dataDir=/d\nclientPort=1\nelectionAlg=3\n").warnings.isEmpty)
+    }
+
+    @Test func authProvidersAndTheSASLSuperUser() throws {
+        let c = try ServerConfigParser.parse("""
+            dataDir=/d
+            clientPort=2181
+            authProvider.1=org.apache.zookeeper.server.auth.SASLAuthenticationProvider
+            authProvider.2=org.apache.zookeeper.server.auth.X509AuthenticationProvider
+            authProvider.3=com.example.Custom
+            superUser=alice
+            """)
+        #expect(c.saslAuthProvider)
+        #expect(c.saslSuperUser == "alice")
+        #expect(c.unknownKeys.map(\.key) == ["authProvider.3"])
+        #expect(c.unknownKeys.first?.message == "ignoring unsupported authentication provider com.example.Custom (authProvider.3)")
+        #expect(try !ServerConfigParser.parse("dataDir=/d\nclientPort=1\n").saslAuthProvider)
     }
 }

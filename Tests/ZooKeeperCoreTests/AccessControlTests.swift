@@ -268,3 +268,20 @@ import ZooKeeperProtocol
         #expect(AccessControl.redacted(acl) == acl)
     }
 }
+
+/// Which sasl and x509 ids Apache's providers accept.
+@Suite struct ProviderIdValidityTests {
+    @Test func kerberosNamesAsHadoopParsesThem() {
+        for valid in ["alice", "zookeeper/host", "alice@EXAMPLE.COM", "zk/host@REALM", ""] {
+            #expect(AccessControl.isKerberosName(valid), "\(valid)")
+        }
+        for invalid in ["a@b@c", "a/b/c@R", "a@R/x"] { #expect(!AccessControl.isKerberosName(invalid), "\(invalid)") }
+    }
+
+    @Test func distinguishedNames() {
+        for valid in ["", "CN=a", "O=zkdash interop,CN=zkdash-test-client", #"CN=a\,b,O=c"#] {
+            #expect(AccessControl.isDistinguishedName(valid), "\(valid)")
+        }
+        for invalid in ["alice", "CN=a,", "=x"] { #expect(!AccessControl.isDistinguishedName(invalid), "\(invalid)") }
+    }
+}

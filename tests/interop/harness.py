@@ -263,7 +263,9 @@ class ZkServer:
         if self.kind == "apache":
             props = ["-D%s=%s" % kv for kv in self.java_props.items()]
             return [JAVA] + APACHE_JVM_FLAGS + props + ["-cp", APACHE_CLASSPATH, APACHE_MAIN, self.cfg_path]
-        return [zkdash_bin(), "server", "--config", self.cfg_path]
+        # zkdash server reads the JAAS file Apache gets as a JVM property from --jaas-config.
+        jaas = self.java_props.get("java.security.auth.login.config")
+        return [zkdash_bin(), "server", "--config", self.cfg_path] + (["--jaas-config", jaas] if jaas else [])
 
     @property
     def hosts(self):

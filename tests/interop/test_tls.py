@@ -43,7 +43,8 @@ zkdash:
 - ZkdashServerBadTlsConfigTests: bad ssl.* settings stop the start naming the key.
 - ZkdashMonitorTlsTests: `zkdash monitor` in tmux (test_monitor.Pane): the banner's TLS
   line, TLS refusals in the node's detail, the Tree view over TLS with --auth.
-SASL is Apache-only: zkdash server has none.  zkdash misbehaviour found here is
+zkdash server runs SASL DIGEST-MD5 from the same zoo.cfg key and JAAS file (--jaas-config)
+and gives TLS sessions Apache's x509 identity.  zkdash misbehaviour found here is
 pinned by @unittest.expectedFailure tests asserting the right behaviour (comments
 say what zkdash does instead); features that do not exist yet are skipped, naming them.
 
@@ -324,6 +325,39 @@ def log_has(node, text, timeout=10.0):
     return wait_until(look, timeout, 0.1)
 
 
+def check_sasl_login(case, r, fx):
+    """A DIGEST-MD5 login as alice on the open RawClient r, Apache's way: two rounds (empty
+    token -> challenge with realm zk-sasl-md5; the digest-response -> rspauth), then whoAmI
+    holds sasl:alice and the x509 subject (r is on a TLS port)."""
+    result, tr = sasl_exchange(r, ALICE, ALICE_PW)
+    case.assertEqual(result, "OK", tr)
+    case.assertEqual(len(tr), 2, tr)
+    case.assertEqual(tr[0][0], b"")
+    ch = tr[0][2].decode()
+    for part in ('realm="zk-sasl-md5"', "nonce=", "charset=utf-8", "algorithm=md5-sess"):
+        case.assertIn(part, ch)
+    resp = tr[1][0].decode()
+    for part in ('username="alice"', 'digest-uri="zookeeper/zk-sasl-md5"', "qop=auth", "response="):
+        case.assertIn(part, resp)
+    case.assertTrue(tr[1][2].startswith(b"rspauth="), tr)
+    ids = who_am_i(r)
+    case.assertIn(("sasl", ALICE), ids)
+    case.assertIn(("x509", "O=zkdash interop,CN=zkdash-test-client"), ids)
+
+
+def check_sasl_refused(case, port):
+    """A wrong password on the plain port: round 2 answers AuthFailed and the server closes."""
+    r = zkwire.RawClient(LOOPBACK, port)
+    try:
+        r.connect()
+        result, tr = sasl_exchange(r, ALICE, "wrong")
+        case.assertEqual(result, "AuthFailed", tr)
+        case.assertEqual(len(tr), 2, tr)
+        case.assertTrue(wait_until(lambda: connection_closed(r), 3.0))
+    finally:
+        r.close_socket()
+
+
 def assert_log(case, node, *texts):
     for text in texts:
         case.assertTrue(log_has(node, text), "%r not in %s; tail:\n%s" % (text, node.log_path, node.log_tail(15)))
@@ -358,6 +392,7 @@ NOT_FOR_HOST = "TLS: the server's certificate is not issued for this host name o
 PLAIN_PORT = "TLS: the server closed the connection during the handshake (a plain client port? drop --tls-ca for it)"
 SILENT_TLS_PORT = ("no server answered before the connect deadline; if this is a TLS port "
                    "(secureClientPort), add --tls-ca")
+STATUS_TLS_PORT = "the port speaks TLS (a secureClientPort?): add --tls-ca"   # status/monitor, probed
 NOAUTH = "NoAuth: not authorised to read it"
 SASL_REFUSED = ("SASL login as %s failed: the server refused it (wrong user or password, or SASL not "
                 "enabled on the server)")
@@ -849,32 +884,11 @@ class ApacheTlsTests(unittest.TestCase):
         r = tls_raw(self.tls_port, self.fx)
         try:
             r.connect()
-            result, tr = sasl_exchange(r, ALICE, ALICE_PW)
-            self.assertEqual(result, "OK", tr)
-            self.assertEqual(len(tr), 2, tr)
-            self.assertEqual(tr[0][0], b"")
-            ch = tr[0][2].decode()
-            for part in ('realm="zk-sasl-md5"', "nonce=", "charset=utf-8", "algorithm=md5-sess"):
-                self.assertIn(part, ch)
-            resp = tr[1][0].decode()
-            for part in ('username="alice"', 'digest-uri="zookeeper/zk-sasl-md5"', "qop=auth", "response="):
-                self.assertIn(part, resp)
-            self.assertTrue(tr[1][2].startswith(b"rspauth="), tr)
-            ids = who_am_i(r)
-            self.assertIn(("sasl", ALICE), ids)
-            self.assertIn(("x509", "O=zkdash interop,CN=zkdash-test-client"), ids)
+            check_sasl_login(self, r, self.fx)
             self.assertEqual(r.get_data(SASL_NODE)[1][0], b"alice-data")
         finally:
             r.close_socket()
-        r = zkwire.RawClient(LOOPBACK, self.plain_port)
-        try:
-            r.connect()
-            result, tr = sasl_exchange(r, ALICE, "wrong")
-            self.assertEqual(result, "AuthFailed", tr)
-            self.assertEqual(len(tr), 2, tr)
-            self.assertTrue(wait_until(lambda: connection_closed(r), 3.0))
-        finally:
-            r.close_socket()
+        check_sasl_refused(self, self.plain_port)
 
     # -- digest and world ACLs
 
@@ -1377,22 +1391,28 @@ class ZkdashCliApacheTests(ZkdashCase):
                 self.assertNotIn("BoringSSL", reason, run.describe())
 
     def test_e_get_refusals_name_the_cause(self):
-        """get/ls exit 1 with the cause by the end of --timeout (a TLS refusal is retried like
-        any failed connect, docs/security.md 'Not yet'): no client certificate, wrong CA, a
-        plain client on the TLS port (Apache is silent: the hint names --tls-ca), --tls-ca on
-        the plain port.  Nothing on stdout."""
-        fx, t = self.fx, GET_TIMEOUT
-        cases = [(dict(), tls_flags(fx, cert=None), NEED_CERT),
-                 (dict(), tls_flags(fx, ca=fx.untrusted_ca), BAD_SERVER_CERT),
-                 (dict(), [], SILENT_TLS_PORT),
-                 (dict(servers=self.plain), tls_flags(fx), PLAIN_PORT),
-                 (dict(cmd="ls"), tls_flags(fx, cert=None), NEED_CERT)]
+        """get/ls exit 1 with the cause, nothing on stdout.  A refusal retrying cannot cure (no
+        client certificate, wrong CA, --tls-ca on the plain port) is reported at once, well before
+        a --timeout of 20 s; a plain client on the TLS port (Apache is silent: the hint names
+        --tls-ca) by the end of its --timeout."""
+        fx, t, patient = self.fx, GET_TIMEOUT, 20
+        cases = [(dict(), tls_flags(fx, cert=None), NEED_CERT, patient),
+                 (dict(), tls_flags(fx, ca=fx.untrusted_ca), BAD_SERVER_CERT, patient),
+                 (dict(), [], SILENT_TLS_PORT, t),
+                 (dict(servers=self.plain), tls_flags(fx), PLAIN_PORT, patient),
+                 (dict(cmd="ls"), tls_flags(fx, cert=None), NEED_CERT, patient)]
         runs = parallel([lambda c=c: self.get(WORLD if c[0].get("cmd") != "ls" else "/tls", *c[1],
-                                              timeout=t, **c[0]) for c in cases])
-        for (kw, flags, text), run in zip(cases, runs):
+                                              timeout=c[3], **c[0]) for c in cases])
+        for (kw, flags, text, timeout), run in zip(cases, runs):
             self.assertIsInstance(run, ZkdashRun, repr(run))
-            self.assertGetRefused(run, text)
+            self.assertRun(run, 1, out="", err_has=text, limit=FAIL_FAST if timeout == patient else timeout + SLACK)
             self.assertIn("cannot connect to ", run.err, run.describe())
+
+    def test_e2_status_hints_at_a_silent_tls_port(self):
+        """`zkdash status` without --tls-ca on Apache's TLS port (silent to plaintext, like a paused
+        node): DOWN with 'the port speaks TLS (a secureClientPort?): add --tls-ca' (a TLS probe
+        tells the two apart; a silent plain listener stays "no answer within": TLSConnectionTests)."""
+        self.assertStatusRefused(self.tls, [], STATUS_TLS_PORT)
 
     def test_f_get_refused_client_certificate(self):
         # Fixed (was expected to fail until the fix); the finding: zkdash bug (as test_d): with an expired or untrusted client certificate Apache answers
@@ -1400,11 +1420,11 @@ class ZkdashCliApacheTests(ZkdashCase):
         # deadline (last: handshakeFailed(NIOSSL.BoringSSLError.sslError([... SSLV3_ALERT_
         # CERTIFICATE_UNKNOWN at .../tls_record.cc:491])))": the server did answer (it refused the
         # certificate), and the words should be the documented NEED_CERT message.
-        runs = parallel([lambda c=c: self.get(WORLD, *tls_flags(self.fx, cert=c), timeout=GET_TIMEOUT)
+        runs = parallel([lambda c=c: self.get(WORLD, *tls_flags(self.fx, cert=c), timeout=20)
                          for c in ("expired_client", "untrusted_client")])
         for run in runs:
             self.assertIsInstance(run, ZkdashRun, repr(run))
-            self.assertGetRefused(run, "the server refused the handshake")
+            self.assertRun(run, 1, out="", err_has="the server refused the handshake", limit=FAIL_FAST)
             self.assertNotIn("BoringSSL", run.err, run.describe())
             self.assertNotIn("no server answered", run.err, run.describe())
 
@@ -1596,17 +1616,15 @@ class ZkdashAdminHttpsTests(ZkdashCase):
 class ZkdashServerTlsTests(ZkdashCase):
     """`zkdash server --config` with ApacheTlsTests' zoo.cfg keys (tf.zkdash_tls_server:
     secureClientPort + secureClientPortAddress, ssl.keyStore.* / ssl.trustStore.* PEM,
-    ssl.clientAuth, clientPort beside it, authProvider.1=...SASLAuthenticationProvider) and
-    variants (want / none / key absent, an expired own certificate, a TLS port on 127.0.0.2,
-    ssl.protocol=TLSv1.3).  zkdash server has no SASL (docs/security.md section 7, 'Not yet'):
-    the SASL checks are Apache-only (ZkdashCliApacheTests.test_h_sasl)."""
+    ssl.clientAuth, clientPort beside it, authProvider.1=...SASLAuthenticationProvider with a
+    JAAS Server section passed as --jaas-config) and variants (want / none / key absent, an
+    expired own certificate, a TLS port on 127.0.0.2, ssl.protocol=TLSv1.3)."""
 
     @classmethod
     def setUpClass(cls):
         need_zkdash(cls)
         cls.fx = fx = tf.Fixtures.shared()
-        cls.z = tf.zkdash_tls_server(fx, "need", extra_cfg={"authProvider.1": tf.SASL_PROVIDER},
-                                     name="zkdash-tls-need")
+        cls.z = tf.zkdash_tls_server(fx, "need", sasl_users={ALICE: ALICE_PW}, name="zkdash-tls-need")
         cls.modes = {m: tf.zkdash_tls_server(fx, m, name="zkdash-tls-%s" % m) for m in ("want", "none", None)}
         cls.expired = tf.zkdash_tls_server(fx, "none", keystore="expired_server", name="zkdash-tls-expired")
         cls.tls13 = tf.zkdash_tls_server(fx, "need", extra_cfg={"ssl.protocol": "TLSv1.3"}, name="zkdash-tls13")
@@ -1627,9 +1645,13 @@ class ZkdashServerTlsTests(ZkdashCase):
         cls.silence_thread = threading.Thread(target=probe, daemon=True)
         cls.silence_thread.start()
 
+    def need_sasl(self):
+        if not have_puresasl():
+            self.skipTest("python3-pure-sasl is not installed: kazoo 2.8 has no SASL without it")
+
     def test_a_reads_apaches_keys(self):
         """The zoo.cfg holds exactly server_tls_cfg()'s keys as TlsApacheEnsemble writes them; conf
-        names both ports; authProvider.1 (SASL) is ignored with a warning naming the key."""
+        names both ports; authProvider.1 (SASL) is on with the JAAS file's users."""
         z = self.z
         with open(z.cfg_path) as f:
             cfg = dict(l.split("=", 1) for l in f.read().splitlines() if "=" in l)
@@ -1639,7 +1661,8 @@ class ZkdashServerTlsTests(ZkdashCase):
         conf = tf.tls_four_letter(z.secure_port, "conf", self.fx.ca, self.fx.client_cert, self.fx.client_key)
         self.assertIn("secureClientPort=%d\n" % z.secure_port, conf)
         self.assertIn("clientPort=%d\n" % z.port, conf)
-        self.assertTrue(wait_until(lambda: "ignoring unsupported key authProvider.1" in z.log_tail(200), 5.0),
+        self.assertEqual(cfg["authProvider.1"], tf.SASL_PROVIDER)
+        self.assertTrue(wait_until(lambda: "SASL DIGEST-MD5 on: 1 users from" in z.log_tail(200), 5.0),
                         z.log_tail())
 
     def test_b_4lw_over_tls(self):
@@ -1780,12 +1803,12 @@ class ZkdashServerTlsTests(ZkdashCase):
             self.assertIsInstance(run, ZkdashRun, repr(run))
             self.assertGetRefused(run, text)
         for server, flags, text in cases:
-            if text != SILENT_TLS_PORT:          # status: "no answer within 2 s" (not yet a hint)
-                self.assertStatusRefused(server, flags, text)
+            self.assertStatusRefused(server, flags, STATUS_TLS_PORT if text == SILENT_TLS_PORT else text)
 
-    def test_i_zkdash_cli_digest_on_zkdash_server(self):
-        """--auth digest on zkdash server over TLS: NoAuth (exit 2) without, the data with; --sasl
-        is refused in words (exit 2: 'the server does not support SASL')."""
+    def test_i_zkdash_cli_digest_and_sasl_on_zkdash_server(self):
+        """--auth digest on zkdash server over TLS: NoAuth (exit 2) without, the data with;
+        --sasl digest:alice reads a sasl:alice node over TLS and the plain port; a wrong password
+        or an unknown user exits 2 with Apache's refusal text (as ZkdashCliApacheTests.test_h)."""
         fx, z = self.fx, self.z
         setup = harness.kazoo_client(z.hosts, start_timeout=20)
         try:
@@ -1795,8 +1818,23 @@ class ZkdashServerTlsTests(ZkdashCase):
         get = lambda *flags: zkdash("get", "--servers", z.secure_address, *tls_flags(fx), *flags, "/z-digest")  # noqa: E731
         self.assertRun(get(), 2, out="", err_has=NOAUTH)
         self.assertRun(get("--auth", "digest:%s:%s" % (BOB, BOB_PW)), 0, out="bob-data")
-        self.assertRun(get("--sasl", "digest:%s:%s" % (ALICE, ALICE_PW)), 2, out="",
-                       err_has="SASL login as alice failed: the server does not support SASL")
+        setup = harness.kazoo_client(z.hosts, start_timeout=20,
+                                     auth_data=[("digest", "%s:%s" % (harness.SUPER_USER, harness.SUPER_PASSWORD))])
+        try:
+            setup.create("/z-sasl", b"alice-data", acl=[kazoo_acl(ALL, "sasl", ALICE)])
+        finally:
+            harness.stop_kazoo(setup)
+        login = "digest:%s:%s" % (ALICE, ALICE_PW)
+        self.assertRun(zkdash("get", "--servers", z.secure_address, *tls_flags(fx), "--sasl", login, "/z-sasl"),
+                       0, out="alice-data")
+        self.assertRun(zkdash("get", "--servers", z.hosts, "--sasl", login, "/z-sasl"), 0, out="alice-data")
+        self.assertRun(zkdash("get", "--servers", z.hosts, "/z-sasl"), 2, out="", err_has=NOAUTH)
+        for user, pw in ((ALICE, "wrong"), ("mallory", "x")):
+            run = zkdash("get", "--servers", z.hosts, "--timeout", "5", "--sasl", "digest:%s:%s" % (user, pw), "/zookeeper")
+            self.assertRun(run, 2, out="", err_has=SASL_REFUSED % user, limit=3.0)
+        assert_log(self, z, "Successfully authenticated client: authenticationID=alice",
+                   "User 'mallory' not found in list of DIGEST-MD5 authenticateable users",
+                   "Closing client connection due to SASL authentication failure")
 
     def test_j_tls13_minimum(self):
         """ssl.protocol=TLSv1.3: a TLS-1.2-only client gets alert protocol_version; zkdash's client
@@ -1813,26 +1851,73 @@ class ZkdashServerTlsTests(ZkdashCase):
             raw.close()
         self.assertRun(zkdash("ls", "--servers", self.tls13.secure_address, *tls_flags(fx), "/"), 0)
 
-    @unittest.expectedFailure
     def test_k_x509_identity(self):
-        # zkdash server gap (not in docs/security.md's 'Not yet' list): a session on the TLS port
-        # with a trusted client certificate gets no x509 identity (whoAmI lists only ip) and a
-        # create with an x509 ACL answers InvalidACL; Apache gives x509:<subject RFC 2253>
-        # (ApacheTlsTests.test_j), so /tls-x509-style ACLs and the NoAuth hint's "or a TLS client
-        # certificate" cannot work on zkdash server.
+        """As Apache (ApacheTlsTests.test_j), fixed here (it was an expected failure): a session on
+        the TLS port with a trusted client certificate carries x509:<subject in RFC 2253>, beside
+        ip; an x509 ACL grants it and nobody on the plain port; `auth` expands to it."""
+        subject = client_subject(self.fx)
+        self.assertEqual(subject, "O=zkdash interop,CN=zkdash-test-client")
         r = tls_raw(self.z.secure_port, self.fx)
         try:
             r.connect()
-            self.assertIn(("x509", client_subject(self.fx)), who_am_i(r))
-            self.assertEqual(r.create("/z-x509", b"x509-data", acl=[(ALL, "x509", client_subject(self.fx))])[0], "OK")
+            self.assertEqual(who_am_i(r), [("ip", LOOPBACK), ("x509", subject)])
+            self.assertEqual(r.create("/z-x509", b"x509-data", acl=[(ALL, "x509", subject)])[0], "OK")
+            self.assertEqual(r.get_data("/z-x509")[1][0], b"x509-data")
+        finally:
+            r.close_socket()
+        r = zkwire.RawClient(LOOPBACK, self.z.port)
+        try:
+            r.connect()
+            self.assertEqual(who_am_i(r), [("ip", LOOPBACK)])
+            self.assertEqual(r.get_data("/z-x509")[0], "NoAuth")
+        finally:
+            r.close_socket()
+        # ssl.clientAuth=none asks for no certificate: no x509 identity.
+        r = tls_raw(self.modes["none"].secure_port, self.fx)
+        try:
+            r.connect()
+            self.assertEqual(who_am_i(r), [("ip", LOOPBACK)])
         finally:
             r.close_socket()
 
-    @unittest.skip("zkdash server has no SASL (docs/security.md section 7, 'Not yet'): authProvider.1 is "
-                   "ignored with a warning (test_a) and --sasl gets 'the server does not support SASL' (test_i)")
     def test_l_sasl_digest_md5(self):
-        """What Apache does (ApacheTlsTests test_k/l/m): kazoo sasl_options and sasl_exchange()
-        succeed for alice from a JAAS Server section; a wrong password: AuthFailed + close."""
+        """As Apache (ApacheTlsTests test_k/l/m): the raw exchange is two rounds (empty token ->
+        challenge realm="zk-sasl-md5"; digest-response -> rspauth) and whoAmI then lists sasl:alice
+        and x509; kazoo sasl_options logs in on both ports; a wrong password answers AuthFailed
+        (-115) and the connection closes; kazoo then goes AUTH_FAILED without retrying."""
+        self.need_sasl()
+        r = tls_raw(self.z.secure_port, self.fx)
+        try:
+            r.connect()
+            check_sasl_login(self, r, self.fx)
+            self.assertEqual(r.create("/z-sasl-raw", b"alice-data", acl=[(ALL, "sasl", ALICE)])[0], "OK")
+        finally:
+            r.close_socket()
+        check_sasl_refused(self, self.z.port)
+        from kazoo.exceptions import NoAuthError
+        from kazoo.protocol.states import KeeperState
+        for label, a in (("plain", KazooAttempt(self.z.hosts, start_timeout=20, sasl_options=sasl_opts())),
+                         ("tls", kazoo_tls(self.fx, self.z.secure_address, start_timeout=20, sasl_options=sasl_opts()))):
+            try:
+                self.assertIsNone(a.exc, "%s\n%s" % (label, a.describe()))
+                self.assertEqual(a.client.get("/z-sasl-raw")[0], b"alice-data", label)
+                acl = a.client.get_acls("/z-sasl-raw")[0]
+                self.assertEqual([(x.perms, x.id.scheme, x.id.id) for x in acl], [(ALL, "sasl", ALICE)])
+            finally:
+                a.close()
+        plain = harness.kazoo_client(self.z.hosts, start_timeout=20)
+        try:
+            self.assertRaises(NoAuthError, plain.get, "/z-sasl-raw")
+        finally:
+            harness.stop_kazoo(plain)
+        a = KazooAttempt(self.z.hosts, start_timeout=20, sasl_options=sasl_opts(ALICE, "wrong"))
+        try:
+            self.assertIsNone(a.exc, a.describe())
+            self.assertTrue(wait_until(lambda: a.client.client_state == KeeperState.CLOSED, 5.0), a.describe())
+            self.assertTrue(any(m.startswith("AUTH_FAILED closing") for _, _, m in a.rec.records), a.describe())
+            self.assertEqual(a.attempts, 1, a.describe())
+        finally:
+            a.close()
 
     def test_z_plaintext_4lw_waiting_on_tls_port(self):
         # Fixed (was expected to fail until the fix); the finding: zkdash server divergence from Apache (a hang): a plaintext client that sends a 4-byte
@@ -1892,7 +1977,7 @@ class ZkdashServerBadTlsConfigTests(ZkdashCase):
         cls.dir = tempfile.mkdtemp(prefix="zkdash-badtls-")
         cls.addClassCleanup(shutil.rmtree, cls.dir, True)
 
-    def start_with(self, name, cfg):
+    def start_with(self, name, cfg, args=(), env=None):
         fx = self.fx
         d = os.path.join(self.dir, name)
         os.makedirs(os.path.join(d, "data"), exist_ok=True)
@@ -1911,9 +1996,9 @@ class ZkdashServerBadTlsConfigTests(ZkdashCase):
             f.write("".join("%s=%s\n" % kv for kv in lines.items()))
         t0 = time.monotonic()
         try:
-            p = subprocess.run([harness.zkdash_bin(), "server", "--config", path], stdin=subprocess.DEVNULL,
+            p = subprocess.run([harness.zkdash_bin(), "server", "--config", path] + list(args), stdin=subprocess.DEVNULL,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=10,
-                               preexec_fn=harness._pdeathsig)
+                               preexec_fn=harness._pdeathsig, env=env)
         except subprocess.TimeoutExpired:
             self.fail("%s: zkdash server still running after 10 s with %s" % (name, cfg))
         return p.returncode, p.stdout.decode("utf-8", "replace"), time.monotonic() - t0, (port, secure)
@@ -1946,6 +2031,31 @@ class ZkdashServerBadTlsConfigTests(ZkdashCase):
             self.assertLess(secs, 5.0, name)
             for port in ports:
                 self.assertIsNone(harness.four_letter(port, "ruok", timeout=0.5), "%s: port %d answers" % (name, port))
+
+    def test_bad_sasl_settings_stop_the_start_naming_the_cause(self):
+        """authProvider.1=SASLAuthenticationProvider without a JAAS file (nor
+        -Djava.security.auth.login.config in SERVER_JVMFLAGS), with a missing one, one that does
+        not parse (file and line named) or one without Server users: exit 2 within seconds."""
+        broken = os.path.join(self.dir, "broken-jaas.conf")
+        with open(broken, "w") as f:
+            f.write("Server {\n  %s mandatory\n  user_alice=\"x\";\n};\n" % tf.DIGEST_LOGIN_MODULE)
+        client_only = tf.write_client_jaas(os.path.join(self.dir, "client-jaas.conf"), ALICE, ALICE_PW)
+        env = dict(os.environ)
+        env.pop("SERVER_JVMFLAGS", None)
+        env.pop("JVMFLAGS", None)
+        sasl = {"authProvider.1": tf.SASL_PROVIDER}
+        cases = [
+            ("no-jaas", [], env, "SASLAuthenticationProvider needs a JAAS file with a Server section"),
+            ("missing-jaas", ["--jaas-config", os.path.join(self.dir, "none.conf")], env, "cannot read the JAAS file"),
+            ("broken-jaas", ["--jaas-config", broken], env, "%s line 2: %s: control flag must be" % (broken, tf.DIGEST_LOGIN_MODULE)),
+            ("client-only-jaas", [], dict(env, SERVER_JVMFLAGS="-Xmx1g -Djava.security.auth.login.config=%s" % client_only),
+             "no Server section"),
+        ]
+        for name, args, e, text in cases:
+            rc, out, secs, ports = self.start_with(name, sasl, args=args, env=e)
+            self.assertEqual(rc, 2, "%s: %s" % (name, out[-2000:]))
+            self.assertIn(text, out, "%s: %s" % (name, out[-2000:]))
+            self.assertLess(secs, 5.0, name)
 
 
 # ---------------------------------------------------------------- the monitor in tmux
@@ -1981,12 +2091,14 @@ class ZkdashMonitorTlsTests(ZkdashCase):
 
     def test_a_banner_tls_with_client_certificate(self):
         """--tls-ca --tls-cert --tls-key: both servers (Apache, zkdash) STANDALONE; the banner
-        reads 'zkdash · 2 servers · TLS (CA ca.pem, client certificate)'."""
+        reads 'zkdash · 2 servers · TLS (CA ca.pem, client certificate) · issued to localhost' (the
+        common name of the certificate both servers present, once a handshake has seen it)."""
         servers = "%s,%s" % (self.apache.secure_address, self.need.secure_address)
         pane = self.pane("--servers", servers, *tls_flags(self.fx))
-        screen = pane.wait_for(lambda s: len(self.tm.rows_with(s, "STANDALONE")) == 2, what="two STANDALONE rows")
-        self.assertIn("zkdash · 2 servers · TLS (CA %s, client certificate)" % os.path.basename(self.fx.ca),
-                      screen.splitlines()[0])
+        banner = "zkdash · 2 servers · TLS (CA %s, client certificate) · issued to localhost" % os.path.basename(self.fx.ca)
+        screen = pane.wait_for(lambda s: len(self.tm.rows_with(s, "STANDALONE")) == 2 and banner in s.splitlines()[0],
+                               what="two STANDALONE rows and the banner")
+        self.assertIn(banner, screen.splitlines()[0])
         self.quit(pane)
 
     def test_b_handshake_refusal_on_the_node(self):
@@ -2043,17 +2155,61 @@ class ZkdashMonitorTlsTests(ZkdashCase):
         self.assertIn("zkdash · 1 server · plain", screen.splitlines()[0])
         self.quit(pane)
 
-    @unittest.skip("not yet (docs/security.md section 7, 'Not yet'): the Tree view has no `a` key to add a "
-                   "digest identity from a prompt")
+    def open_tls_child(self, pane, name):
+        """Tree view: /tls expanded and its child `name` (digest, sasl, world) selected."""
+        pane.keys("2")
+        pane.wait_for(lambda s: re.search(r"[▸▾] tls\b", s), what="/tls in the tree")
+        pane.keys("j")
+        pane.wait_for(lambda s: re.search(r"(?m)│ /tls\s*$", s), what="/tls selected")
+        pane.keys("Enter")
+        pane.wait_for(lambda s: re.search(r"▾ tls\b", s) and re.search(r"(?m)^\s+digest\s", s), what="/tls expanded")
+        for _ in range(["digest", "sasl", "world"].index(name) + 1):
+            pane.keys("j")
+        return pane.wait_for(lambda s: re.search(r"(?m)│ /tls/%s\s*$" % name, s), what="/tls/%s selected" % name)
+
     def test_e_tree_add_auth_key(self):
-        """Tree view: /tls/digest NoAuth; `a` + digest:bob:bob-secret at the prompt; the data shows."""
+        """Tree view: /tls/digest reads NoAuth with why and the way in; `a`, bob:bob-secret at the
+        prompt (the password drawn as dots, never in clear), Enter: the data shows."""
+        pane = self.pane("--servers", self.apache.secure_address, *tls_flags(self.fx))
+        pane.wait_text("STANDALONE")
+        self.open_tls_child(pane, "digest")
+        screen = pane.wait_for(lambda s: "NoAuth: this session may not read it" in s, what="NoAuth in the detail")
+        self.assertIn("a: add a digest identity (user:password), then it is read again", screen)
+        pane.keys("a")
+        pane.wait_text("add digest identity (user:password):")
+        pane.tmux("send-keys", "-t", pane.name, "-l", "%s:%s" % (BOB, BOB_PW))
+        screen = pane.wait_for(lambda s: "bob:" + "•" * len(BOB_PW) in s, what="the masked password")
+        self.assertNotIn(BOB_PW, screen)
+        pane.keys("Enter")
+        screen = pane.wait_for(lambda s: "bob-data" in s, what="/tls/digest's data after `a`")
+        self.assertIn("added digest:bob", screen)
+        self.assertNotIn(BOB_PW, screen)
+        self.quit(pane)
 
-    @unittest.skip("not yet (docs/security.md section 7, 'Not yet'): the detail pane does not list whoAmI "
-                   "identities (x509, digest, sasl)")
     def test_f_detail_lists_who_am_i(self):
-        """The detail pane lists the session's identities (ip, x509 subject, digest bob)."""
+        """The detail pane lists the session's identities: ip, the x509 subject, digest bob."""
+        pane = self.pane("--servers", self.apache.secure_address, *tls_flags(self.fx),
+                         "--auth", "digest:%s:%s" % (BOB, BOB_PW))
+        pane.wait_text("STANDALONE")
+        self.open_tls_child(pane, "world")
+        want = {"ip:%s" % LOOPBACK, "x509:%s" % client_subject(self.fx), "digest:bob"}
 
-    @unittest.skip("not yet (docs/security.md section 7): --sasl is implemented for get/ls only; the monitor "
-                   "accepts the flag but its Tree view does not log in (a sasl:alice node stays NoAuth)")
+        def listed(s):   # whoAmI's order is the server's (Apache's is a hash set's)
+            m = re.search(r"│ session (.*?)\s*$", s, re.M)
+            return m is not None and set(m.group(1).split(", ")) == want
+        pane.wait_for(listed, what="the session's identities %s" % sorted(want))
+        self.quit(pane)
+
     def test_g_tree_with_sasl(self):
-        """--sasl digest:alice:alice-secret: the Tree view reads /tls/sasl."""
+        """--sasl digest:alice:alice-secret: the banner names the SASL user (not the password), the
+        Tree view logs in and reads /tls/sasl, and the detail lists sasl:alice."""
+        if not have_puresasl():
+            self.skipTest("python3-pure-sasl is not installed: the sasl:alice znode was not made")
+        pane = self.pane("--servers", self.apache.secure_address, *tls_flags(self.fx),
+                         "--sasl", "digest:%s:%s" % (ALICE, ALICE_PW))
+        screen = pane.wait_text("STANDALONE")
+        self.assertIn("TLS (CA %s, client certificate) · SASL alice" % os.path.basename(self.fx.ca), screen.splitlines()[0])
+        self.open_tls_child(pane, "sasl")
+        screen = pane.wait_for(lambda s: "alice-data" in s and "sasl:alice" in s, what="/tls/sasl read as alice")
+        self.assertNotIn(ALICE_PW, screen)
+        self.quit(pane)

@@ -525,16 +525,22 @@ def admin_https_cfg(fx, keystore="server"):
 # ---------------------------------------------------------------- zkdash server with a TLS client port
 
 def zkdash_tls_server(fx, client_auth="need", keystore="server", secure_host=LOOPBACK, extra_cfg=None,
-                      name=None):
+                      name=None, sasl_users=None):
     """A harness.ZkServer("zkdash") (not yet started) with the zoo.cfg keys TlsApacheEnsemble
     gives Apache: secureClientPort + secureClientPortAddress and server_tls_cfg(); the plain
     clientPort on 127.0.0.1 stays (the harness probes readiness there).  `.secure_port`,
-    `.secure_host`, `.secure_address` are set.  extra_cfg: more keys (None values remove)."""
+    `.secure_host`, `.secure_address` are set.  extra_cfg: more keys (None values remove).
+    sasl_users {name: password}: authProvider.1=SASLAuthenticationProvider and a JAAS file
+    (zkdash server --jaas-config, the JVM property's counterpart)."""
     port = harness.free_port()
     cfg = {"secureClientPort": port, "secureClientPortAddress": secure_host}
     cfg.update(server_tls_cfg(fx, client_auth, keystore=keystore))
     cfg.update(extra_cfg or {})
+    if sasl_users:
+        cfg["authProvider.1"] = SASL_PROVIDER
     s = harness.ZkServer("zkdash", cfg=cfg, name=name or "zkdash-tls")
+    if sasl_users:
+        s.java_props["java.security.auth.login.config"] = write_jaas(os.path.join(s.workdir, "jaas.conf"), sasl_users)
     s.secure_port = port
     s.secure_host = secure_host
     s.secure_address = "%s:%d" % (secure_host, port)

@@ -15,6 +15,15 @@ public struct LineEditor: Sendable, Equatable {
 
     public var text: String { String(characters) }
 
+    /// The same field with every character after the first `separator` shown
+    /// as "•" (a password being typed), the cursor where it was.
+    public func masked(after separator: Character) -> LineEditor {
+        guard let index = characters.firstIndex(of: separator) else { return self }
+        var copy = self
+        for position in (index + 1)..<characters.count { copy.characters[position] = "•" }
+        return copy
+    }
+
     /// Applies an editing key; false for a key that does not edit (Enter, Esc, ↑, …).
     public mutating func apply(_ key: Key) -> Bool {
         switch key {

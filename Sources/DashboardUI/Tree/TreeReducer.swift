@@ -9,7 +9,7 @@ extension TreeState {
             root.expanded = true
             root.loading = true
             nodes["/"] = root
-            return [.listChildren(path: "/"), .loadNode(path: "/"), .watchers(path: "/")]
+            return [.listChildren(path: "/"), .loadNode(path: "/"), .watchers(path: "/"), .whoAmI]
         }
         var commands = windowStats()
         if detail?.path != selectedPath { commands += loadSelected() }
@@ -83,6 +83,11 @@ extension TreeState {
             return []
         case .character("r"):
             return refresh()
+        case .character("a"):
+            // Not a write: allowed with --read-only.
+            prompt = .addAuth
+            field = LineEditor()
+            return []
         case .character("c"), .character("e"), .character("d"):
             guard !readOnly else {
                 say("read-only (--read-only)", error: true)
@@ -151,8 +156,23 @@ extension TreeState {
             if node.path == selectedPath {
                 detail = node
                 detailError = nil
+                deniedPath = nil
                 formatData()
             }
+        case let .unreadable(path, acl):
+            if path == selectedPath {
+                detailError = "NoAuth: this session may not read it"
+                deniedPath = path
+                deniedACL = acl
+            }
+        case let .identities(list):
+            identities = list
+            identitiesNote = list == nil ? "whoAmI is not supported by this server (ZooKeeper 3.7+)" : nil
+        case let .authenticated(identity):
+            say("added \(identity); reading again…", error: false)
+            commands += [.whoAmI] + refresh()
+        case let .authFailed(text):
+            say("a: \(text)", error: true)
         case let .watchers(path, info):
             if path == selectedPath { watchers = info }
         case let .changed(path, kind):
@@ -181,7 +201,7 @@ extension TreeState {
             connection = text
             // Stats asked for while the connection was away may never come.
             statRequested = []
-            if resync, activated { commands += refresh() }
+            if resync, activated { commands += refresh() + [.whoAmI] }
         }
         return commands + settle(previous: before)
     }
@@ -218,6 +238,8 @@ extension TreeState {
             detailScroll = 0
             detail = nil
             detailError = nil
+            deniedPath = nil
+            deniedACL = nil
             watchers = nil
             if activated { commands += loadSelected() }
         }
@@ -514,6 +536,15 @@ extension TreeState {
             prompt = .confirm(
                 question: "set \(path) (version \(version)) to \(data.count) bytes? y/n",
                 command: .setData(path: path, data: data, version: version))
+        case .addAuth:
+            var credentials = Substring(text)
+            if credentials.hasPrefix("digest:") { credentials = credentials.dropFirst("digest:".count) }
+            guard let colon = credentials.firstIndex(of: ":"), colon != credentials.startIndex else {
+                say("a: type user:password (a digest identity)", error: true)
+                return []
+            }
+            say("adding digest:\(credentials[..<colon])…", error: false)
+            return [.addAuth(scheme: "digest", credentials: Array(credentials.utf8))]
         case .confirm:
             break
         }
@@ -559,6 +590,7 @@ extension TreePrompt {
         case let .createName(parent): "new child of \(parent) (name [-e] [-s]): "
         case let .createData(path, _, _): "data for \(path): "
         case let .setData(path, _): "set \(path): "
+        case .addAuth: "add digest identity (user:password): "
         case let .confirm(question, _): question
         }
     }

@@ -138,7 +138,9 @@ public enum TreeRenderer {
             let note = state.searchNote.map { "  " + $0 } ?? ""
             let noteWidth = DisplayWidth.of(note)
             let fieldWidth = width - labelWidth - (noteWidth <= width / 4 ? noteWidth : 0)
-            let used = buffer.put(state.field.window(width: fieldWidth), x: x + labelWidth, y: y, role: .highlight, maxWidth: fieldWidth)
+            // A password is never drawn: what follows the first ":" shows as dots.
+            let field = prompt == .addAuth ? state.field.masked(after: ":") : state.field
+            let used = buffer.put(field.window(width: fieldWidth), x: x + labelWidth, y: y, role: .highlight, maxWidth: fieldWidth)
             if !note.isEmpty {
                 buffer.put(note, x: x + labelWidth + used, y: y, role: .warning, maxWidth: width - labelWidth - used)
             }
@@ -212,6 +214,16 @@ public enum TreeRenderer {
         var lines: [(text: String, role: StyleRole)] = [(state.selectedPath, .header)]
         if let error = state.detailError {
             lines.append((error, .error))
+            if state.deniedPath == state.selectedPath {
+                // Which ACL keeps it closed, who this session is, and the way in.
+                if let acl = state.deniedACL {
+                    lines.append(("ACL " + aclText(acl), .normal))
+                } else {
+                    lines.append(("ACL: not readable either (getACL needs READ or ADMIN)", .dim))
+                }
+                lines.append(sessionLine(state))
+                lines.append(("a: add a digest identity (user:password), then it is read again", .dim))
+            }
             return lines
         }
         guard let detail = state.detail, detail.path == state.selectedPath else {
@@ -229,8 +241,8 @@ public enum TreeRenderer {
         ]
         for group in groups { lines += pack(group, width: width).map { ($0, .normal) } }
         lines.append((owner, stat.isEphemeral ? .ephemeral : stat.isContainer ? .container : .normal))
-        let acl = detail.acl.map { "\($0.scheme):\($0.id) \($0.permsText)" }
-        lines.append(("ACL " + (acl.isEmpty ? "(none)" : acl.joined(separator: ", ")), .normal))
+        lines.append(("ACL " + aclText(detail.acl), .normal))
+        lines.append(sessionLine(state))
         switch state.watchers {
         case nil: lines.append(("watchers …", .dim))
         case .sessions(let ids)?:
@@ -239,6 +251,16 @@ public enum TreeRenderer {
         }
         lines.append((dataTitle(state, byteCount: detail.data?.count ?? 0), .header))
         return lines
+    }
+
+    static func aclText(_ acl: [TreeACLEntry]) -> String {
+        acl.isEmpty ? "(none)" : acl.map { "\($0.scheme):\($0.id) \($0.permsText)" }.joined(separator: ", ")
+    }
+
+    /// "session ip:127.0.0.1, digest:bob": the identities ACLs are checked against.
+    static func sessionLine(_ state: TreeState) -> (text: String, role: StyleRole) {
+        if let identities = state.identities { return ("session " + identities.joined(separator: ", "), .normal) }
+        return ("session: " + (state.identitiesNote ?? "…"), .dim)
     }
 
     /// "data (JSON, 17 bytes; p raw, v hex)", "data (binary, 3 bytes; hex)": what

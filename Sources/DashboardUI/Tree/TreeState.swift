@@ -35,6 +35,8 @@ public enum TreePrompt: Sendable, Equatable {
     case createName(parent: String)
     case createData(path: String, ephemeral: Bool, sequential: Bool)
     case setData(path: String, version: Int32)
+    /// `a`: a digest identity, "user:password" (shown masked).
+    case addAuth
     /// y runs the command, anything else cancels.
     case confirm(question: String, command: TreeCommand)
 
@@ -77,6 +79,14 @@ public struct TreeState: Sendable, Equatable {
     public internal(set) var detail: NodeDetail?
     public internal(set) var detailError: String?
     public internal(set) var watchers: WatchersInfo?
+    /// The selected node answered NoAuth: this is its path, and its ACL when
+    /// getACL was allowed (`deniedACL`).
+    public internal(set) var deniedPath: String?
+    public internal(set) var deniedACL: [TreeACLEntry]?
+    /// The session's identities ("ip:127.0.0.1", "digest:bob"); nil until
+    /// whoAmI answers or when the server has none (`identitiesNote` says).
+    public internal(set) var identities: [String]?
+    public internal(set) var identitiesNote: String?
     /// What the detail's data is (decided when it arrives).
     public internal(set) var dataKind: DataKind = .null
     /// `v`: text and JSON as a hex dump too (binary data always is).

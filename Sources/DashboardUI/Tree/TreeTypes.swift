@@ -112,6 +112,11 @@ public enum TreeCommand: Sendable, Equatable {
     case setData(path: String, data: [UInt8], version: Int32)
     /// delete with the version the detail pane showed.
     case delete(path: String, version: Int32)
+    /// addAuth (`a`): `.authenticated` or `.authFailed`; the identity is kept
+    /// for the sessions that follow (a new session after expiry too).
+    case addAuth(scheme: String, credentials: [UInt8])
+    /// The session's identities (`whoAmI`): `.identities`.
+    case whoAmI
 }
 
 /// An answer to a `TreeCommand`, or a watch / connection notification.
@@ -131,6 +136,16 @@ public enum TreeInput: Sendable, Equatable {
     /// e.g. the created path with its sequence number).
     case mutationDone(path: String, message: String)
     case mutationFailed(path: String, message: String)
+    /// The node exists but this session may not read it (NoAuth); its ACL
+    /// when getACL was allowed (ADMIN without READ), else nil.
+    case unreadable(path: String, acl: [TreeACLEntry]?)
+    /// "scheme:user" per identity of the session, as whoAmI lists them; nil
+    /// when the server has no whoAmI (ZooKeeper before 3.7).
+    case identities([String]?)
+    /// addAuth answered OK ("digest:bob"): the server took the identity
+    /// (a wrong password is taken too: it just matches no ACL).
+    case authenticated(String)
+    case authFailed(String)
     /// Connection state for the status line; `resync` after a reconnect or a
     /// new session asks for everything shown to be read again.
     case connection(String, resync: Bool)

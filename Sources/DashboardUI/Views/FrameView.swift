@@ -73,7 +73,7 @@ enum FrameView {
                 hints.append("↑↓/jk select")
             }
         case .events: hints.append("↑↓ scroll")
-        case .tree: hints.append(state.readOnly ? "read-only" : "c/e/d create/edit/delete")
+        case .tree: hints += [state.readOnly ? "read-only" : "c/e/d create/edit/delete", "a add auth"]
         case .election: hints.append("↑↓/jk scroll")
         }
         buffer.put(hints.joined(separator: "  "), x: 0, y: y, role: .footer)

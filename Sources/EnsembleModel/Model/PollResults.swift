@@ -7,6 +7,9 @@ public enum PollFailure: Error, Sendable, Equatable {
     case closedWithoutAnswer
     case answerTooLarge(limitBytes: Int)
     case io(String)
+    /// Plaintext to a port that speaks TLS: silent for `afterMs` (Apache's
+    /// secure client port) or answering with a TLS alert (nil, zkdash's).
+    case plaintextToTLSPort(silentMs: Int?)
 
     public var reason: String {
         switch self {
@@ -16,13 +19,17 @@ public enum PollFailure: Error, Sendable, Equatable {
         case .closedWithoutAnswer: "closed the connection without answering"
         case .answerTooLarge(let limit): "answer larger than \(limit / 1024) KiB"
         case .io(let detail): detail
+        case .plaintextToTLSPort(let silentMs?):
+            "no answer within \(Self.seconds(silentMs)) to plaintext, but the port speaks TLS (a secureClientPort?): add --tls-ca"
+        case .plaintextToTLSPort(nil):
+            "answered plaintext with a TLS alert: the port speaks TLS (a secureClientPort?): add --tls-ca"
         }
     }
 
     /// The node is not reachable at all (as opposed to answering badly).
     public var meansDown: Bool {
         switch self {
-        case .unresolvable, .connectionRefused, .timedOut, .io: true
+        case .unresolvable, .connectionRefused, .timedOut, .io, .plaintextToTLSPort: true
         case .closedWithoutAnswer, .answerTooLarge: false
         }
     }

@@ -35,6 +35,7 @@ public final class EnsemblePoller: Sendable {
     private let resolver: HostResolver
     private let words: FourLetterWordFetcher
     private let admin: AdminServerFetcher
+    private let tlsHints: TLSPortHints
     /// One loop thread is plenty for a few dozen short connections a second,
     /// and keeps every callback of a round on one thread (no cross-thread wakeups).
     public static let sharedLoopGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -44,6 +45,7 @@ public final class EnsemblePoller: Sendable {
         self.group = group
         resolver = HostResolver(threadPool: threadPool)
         words = FourLetterWordFetcher(group: group, maxAnswerBytes: settings.maxAnswerBytes, tls: settings.tls)
+        tlsHints = TLSPortHints()
         admin = AdminServerFetcher(group: group, maxAnswerBytes: settings.maxAnswerBytes, tls: settings.adminTLS)
     }
 
@@ -89,6 +91,13 @@ public final class EnsemblePoller: Sendable {
            PollRequest.callsForVoteProbe(srvr: srvr) {
             answers[.vote] = (try? await words.fetch(MonitorWord.vote.rawValue, host: host, from: address, deadline: deadline,
                                                      timeoutMs: settings.timeoutMs).get()) ?? .failure(.io("poller stopped"))
+        }
+        // Silence to plaintext: a TLS port, or a node that does not answer?
+        if settings.tls == nil, case .failure(.timedOut(let silentMs))? = answers[.srvr],
+           await tlsHints.speaksTLS(address, key: resolvedKey, on: eventLoop) {
+            for (word, answer) in answers {
+                if case .failure(.timedOut) = answer { answers[word] = .failure(.plaintextToTLSPort(silentMs: silentMs)) }
+            }
         }
         return NodeSample(answers: answers, admin: adminSample, resolvedKey: resolvedKey, durationMs: Self.elapsedMs(since: started))
     }

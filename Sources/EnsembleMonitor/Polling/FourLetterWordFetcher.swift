@@ -23,7 +23,35 @@ struct FourLetterWordFetcher: Sendable {
             channel.writeAndFlush(ByteBuffer(string: word))
         } makeCollector: { once, limit in
             RawAnswerCollector(once: once, limitBytes: limit)
-        }.map { result in result.map { String(decoding: $0, as: UTF8.self) } }
+        }.map { [tls] result in
+            // A TLS alert in answer to a plaintext word: zkdash's secure port refusing it.
+            if tls == nil, case .success(let bytes) = result, TLSPortProbe.isTLSRecord(bytes) {
+                return .failure(.plaintextToTLSPort(silentMs: nil))
+            }
+            return result.map { String(decoding: $0, as: UTF8.self) }
+        }
+    }
+}
+
+/// Which silent ports speak TLS, probed once per `ttl` per address: "no
+/// answer" to plaintext from Apache's secure client port looks like a paused
+/// node, so the poller asks once, off the plaintext's deadline, and remembers.
+final class TLSPortHints: Sendable {
+    private let known = NIOLockedValueBox<[String: (speaksTLS: Bool, untilNs: UInt64)]>([:])
+    static let ttl: TimeAmount = .seconds(30)
+    /// At most this long is added to a round in which a port stays silent.
+    static let probeTimeout: TimeAmount = .milliseconds(500)
+
+    func speaksTLS(_ address: SocketAddress, key: String, on eventLoop: any EventLoop) async -> Bool {
+        let now = NIODeadline.now().uptimeNanoseconds
+        if let entry = known.withLockedValue({ $0[key] }), entry.untilNs > now { return entry.speaksTLS }
+        let answer = (try? await TLSPortProbe.speaksTLS(address, on: eventLoop, timeout: Self.probeTimeout).get()) ?? false
+        known.withLockedValue { known in
+            // Bounded by the ensemble's addresses; stale ones are dropped as they expire.
+            known = known.filter { $0.value.untilNs > now }
+            known[key] = (answer, now + UInt64(Self.ttl.nanoseconds))
+        }
+        return answer
     }
 }
 

@@ -135,14 +135,33 @@ struct ConfigReader {
             config.peerType = type
         case "electionAlg":
             guard try int(e) == 3 else { throw fail(e, "only electionAlg 3 is supported") }
+        case "superUser", "zookeeper.superUser":
+            guard !e.value.isEmpty else { throw fail(e, "empty user name") }
+            config.saslSuperUser = e.value
         default:
             if e.key.hasPrefix("server.") {
                 try server(e)
+            } else if e.key.hasPrefix("authProvider.") {
+                authProvider(e)
             } else if ApacheKnownKeys.isKnown(e.key) {
                 warn(.unsupportedKey, e, "ignoring unsupported key \(e.key)")
             } else {
                 warn(.unknownKey, e, "ignoring unknown key \(e.key)")
             }
+        }
+    }
+
+    /// `authProvider.N=CLASS` (Apache turns it into `zookeeper.authProvider.N`).
+    private mutating func authProvider(_ e: PropertyEntry) {
+        let className = e.value.trimmingJavaWhitespace()
+        switch className.split(separator: ".").last.map(String.init) ?? "" {
+        case "SASLAuthenticationProvider":
+            config.saslAuthProvider = true
+        case "X509AuthenticationProvider", "DigestAuthenticationProvider", "IPAuthenticationProvider":
+            // Built in: x509 on the secure client port, digest and ip everywhere.
+            break
+        default:
+            warn(.unsupportedKey, e, "ignoring unsupported authentication provider \(className) (\(e.key))")
         }
     }
 

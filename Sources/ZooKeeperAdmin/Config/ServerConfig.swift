@@ -22,11 +22,13 @@
 /// | autopurge.snapRetainCount             | parsed        | 3; values < 3 become 3 with a warning (as Apache)      |
 /// | autopurge.purgeInterval               | parsed        | 0 hours = no purging                                   |
 /// | DigestAuthenticationProvider.superDigest | used       | none; `zookeeper.`-prefixed spelling accepted too (*)  |
+/// | authProvider.N                        | used          | SASLAuthenticationProvider turns SASL DIGEST-MD5 on (JAAS `Server` users); X509/Digest/IP providers are built in; others ignored with a warning |
+/// | superUser                             | used          | SASL user that is also super (Apache's zookeeper.superUser) |
 /// | jute.maxbuffer                        | used          | 0xfffff bytes (**)                                     |
 /// | server.N                              | parsed        | quorum membership, see ServerEntry                     |
 /// | peerType                              | parsed        | participant; observer or participant (any case)        |
 /// | electionAlg                           | checked       | only 3 is accepted, as in Apache                       |
-/// | everything else Apache knows (admin.*, other ssl.*, authProvider.*, metricsProvider.*, standaloneEnabled, reconfigEnabled, quorumListenOnAllIPs, dynamicConfigFile, localSessions*, clientPortListenBacklog, ...) | ignored | warning `unsupportedKey` |
+/// | everything else Apache knows (admin.*, other ssl.*, metricsProvider.*, standaloneEnabled, reconfigEnabled, quorumListenOnAllIPs, dynamicConfigFile, localSessions*, clientPortListenBacklog, ...) | ignored | warning `unsupportedKey` |
 /// | anything else                         | ignored       | warning `unknownKey` (Apache would set `zookeeper.<key>`) |
 ///
 /// (*) Apache reads the super digest only from the JVM property
@@ -82,6 +84,14 @@ public struct ServerConfig: Sendable, Equatable {
     public var globalOutstandingLimit: Int = 1000
     /// `super:<base64 sha1>` digest granting superuser to `digest super:pw`.
     public var superDigest: String?
+    /// `authProvider.N=...SASLAuthenticationProvider`: SASL DIGEST-MD5 with the
+    /// users of the JAAS file's `Server` section (`jaasConfigFile`).
+    public var saslAuthProvider = false
+    /// `superUser` (Apache's `zookeeper.superUser`): this SASL user is also super.
+    public var saslSuperUser: String?
+    /// The JAAS file, from the command line or `-Djava.security.auth.login.config=`
+    /// in SERVER_JVMFLAGS / JVMFLAGS, as Apache's scripts pass it; not a zoo.cfg key.
+    public var jaasConfigFile: String?
     /// Quorum members from `server.N` lines, in sid order.
     public var servers: [ServerEntry] = []
     /// This server's role from `peerType` (overridden by its own server.N

@@ -31,6 +31,11 @@ extension ZooKeeperClient {
         /// given, before the client's own handler: TLS goes here
         /// (`ConnectionSecurity.ClientTLS.secure`).
         public var channelSetup: (@Sendable (any Channel, _ host: String) throws -> Void)?
+        /// A connection failure that retrying cannot cure (a TLS handshake the
+        /// server refused, a certificate we refuse): once every server has
+        /// failed this way, `connect` gives up at once instead of retrying
+        /// until its deadline. nil: every failure is retried.
+        public var isLastingFailure: (@Sendable (any Error) -> Bool)?
 
         public init(
             connectString: String,

@@ -96,6 +96,14 @@ extension ZooKeeperClient {
         return Int(count)
     }
 
+    /// The identities this session holds on the server (`whoAmI`, ZooKeeper
+    /// 3.7+): ip, and digest / sasl / x509 / super as it authenticated.
+    public func whoAmI() async throws -> [ClientInfo] {
+        let reply = try await call(.whoAmI, expecting: .identities, path: "/")
+        guard case let .identities(identities) = reply else { throw Self.unexpected(reply, "/") }
+        return identities
+    }
+
     /// Waits until the server this client talks to has caught up with the leader.
     public func sync(_ path: String) async throws {
         _ = try await call(.sync(SyncRequest(path: try serverPath(path))), expecting: .sync, path: path)

@@ -76,7 +76,7 @@ public final class ZooKeeperClient: Sendable {
                 SessionDriver(
                     loop: loop, settings: settings, hosts: initialHosts, reconnectDelay: configuration.reconnectDelay,
                     events: eventsContinuation, snapshot: snapshot, logger: configuration.logger,
-                    channelSetup: configuration.channelSetup),
+                    channelSetup: configuration.channelSetup, isLastingFailure: configuration.isLastingFailure),
                 eventLoop: loop)
         }.get()
         let client = ZooKeeperClient(

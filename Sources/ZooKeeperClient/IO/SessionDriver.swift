@@ -36,13 +36,22 @@ final class SessionDriver {
     /// Why the last connection attempt or connection failed (a refused
     /// connect, a TLS handshake): the initial connect's error names it.
     private var lastFailure: String?
+    /// Failures that retrying cannot cure (Configuration.isLastingFailure):
+    /// when every server has failed this way, the initial connect gives up
+    /// at once instead of at its deadline.
+    private let isLastingFailure: (@Sendable (any Error) -> Bool)?
+    private var lastingFailures: Set<ServerAddress> = []
+    /// The server of the current connection or attempt.
+    private var currentServer: ServerAddress?
 
     init(
         loop: any EventLoop, settings: SessionMachine.Settings, hosts: HostOrder, reconnectDelay: Duration,
         events: AsyncStream<SessionEvent>.Continuation, snapshot: NIOLockedValueBox<SessionSnapshot>, logger: Logger,
-        channelSetup: (@Sendable (any Channel, _ host: String) throws -> Void)? = nil
+        channelSetup: (@Sendable (any Channel, _ host: String) throws -> Void)? = nil,
+        isLastingFailure: (@Sendable (any Error) -> Bool)? = nil
     ) {
         self.channelSetup = channelSetup
+        self.isLastingFailure = isLastingFailure
         self.loop = loop
         self.machine = SessionMachine(settings: settings)
         self.hosts = hosts
@@ -100,6 +109,7 @@ final class SessionDriver {
         generation += 1
         let attemptGeneration = generation
         let bound = self.bound
+        currentServer = server
         logger.debug("connecting to \(server)")
         ClientBootstrap(group: loop)
             .connectTimeout(connectTimeout)
@@ -135,14 +145,21 @@ final class SessionDriver {
         generation += 1
         logger.debug("cannot connect to \(server): \(error)")
         lastFailure = "\(server): \(Self.describe(error))"
+        noteLasting(error, server: server)
         scheduleAttempt()
+    }
+
+    private func noteLasting(_ error: any Error, server: ServerAddress?) {
+        guard initialConnect != nil, let server, isLastingFailure?(error) == true else { return }
+        lastingFailures.insert(server)
     }
 
     private func scheduleAttempt() {
         guard !machine.isEnded, !isShutDown, !attemptScheduled, pendingAttempt == nil else { return }
-        if let initialConnect, NIODeadline.now() >= initialConnect.deadline {
-            let error = ZooKeeperError(code: .connectionLoss, detail: "no server answered before the connect deadline"
-                                       + (lastFailure.map { " (last: \($0))" } ?? ""))
+        let everyServerRefused = !lastingFailures.isEmpty && lastingFailures.count >= Set(hosts.servers).count
+        if let initialConnect, everyServerRefused || NIODeadline.now() >= initialConnect.deadline {
+            let what = everyServerRefused ? "every server refused the connection" : "no server answered before the connect deadline"
+            let error = ZooKeeperError(code: .connectionLoss, detail: what + (lastFailure.map { " (last: \($0))" } ?? ""))
             initialConnect.promise.fail(error)
             self.initialConnect = nil
             apply(machine.abandon())
@@ -165,6 +182,7 @@ final class SessionDriver {
     func connectionFailed(_ error: any Error, generation connectionGeneration: Int) {
         guard connectionGeneration == generation else { return }
         lastFailure = Self.describe(error)
+        noteLasting(error, server: currentServer)
     }
 
     static func describe(_ error: any Error) -> String {

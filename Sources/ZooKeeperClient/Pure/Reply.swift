@@ -19,6 +19,8 @@ enum ExpectedReply: Sendable, Hashable {
     case multi
     /// A SASL token back from the server (SetSASLResponse).
     case sasl
+    /// The session's identities (WhoAmIResponse, ZooKeeper 3.7+).
+    case identities
 
     func decode(_ reader: inout JuteReader) throws -> Reply {
         switch self {
@@ -48,6 +50,8 @@ enum ExpectedReply: Sendable, Hashable {
             return .multi(try MultiResponse(from: &reader).results)
         case .sasl:
             return .sasl(try SetSASLResponse(from: &reader).token)
+        case .identities:
+            return .identities(try WhoAmIResponse(from: &reader).clientInfo)
         }
     }
 }
@@ -64,4 +68,5 @@ enum Reply: Sendable, Hashable {
     case count(Int32)
     case multi([MultiOpResult])
     case sasl([UInt8])
+    case identities([ClientInfo])
 }

@@ -11,6 +11,9 @@ final class MonitorLoop {
     struct Options {
         var readOnly: Bool
         var targetDescription: String
+        /// Read on every tick: what the banner says once connections tell
+        /// more (to whom the servers' TLS certificates were issued).
+        var liveTargetDescription: (@Sendable () -> String)? = nil
         var themes: MonitorThemes
         var members: [Member]
         var settings: MonitorSettings
@@ -100,6 +103,9 @@ final class MonitorLoop {
             let now = Self.nowMs()
             if now >= nextTick {
                 effects += Dashboard.reduce(&state, .tick(nowMs: now))
+                if let live = options.liveTargetDescription?(), live != state.targetDescription {
+                    state.targetDescription = live
+                }
                 nextTick = now + tickMs
                 changed = true
                 ticks += 1

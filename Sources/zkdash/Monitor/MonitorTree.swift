@@ -9,6 +9,8 @@ import ZooKeeperClient
 struct TreeConnection: Sendable {
     var credentials: [ZooKeeperClient.AuthCredential] = []
     var channelSetup: (@Sendable (any Channel, _ host: String) throws -> Void)?
+    /// --sasl: logs in on every new connection of the Tree view's session.
+    var login: (@Sendable (ZooKeeperClient) async throws -> Void)?
 }
 
 /// The tree view's I/O: commands run in tasks off the terminal thread, and
@@ -27,7 +29,7 @@ final class MonitorTree: Sendable {
         // Nothing may write to the terminal while curses owns it: the client's logs are dropped.
         let executor = TreeExecutor(
             connectString: connectString, credentials: connection.credentials, channelSetup: connection.channelSetup,
-            logger: Logger(label: "zkdash.tree") { _ in SwiftLogNoOpLogHandler() })
+            login: connection.login, logger: Logger(label: "zkdash.tree") { _ in SwiftLogNoOpLogHandler() })
         self.executor = executor
         self.inbox = inbox
         updates = Task.detached {
