@@ -208,6 +208,7 @@ let package = Package(
             name: "ConnectionSecurityTests",
             dependencies: [
                 "ConnectionSecurity", "ZooKeeperServer", "ZooKeeperClient", "ZooKeeperProtocol", "ZooKeeperAdmin", "EnsembleModel", "EnsembleMonitor",
+                "DashboardIO", "DashboardUI",
                 "ServerTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

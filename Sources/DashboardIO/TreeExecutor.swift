@@ -325,7 +325,8 @@ public final class TreeExecutor: Sendable {
         if let cached = await wchpCache.get(address, now: now) { return cached }
         let answer: WchpAnswer
         do {
-            let text = try await FourLetterWordClient.ask("wchp", host: address.host, port: address.port, timeout: wchpTimeout)
+            let text = try await FourLetterWordClient.ask("wchp", host: address.host, port: address.port, timeout: wchpTimeout,
+                                                          channelSetup: configuration.channelSetup)
             if FourLetterReply.refusedWord(in: text) != nil {
                 answer = .refused
             } else {

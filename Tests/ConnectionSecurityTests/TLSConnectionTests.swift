@@ -1,4 +1,6 @@
 import ConnectionSecurity
+import DashboardIO
+import DashboardUI
 import EnsembleModel
 import EnsembleMonitor
 import Foundation
@@ -179,6 +181,21 @@ import ZooKeeperServer
         let detail = error.flatMap { $0.detail } ?? ""
         #expect(detail.hasPrefix("every server refused the connection (last: "), "\(detail)")
         #expect(TLSFailure.describe(text: detail).contains("requires a client certificate"), "\(detail)")
+    }
+
+    /// The Tree view's watchers come from `wchp` through the same TLS as its client.
+    @Test func theTreeViewAsksWchpThroughTLS() async throws {
+        let (server, securePort) = try Self.server()
+        defer { server.stop() }
+        let tls = try Self.clientTLS()
+        let watcher = try await ZooKeeperClient.connect(Self.configuration(port: securePort, tls: tls))
+        _ = try await watcher.create("/watched")
+        _ = try await watcher.getData("/watched", watch: true)
+        let tree = TreeExecutor(connectString: "127.0.0.1:\(securePort)", channelSetup: { channel, host in try tls.secure(channel, host: host) },
+                                logger: Logger(label: "tls.test") { _ in SwiftLogNoOpLogHandler() })
+        #expect(await tree.perform(.watchers(path: "/watched")) == [.watchers(path: "/watched", .sessions([watcher.sessionId]))])
+        await tree.close()
+        await watcher.close()
     }
 
     @Test func badTLSSettingsStopTheServerAtStartNamingTheKey() throws {

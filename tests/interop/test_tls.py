@@ -1592,14 +1592,12 @@ class ZkdashAdminHttpsTests(ZkdashCase):
         self.assertEqual(run.rc, 0, run.describe())
         self.assertEqual([n["admin"] for n in run.json()["nodes"]], [False] * 3, run.describe())
 
-    @unittest.expectedFailure
     def test_c_admin_https_with_tls_client_ports(self):
-        # zkdash bug: listed by their TLS client ports (HOST:SECUREPORT@ADMINPORT), the same
-        # nodes' HTTPS AdminServers are never used (admin false, votes from modes): zkdash
-        # checks that an AdminServer is the node's own by /commands/configuration's client_port,
-        # which Apache 3.8 reports as the plain clientPort (-1 on a TLS-only node) and never as
-        # the secureClientPort, so every AdminServer of a node reached over TLS is taken for
-        # another node's.  --admin-tls-ca is thus useless for TLS-only ensembles.
+        """Fixed (was an expected failure): listed by their TLS client ports
+        (HOST:SECUREPORT@ADMINPORT), the nodes' HTTPS AdminServers are used (admin true).  Apache
+        3.8's /commands/configuration names the plain clientPort (-1 on a TLS-only node), never
+        the secure one: zkdash takes an AdminServer as the node's own when it names the plain
+        port the node's own `conf` gives (or, with -1, the node's server id)."""
         run = zkdash("status", "--servers", self.servers(tls=True), "--json", "--admin-tls-ca", self.fx.ca,
                      *tls_flags(self.fx))
         self.assertEqual(run.rc, 0, run.describe())

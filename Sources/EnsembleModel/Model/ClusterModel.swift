@@ -94,6 +94,10 @@ public struct ClusterModel: Sendable {
         var confAskedAtRound: Int?
         /// The last conf answer's view, reused between conf polls.
         var confMembers: [ServerEntry]?
+        /// The node's own plain client port and server id from its last `conf`
+        /// (reached over its secure port, its AdminServer names those).
+        var confClientPort: Int?
+        var confServerId: Int?
         /// `ip|port` the node's address resolved to when last polled.
         var resolvedKey: String?
         var adminVerdict = AdminVerdict.unproven
@@ -184,17 +188,22 @@ public struct ClusterModel: Sendable {
     /// not answer is left alone for a while, and one that names another
     /// client port belongs to another node (the rest of its answer is not
     /// this node's leader or zab state).
-    private mutating func vetAdmin(_ admin: AdminSample?, at index: Int, timeMs: Int64) -> AdminSample? {
+    private mutating func vetAdmin(_ admin: AdminSample?, at index: Int, conf: ConfReport?, timeMs: Int64) -> AdminSample? {
+        if let conf {
+            bookkeeping[index].confClientPort = conf.clientPort
+            bookkeeping[index].confServerId = conf.serverId ?? 0
+        }
         guard let admin else { return nil }
         if let failure = admin.unreachable, failure.meansDown {
             bookkeeping[index].adminVerdict = .skip(untilMs: timeMs + Self.adminDownRetryMs,
                                                     reason: "AdminServer on port \(admin.port): \(failure.reason)")
             return nil
         }
-        if let port = admin.identityClientPort, port != members[index].address.clientPort {
+        if let port = admin.identityClientPort, !isOwnAdmin(port: port, serverId: admin.identityServerId, at: index) {
             bookkeeping[index].adminVerdict = .skip(
                 untilMs: timeMs + Self.adminWrongNodeRetryMs,
-                reason: "AdminServer on port \(admin.port) belongs to the node on client port \(port)")
+                reason: port > 0 ? "AdminServer on port \(admin.port) belongs to the node on client port \(port)"
+                    : "AdminServer on port \(admin.port) belongs to server \(admin.identityServerId.map(String.init) ?? "?") (its node has no plain client port)")
             return nil
         }
         if bookkeeping[index].adminVerdict != .belongs {
@@ -202,6 +211,18 @@ public struct ClusterModel: Sendable {
             bookkeeping[index].adminVerdict = .belongs
         }
         return admin
+    }
+
+    /// An AdminServer names its node by client port: ours when it is the port
+    /// we poll, or the plain port the node's own `conf` names (we reach it over
+    /// its secure port). A TLS-only node's says -1: then its server id must be
+    /// the one the node's `conf` gives (0 standalone).
+    private func isOwnAdmin(port: Int, serverId: Int?, at index: Int) -> Bool {
+        if port == members[index].address.clientPort { return true }
+        let book = bookkeeping[index]
+        if port > 0 { return port == book.confClientPort }
+        guard let serverId, let ownId = book.confServerId else { return false }
+        return serverId == ownId
     }
 
     /// Why the node's AdminServer is not used, when it is not.
@@ -221,7 +242,8 @@ public struct ClusterModel: Sendable {
 
         for index in members.indices where members[index].duplicateOf == nil {
             guard index < round.samples.count, var sample = round.samples[index] else { continue }
-            sample.admin = vetAdmin(sample.admin, at: index, timeMs: round.completedMs)
+            let conf: ConfReport? = if case .success(let text)? = sample.answers[.conf] { ConfReport.parse(text).report } else { nil }
+            sample.admin = vetAdmin(sample.admin, at: index, conf: conf, timeMs: round.completedMs)
             var status = NodeStatusReader.read(sample, member: members[index])
             remember(sample: sample, status: status, at: index)
             if sample.answers[.conf] != nil {

@@ -58,13 +58,18 @@ public struct AdminSample: Sendable, Equatable {
     public var leader: AdminServerReports.Leader?
     public var zabState: AdminServerReports.ZabState?
     /// The client port the AdminServer says its node serves (`configuration`,
-    /// else `zabstate`); nil when it did not say.
+    /// else `zabstate`); nil when it did not say. Apache 3.8 names the plain
+    /// `clientPort` here, -1 on a node with a secure client port only.
     public var identityClientPort: Int?
+    /// `server_id` from `configuration`: tells a TLS-only node's own
+    /// AdminServer from another's, where the client port cannot.
+    public var identityServerId: Int?
     /// The AdminServer could not be reached at all.
     public var unreachable: PollFailure?
 
     public init(port: Int, leader: AdminServerReports.Leader? = nil, zabState: AdminServerReports.ZabState? = nil,
-                identityClientPort: Int? = nil, unreachable: PollFailure? = nil) {
+                identityClientPort: Int? = nil, identityServerId: Int? = nil, unreachable: PollFailure? = nil) {
+        self.identityServerId = identityServerId
         self.port = port
         self.leader = leader
         self.zabState = zabState

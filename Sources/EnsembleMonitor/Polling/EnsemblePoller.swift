@@ -119,7 +119,8 @@ public final class EnsemblePoller: Sendable {
         let zab = Self.decodeJSON(AdminServerReports.ZabState.self, zabResult)
         let identity = identityResult.flatMap { Self.decodeJSON(AdminServerReports.Identity.self, $0) }
         return AdminSample(port: adminPort, leader: Self.decodeJSON(AdminServerReports.Leader.self, leaderResult),
-                           zabState: zab, identityClientPort: identity?.clientPort ?? zab?.clientPort)
+                           zabState: zab, identityClientPort: identity?.clientPort ?? zab?.clientPort,
+                           identityServerId: identity?.serverId)
     }
 
     private static func decodeJSON<T: Decodable>(_ type: T.Type, _ answer: Result<AdminServerFetcher.Answer, PollFailure>) -> T? {
