@@ -45,4 +45,20 @@ struct TreeDashboardTests {
         #expect(!afterEnter.contains("▾ config"), "a leaf shows no open marker:\n\(afterEnter)")
         #expect(afterEnter.contains("  config"))
     }
+
+    /// A refused SASL login of the Tree view's session is logged to Events
+    /// once per failure spell, not once per retry.
+    @Test func aRefusedTreeLoginGoesToEventsOnce() {
+        var state = SampleCluster.state(SampleCluster.healthy(), columns: 160, rows: 45)
+        let refused = TreeInput.connection("not connected: SASL login as alice failed: the server refused it", resync: false)
+        for _ in 0..<3 { _ = Dashboard.reduce(&state, .tree(refused)) }
+        let logged = state.shellEvents.values
+        #expect(logged.map { $0.text } == ["Tree view: not connected: SASL login as alice failed: the server refused it"])
+        #expect(logged.first?.isProblem == true)
+        _ = Dashboard.reduce(&state, .tree(.connection("connected to 127.0.0.1:2181, session 0x1", resync: true)))
+        _ = Dashboard.reduce(&state, .tree(refused))
+        _ = Dashboard.reduce(&state, .tree(.authFailed("digest:bob: AuthFailed")))
+        #expect(state.shellEvents.values.count == 3)
+        #expect(state.shellEvents.values.last?.text == "Tree view: a: digest:bob: AuthFailed")
+    }
 }

@@ -77,7 +77,8 @@ public struct DemoEvent: Sendable, Equatable {
         case action
         /// A node process ended without being asked: also on the message line.
         case process
-        /// The sample clients (members, config clients, the writer): log only.
+        /// Clients: the demo's sample clients (members, config clients, the
+        /// writer) and the Tree view's session (a refused login): log only.
         case client
     }
 

@@ -51,6 +51,8 @@ public struct DashboardState: Sendable {
     /// Event log lines from the shell (the demo's actions and clients), newest last;
     /// the Events view shows them among the monitor's events, by time.
     public var shellEvents = RingBuffer<DemoEvent>(capacity: 1000)
+    /// The Tree view's session problem last logged to Events (not repeated).
+    public var lastTreeProblem: String?
 
     public init(size: ScreenSize, cluster: ClusterModel, readOnly: Bool = false, targetDescription: String = "") {
         self.size = size

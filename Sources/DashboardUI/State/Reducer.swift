@@ -19,6 +19,7 @@ public enum Dashboard {
             if state.eventsScroll > 0 { state.eventsScroll += newEvents.count }
             return []
         case .tree(let treeInput):
+            logTreeSessionProblem(&state, treeInput)
             return state.tree.handle(treeInput, nowMs: state.nowMs).map(DashboardEffect.tree)
         case .demo(let update):
             DemoKeys.apply(update, to: &state)
@@ -28,6 +29,28 @@ public enum Dashboard {
         case .key(let key):
             return handleKey(&state, key)
         }
+    }
+
+    /// A refused login or connection of the Tree view's session goes to Events
+    /// once (the client retries every second: the same problem is not logged
+    /// again until the session has connected in between).
+    static func logTreeSessionProblem(_ state: inout DashboardState, _ input: TreeInput) {
+        let problem: String?
+        switch input {
+        case .connection(let text, _) where text.hasPrefix("connected to"):
+            state.lastTreeProblem = nil
+            return
+        case .connection(let text, _):
+            problem = text.hasPrefix("not connected") || text.hasPrefix("not logged in") || text == "authentication failed" ? text : nil
+        case .authFailed(let text):
+            problem = "a: " + text
+        default:
+            problem = nil
+        }
+        guard let problem, problem != state.lastTreeProblem else { return }
+        state.lastTreeProblem = problem
+        state.shellEvents.append(DemoEvent(timeMs: state.nowMs, kind: .client, text: "Tree view: " + problem, isProblem: true))
+        if state.eventsScroll > 0 { state.eventsScroll += 1 }
     }
 
     static func handleKey(_ state: inout DashboardState, _ key: Key) -> [DashboardEffect] {
