@@ -79,9 +79,12 @@ struct ReadTarget: ParsableArguments {
         return text
     }
 
+    /// `zkdash diff` reports every failure as 2 (diff(1)'s "trouble"): 1 means "different" there.
+    @TaskLocal static var exitStatusOverride: Int32?
+
     func fail(_ status: Status, _ message: String) -> Never {
         FileHandle.standardError.write(Data("zkdash: \(message)\n".utf8))
-        Foundation.exit(status.rawValue)
+        Foundation.exit(Self.exitStatusOverride ?? status.rawValue)
     }
 
     /// Connects, runs one read, writes what `output` makes of it to stdout;
@@ -103,10 +106,14 @@ struct ReadTarget: ParsableArguments {
 
     /// A refused read: NoAuth names the identities the node's ACL grants,
     /// when the server lets us read the ACL, so the user knows which --auth helps.
-    func refuse(_ path: String, client: ZooKeeperClient, error: ZooKeeperError) async -> Never {
+    func refuse(_ path: String, client: ZooKeeperClient, error: ZooKeeperError, verb: String = "read") async -> Never {
         switch error.code {
         case .noNode:
             fail(.noNode, "\(path): no such znode")
+        case .noAuth where verb != "read":
+            await client.close()
+            fail(.notAuthorised, "\(path): NoAuth: not authorised to \(verb) it; add an identity its ACL (its parent's, to create it) grants "
+                 + "(--auth digest:USER:PASSWORD, --sasl, or a TLS client certificate)")
         case .noAuth:
             var message = "\(path): NoAuth: not authorised to read it"
             if let acl = try? await client.getACL(path).acl {
