@@ -50,7 +50,7 @@ struct TreeStateTests {
         #expect(state.selectedPath == "/app/locks")
         state.press([.character("G")], tree: &tree)
         #expect(state.selectedPath == "/zookeeper")
-        state.press([.character("g")], tree: &tree)
+        state.press([.home], tree: &tree)
         #expect(state.selectedPath == "/")
         state.press([.up], tree: &tree)
         #expect(state.selectedIndex == 0)

@@ -27,7 +27,12 @@ extension TreeState {
         switch key {
         case .down, .character("j"): return select(selectedIndex + 1)
         case .up, .character("k"): return select(selectedIndex - 1)
-        case .home, .character("g"): return select(0)
+        case .home: return select(0)
+        case .character("g"):
+            // Go to a full path: the selected one to edit, or any other typed.
+            prompt = .goto
+            field = LineEditor(selectedPath)
+            return []
         case .end, .character("G"): return select(rowCount - 1)
         case .pageDown, .control("f"): return scrollPage(page)
         case .pageUp, .control("b"): return scrollPage(-page)
@@ -129,6 +134,7 @@ extension TreeState {
         case let .children(path, names, stat):
             commands += receiveChildren(path, names: names, stat: stat)
             commands += deepSearchListed(path, names: names)
+            if pendingGoto != nil { commands += continueGoto() }
         case let .failed(path, message):
             if nodes[path]?.loading == true {
                 nodes[path]!.loading = false
@@ -139,7 +145,10 @@ extension TreeState {
                 removeNode(path)
             }
             if path == selectedPath { detailError = message }
-            if deepSearch?.inFlight.contains(path) == true {
+            if let target = pendingGoto, target == path || target.hasPrefix(path == "/" ? "/" : path + "/") {
+                pendingGoto = nil
+                say("g \(target): \(path): \(message)", error: true)
+            } else if deepSearch?.inFlight.contains(path) == true {
                 commands += deepSearchListed(path, names: nil)
             } else {
                 say("\(path): \(message)", error: true)
@@ -536,6 +545,8 @@ extension TreeState {
             prompt = .confirm(
                 question: "set \(path) (version \(version)) to \(data.count) bytes? y/n",
                 command: .setData(path: path, data: data, version: version))
+        case .goto:
+            return startGoto(text)
         case .addAuth:
             var credentials = Substring(text)
             if credentials.hasPrefix("digest:") { credentials = credentials.dropFirst("digest:".count) }
@@ -571,6 +582,46 @@ extension TreeState {
         return (finalName, ephemeral, sequential)
     }
 
+    /// `g`: the typed path, normalised; its ancestors are listed one by one
+    /// (`continueGoto` on each answer) until it can be shown.
+    mutating func startGoto(_ text: String) -> [TreeCommand] {
+        var path = text.trimmingCharacters(in: .whitespaces)
+        while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
+        guard path.hasPrefix("/"), !path.contains("//") else {
+            say("g: a full path, starting with /", error: true)
+            return []
+        }
+        pendingGoto = path
+        return continueGoto()
+    }
+
+    mutating func continueGoto() -> [TreeCommand] {
+        guard let target = pendingGoto else { return [] }
+        var parent = "/"
+        for name in target.split(separator: "/").map(String.init) {
+            // Not listed yet (or never seen as more than a name): open it,
+            // which lists it, and wait for the answer.
+            guard let children = nodes[parent]?.children else {
+                if nodes[parent]?.loading == true { return [] }
+                return expand(parent)
+            }
+            guard children.sortedIndex(of: name) != nil else {
+                pendingGoto = nil
+                say("g: \(target): no such znode (\(parent) has no child \(name))", error: true)
+                return []
+            }
+            parent = TreePath.child(parent, name)
+        }
+        pendingGoto = nil
+        let commands = reveal(target)
+        if selectedPath == target {
+            say("at \(target)", error: false)
+        } else {
+            say("g: \(target) is hidden by the filter", error: true)
+        }
+        return commands
+    }
+
     static func progressText(_ command: TreeCommand) -> String {
         switch command {
         case let .create(path, _, _, _): "creating \(path)…"
@@ -591,6 +642,7 @@ extension TreePrompt {
         case let .createData(path, _, _): "data for \(path): "
         case let .setData(path, _): "set \(path): "
         case .addAuth: "add digest identity (user:password): "
+        case .goto: "go to: "
         case let .confirm(question, _): question
         }
     }

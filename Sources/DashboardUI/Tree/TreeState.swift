@@ -37,6 +37,8 @@ public enum TreePrompt: Sendable, Equatable {
     case setData(path: String, version: Int32)
     /// `a`: a digest identity, "user:password" (shown masked).
     case addAuth
+    /// `g`: a full path to go to.
+    case goto
     /// y runs the command, anything else cancels.
     case confirm(question: String, command: TreeCommand)
 
@@ -76,6 +78,8 @@ public struct TreeState: Sendable, Equatable {
     public internal(set) var searchNote: String?
     /// Enter found nothing loaded: the branches never opened being listed.
     var deepSearch: DeepSearch?
+    /// `g`: the path being reached while its ancestors are listed.
+    public internal(set) var pendingGoto: String?
     public internal(set) var detail: NodeDetail?
     public internal(set) var detailError: String?
     public internal(set) var watchers: WatchersInfo?

@@ -16,7 +16,7 @@ enum HelpView {
             ("/  n N  f", "search paths, next / previous match; filter"),
             ("v  p  J K", "data as hex; JSON pretty / raw; scroll it"),
             ("c e d  r", "create / edit / delete, confirmed; refresh"),
-            ("a", "add a digest identity (user:password), read again"),
+            ("a  g", "add a digest identity; go to a path (Home: top)"),
             ("in a prompt", "← → Home End move, Ctrl-U clears to the start"),
         ]),
         ("Election, Events", [("↑ ↓  PgUp PgDn", "scroll; Events: back in time, G newest")]),
