@@ -117,7 +117,7 @@ let package = Package(
         .target(
             name: "DashboardIO",
             dependencies: [
-                "DashboardUI", "ZooKeeperClient", "ZooKeeperProtocol", "EnsembleModel",
+                "DashboardUI", "ZooKeeperClient", "ZooKeeperProtocol", "ZooKeeperAdmin", "EnsembleModel",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

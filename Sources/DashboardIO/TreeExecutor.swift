@@ -158,6 +158,35 @@ public final class TreeExecutor: Sendable {
             } catch {
                 return [.authFailed("\(scheme):\(user): \(Self.message(error))")]
             }
+        case .measure(let path):
+            return await read(path) { client in
+                guard let size = try await TreeTransfer.measure(client, root: path) else {
+                    return [.failed(path: path, message: ErrorCode.noNode.message)]
+                }
+                return [.measured(path: path, nodes: size.nodes, bytes: size.bytes)]
+            }
+        case .deleteTree(let path):
+            do {
+                let deleted = try await TreeTransfer.deleteTree(try await client(), root: path)
+                return [.mutationDone(path: path, message: "deleted \(path)" + (deleted > 1 ? " and the \(deleted - 1) nodes below it" : ""))]
+            } catch let partial as TreeTransfer.PartialDelete {
+                return [.mutationFailed(path: path, message: "\(partial.refusal.path): \(Self.message(partial.refusal.error)) after deleting \(partial.deleted) node\(partial.deleted == 1 ? "" : "s")")]
+            } catch {
+                return [.mutationFailed(path: path, message: Self.message(error))]
+            }
+        case let .copyTree(from, to, move):
+            do {
+                let created = try await TreeTransfer.copyTree(try await client(), from: from, to: to, move: move)
+                var inputs: [TreeInput] = [.mutationDone(path: to, message: "\(move ? "moved" : "copied") \(from) to \(to) (\(created) node\(created == 1 ? "" : "s"))")]
+                if move { inputs.append(.changed(path: from, kind: .deleted)) }
+                return inputs
+            } catch let refusal as TreeTransfer.Refusal {
+                return [.mutationFailed(path: to, message: "\(refusal.path): \(Self.message(refusal.error))")]
+            } catch let partial as TreeTransfer.PartialDelete {
+                return [.mutationFailed(path: to, message: "copied, but deleting \(from) stopped at \(partial.refusal.path): \(Self.message(partial.refusal.error))")]
+            } catch {
+                return [.mutationFailed(path: to, message: Self.message(error))]
+            }
         case .whoAmI:
             do {
                 let identities = try await client().whoAmI()
@@ -207,6 +236,7 @@ public final class TreeExecutor: Sendable {
             return text
         }
         if let error = error as? ConnectStringError { return error.description }
+        if let error = error as? TreeTransfer.CopyRefusal { return error.description }
         return "\(error)"
     }
 

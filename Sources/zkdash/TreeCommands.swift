@@ -1,4 +1,5 @@
 import ArgumentParser
+import DashboardIO
 import Foundation
 import ZooKeeperAdmin
 import ZooKeeperClient

@@ -227,6 +227,48 @@ struct TreeExecutorTests {
         await updates.stop()
     }
 
+    /// `s`, `D`, `C`, `M` against the embedded server: sizes, a copy with its
+    /// data and ACLs, a move that refuses to lose an ephemeral, a delete of a
+    /// whole subtree.
+    @Test func subtreeMeasureCopyMoveAndDelete() async throws {
+        let server = try EmbeddedServer.start()
+        defer { server.stop() }
+        let other = try await otherClient(server)
+        _ = try await other.create("/src", data: Array("root".utf8))
+        _ = try await other.create("/src/a", data: Array("aa".utf8))
+        _ = try await other.create("/src/a/deep", data: nil)
+        try await other.addAuth(scheme: "digest", auth: Array("bob:pw".utf8))
+        _ = try await other.create("/src/bob", data: Array("b".utf8), acl: [ACL(perms: .all, id: Id(scheme: "auth", id: ""))])
+        let tree = TreeExecutor(connectString: server.connectString, sessionTimeout: .seconds(6),
+                                credentials: [.init(scheme: "digest", auth: Array("bob:pw".utf8))], logger: quietLogger)
+        #expect(await tree.perform(.measure(path: "/src")) == [.measured(path: "/src", nodes: 4, bytes: 7)])
+        #expect(await tree.perform(.measure(path: "/none")) == [.failed(path: "/none", message: "NoNode")])
+
+        #expect(await tree.perform(.copyTree(from: "/src", to: "/dst", move: false))
+                == [.mutationDone(path: "/dst", message: "copied /src to /dst (4 nodes)")])
+        #expect(try await other.getData("/dst/a").data == Array("aa".utf8))
+        #expect(try await other.getData("/dst/a/deep").data == nil)
+        let sourceACL = try await other.getACL("/src/bob").acl
+        #expect(try await other.getACL("/dst/bob").acl == sourceACL)
+        #expect(await tree.perform(.copyTree(from: "/src", to: "/dst", move: false))
+                == [.mutationFailed(path: "/dst", message: "/dst already exists")])
+
+        _ = try await other.create("/src/eph", mode: .ephemeral)
+        #expect(await tree.perform(.copyTree(from: "/src", to: "/moved", move: true))
+                == [.mutationFailed(path: "/moved", message: "/src/eph is ephemeral and cannot be moved (copy the rest with C)")])
+        try await other.delete("/src/eph")
+        #expect(await tree.perform(.copyTree(from: "/src", to: "/moved", move: true))
+                == [.mutationDone(path: "/moved", message: "moved /src to /moved (4 nodes)"), .changed(path: "/src", kind: .deleted)])
+        #expect(try await other.exists("/src") == nil)
+
+        #expect(await tree.perform(.deleteTree(path: "/dst"))
+                == [.mutationDone(path: "/dst", message: "deleted /dst and the 3 nodes below it")])
+        #expect(try await other.exists("/dst") == nil)
+        #expect(try await other.exists("/moved/a/deep") != nil)
+        await tree.close()
+        await other.close()
+    }
+
     @Test func wchpParser() {
         let table = WchpParser.parse("/a\n\t0x100000abc\n\t0x2\n/b/c\n\t0xffffffffffffffff\n\n")
         #expect(table == ["/a": [0x1_0000_0abc, 2], "/b/c": [-1]])

@@ -85,6 +85,21 @@ struct FakeTree {
             return [.authenticated("\(scheme):\(parts[0])")]
         case .whoAmI:
             return [.identities(hasWhoAmI ? identities : nil)]
+        case .measure(let path):
+            guard nodes[path] != nil else { return [.failed(path: path, message: "NoNode")] }
+            let under = nodes.filter { $0.key == path || $0.key.hasPrefix(path + "/") }
+            return [.measured(path: path, nodes: under.count, bytes: under.values.reduce(0) { $0 + $1.data.count })]
+        case .deleteTree(let path):
+            let under = nodes.keys.filter { $0 == path || $0.hasPrefix(path + "/") }
+            for key in under { nodes[key] = nil }
+            if let parent = TreePath.parent(path) { nodes[parent]?.stat.numChildren -= 1 }
+            return [.mutationDone(path: path, message: "deleted \(path) and the \(under.count - 1) nodes below it")]
+        case let .copyTree(from, to, move):
+            guard nodes[to] == nil else { return [.mutationFailed(path: to, message: "\(to) already exists")] }
+            let under = nodes.filter { $0.key == from || $0.key.hasPrefix(from + "/") }
+            for (key, node) in under { nodes[to + key.dropFirst(from.count)] = node }
+            if move { for key in under.keys { nodes[key] = nil } }
+            return [.mutationDone(path: to, message: "\(move ? "moved" : "copied") \(from) to \(to) (\(under.count) nodes)")]
         }
     }
 

@@ -88,6 +88,15 @@ extension TreeState {
             return []
         case .character("r"):
             return refresh()
+        case .character("s"):
+            say("measuring \(selectedPath)…", error: false)
+            return [.measure(path: selectedPath)]
+        case .character("D"), .character("C"), .character("M"):
+            guard !readOnly else {
+                say("read-only (--read-only)", error: true)
+                return []
+            }
+            return startTreeMutation(key)
         case .character("a"):
             // Not a write: allowed with --read-only.
             prompt = .addAuth
@@ -145,6 +154,7 @@ extension TreeState {
                 removeNode(path)
             }
             if path == selectedPath { detailError = message }
+            if pendingDelete == path { pendingDelete = nil }
             if let target = pendingGoto, target == path || target.hasPrefix(path == "/" ? "/" : path + "/") {
                 pendingGoto = nil
                 say("g \(target): \(path): \(message)", error: true)
@@ -174,6 +184,17 @@ extension TreeState {
                 deniedPath = path
                 deniedACL = acl
             }
+        case let .measured(path, count, bytes):
+            let size = SubtreeSize(nodes: count, bytes: bytes)
+            subtreeSizes[path] = size
+            if pendingDelete == path {
+                pendingDelete = nil
+                let below = count - 1
+                prompt = .confirm(question: "delete \(path)" + (below > 0 ? " and the \(below) node\(below == 1 ? "" : "s") below it" : "")
+                                    + " (\(size.text))? y/n", command: .deleteTree(path: path))
+            } else {
+                say("\(path): \(size.text)", error: false)
+            }
         case let .identities(list):
             identities = list
             identitiesNote = list == nil ? "whoAmI is not supported by this server (ZooKeeper 3.7+)" : nil
@@ -194,8 +215,9 @@ extension TreeState {
             case .setData?:
                 forgetStat(path)
                 if path == selectedPath { commands += loadSelected() }
-            case .delete?:
+            case .delete?, .deleteTree?:
                 removeNode(path)
+                subtreeSizes = subtreeSizes.filter { !($0.key == path || $0.key.hasPrefix(path + "/")) }
             default:
                 if let parent = TreePath.parent(path) {
                     forgetStat(parent)
@@ -328,7 +350,8 @@ extension TreeState {
         let index = pendingMutations.firstIndex { command in
             switch command {
             case let .create(requested, _, _, sequential): requested == path || (sequential && path.hasPrefix(requested))
-            case let .setData(requested, _, _), let .delete(requested, _): requested == path
+            case let .setData(requested, _, _), let .delete(requested, _), let .deleteTree(requested): requested == path
+            case let .copyTree(_, target, _): target == path
             default: false
             }
         }
@@ -547,6 +570,20 @@ extension TreeState {
                 command: .setData(path: path, data: data, version: version))
         case .goto:
             return startGoto(text)
+        case let .copyTo(from, move):
+            var target = text.trimmingCharacters(in: .whitespaces)
+            while target.count > 1 && target.hasSuffix("/") { target.removeLast() }
+            guard target.hasPrefix("/"), !target.contains("//"), target != from else {
+                say("\(move ? "M" : "C"): a full path other than \(from)", error: true)
+                return []
+            }
+            guard !target.hasPrefix(from + "/") else {
+                say("\(move ? "M" : "C"): \(target) is inside \(from)", error: true)
+                return []
+            }
+            let size = subtreeSizes[from].map { " (\($0.text))" } ?? ""
+            prompt = .confirm(question: "\(move ? "move" : "copy") \(from)\(size) to \(target)? y/n",
+                              command: .copyTree(from: from, to: target, move: move))
         case .addAuth:
             var credentials = Substring(text)
             if credentials.hasPrefix("digest:") { credentials = credentials.dropFirst("digest:".count) }
@@ -622,11 +659,33 @@ extension TreeState {
         return commands
     }
 
+    /// `D` (delete the subtree: measured first, then y/n), `C` / `M` (copy or
+    /// move it: the target path, then y/n).
+    mutating func startTreeMutation(_ key: Key) -> [TreeCommand] {
+        guard selectedPath != "/" else {
+            say("/ cannot be \(key == .character("D") ? "deleted" : "moved or copied")", error: true)
+            return []
+        }
+        switch key {
+        case .character("D"):
+            pendingDelete = selectedPath
+            say("counting what is under \(selectedPath)…", error: false)
+            return [.measure(path: selectedPath)]
+        default:
+            let move = key == .character("M")
+            prompt = .copyTo(from: selectedPath, move: move)
+            field = LineEditor(selectedPath + (move ? "" : "-copy"))
+            return []
+        }
+    }
+
     static func progressText(_ command: TreeCommand) -> String {
         switch command {
         case let .create(path, _, _, _): "creating \(path)…"
         case let .setData(path, _, _): "setting \(path)…"
         case let .delete(path, _): "deleting \(path)…"
+        case let .deleteTree(path): "deleting \(path) and everything below it…"
+        case let .copyTree(from, to, move): "\(move ? "moving" : "copying") \(from) to \(to)…"
         default: ""
         }
     }
@@ -643,6 +702,7 @@ extension TreePrompt {
         case let .setData(path, _): "set \(path): "
         case .addAuth: "add digest identity (user:password): "
         case .goto: "go to: "
+        case let .copyTo(from, move): "\(move ? "move" : "copy") \(from) to: "
         case let .confirm(question, _): question
         }
     }

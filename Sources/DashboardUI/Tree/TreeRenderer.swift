@@ -243,6 +243,7 @@ public enum TreeRenderer {
         lines.append((owner, stat.isEphemeral ? .ephemeral : stat.isContainer ? .container : .normal))
         lines.append(("ACL " + aclText(detail.acl), .normal))
         lines.append(sessionLine(state))
+        if let size = state.subtreeSizes[detail.path] { lines.append(("subtree " + size.text, .normal)) }
         switch state.watchers {
         case nil: lines.append(("watchers …", .dim))
         case .sessions(let ids)?:

@@ -17,6 +17,29 @@ public struct TreeNode: Sendable, Equatable {
     var error: String?
 }
 
+/// A measured subtree: its nodes (the root included) and their data bytes.
+public struct SubtreeSize: Sendable, Equatable {
+    public var nodes: Int
+    public var bytes: Int
+
+    /// "13 nodes, 2.1 KB"
+    public var text: String {
+        let size = bytes < 1024 ? "\(bytes) bytes" : bytes < 1 << 20 ? "\(bytes * 10 / 1024) KB" : "\(bytes * 10 / (1 << 20)) MB"
+        let scaled = bytes < 1024 ? size : String(size.dropLast(3)).inserting(".", beforeLast: 1) + size.suffix(3)
+        return "\(nodes) node\(nodes == 1 ? "" : "s"), \(scaled)"
+    }
+}
+
+extension String {
+    /// "21" → "2.1": a dot before the last `count` characters.
+    func inserting(_ dot: Character, beforeLast count: Int) -> String {
+        var text = self
+        if text.count <= count { text = String(repeating: "0", count: count - text.count + 1) + text }
+        text.insert(dot, at: text.index(text.endIndex, offsetBy: -count))
+        return text
+    }
+}
+
 /// One row of the flattened tree.
 public struct TreeRow: Sendable, Equatable {
     public var path: String
@@ -39,6 +62,8 @@ public enum TreePrompt: Sendable, Equatable {
     case addAuth
     /// `g`: a full path to go to.
     case goto
+    /// `C` / `M`: where the selected subtree goes.
+    case copyTo(from: String, move: Bool)
     /// y runs the command, anything else cancels.
     case confirm(question: String, command: TreeCommand)
 
@@ -80,6 +105,10 @@ public struct TreeState: Sendable, Equatable {
     var deepSearch: DeepSearch?
     /// `g`: the path being reached while its ancestors are listed.
     public internal(set) var pendingGoto: String?
+    /// Subtree sizes measured (`s`, `D`), by path: nodes (itself included), data bytes.
+    public internal(set) var subtreeSizes: [String: SubtreeSize] = [:]
+    /// `D` waits for this subtree's size before asking y/n.
+    var pendingDelete: String?
     public internal(set) var detail: NodeDetail?
     public internal(set) var detailError: String?
     public internal(set) var watchers: WatchersInfo?

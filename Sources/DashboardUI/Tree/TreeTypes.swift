@@ -117,6 +117,14 @@ public enum TreeCommand: Sendable, Equatable {
     case addAuth(scheme: String, credentials: [UInt8])
     /// The session's identities (`whoAmI`): `.identities`.
     case whoAmI
+    /// Nodes and data bytes of the subtree (`s`, and before `D`): `.measured` or `.failed`.
+    case measure(path: String)
+    /// Delete the subtree, children before parents (`D`, confirmed):
+    /// `.mutationDone` or `.mutationFailed` saying how far it got.
+    case deleteTree(path: String)
+    /// Copy the subtree (data, ACLs) to a path that does not exist; `move`
+    /// deletes the source afterwards (`C`, `M`, confirmed).
+    case copyTree(from: String, to: String, move: Bool)
 }
 
 /// An answer to a `TreeCommand`, or a watch / connection notification.
@@ -139,6 +147,8 @@ public enum TreeInput: Sendable, Equatable {
     /// The node exists but this session may not read it (NoAuth); its ACL
     /// when getACL was allowed (ADMIN without READ), else nil.
     case unreadable(path: String, acl: [TreeACLEntry]?)
+    /// The subtree under `path`: its node count (itself included) and data bytes.
+    case measured(path: String, nodes: Int, bytes: Int)
     /// "scheme:user" per identity of the session, as whoAmI lists them; nil
     /// when the server has no whoAmI (ZooKeeper before 3.7).
     case identities([String]?)
