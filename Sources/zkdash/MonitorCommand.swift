@@ -63,7 +63,7 @@ struct MonitorCommand: AsyncParsableCommand {
                 readOnly: readOnly,
                 targetDescription: target,
                 liveTargetDescription: Self.liveTarget(target, tls: pollerSettings.tls),
-                themes: MonitorThemes.load(theme), members: members, settings: settings))
+                themes: MonitorThemes.load(theme), members: members, settings: settings, intervalSeconds: interval))
         if let failure = await session.run() {
             FileHandle.standardError.write(Data("zkdash monitor: \(failure)\n".utf8))
             throw ExitCode(1)

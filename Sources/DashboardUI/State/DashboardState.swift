@@ -53,6 +53,22 @@ public struct DashboardState: Sendable {
     public var shellEvents = RingBuffer<DemoEvent>(capacity: 1000)
     /// The Tree view's session problem last logged to Events (not repeated).
     public var lastTreeProblem: String?
+    /// Milliseconds between poll rounds (`+` / `-` step through `pollIntervalSteps`).
+    public var pollIntervalMs = 1000
+    /// Space: the screen keeps what it showed; polls go on and the newest
+    /// result is held (`heldCluster`) until space again.
+    public var frozen = false
+    public var heldCluster: ClusterModel?
+    public var heldEvents: [MonitorEvent] = []
+
+    /// Events view: which kinds show (`f` cycles), the kept search (`/`), and
+    /// the search being typed (non-nil while the prompt is open).
+    public var eventsFilter = EventsFilter.all
+    public var eventsQuery = ""
+    public var eventsSearch: LineEditor?
+
+    /// What `+` and `-` step through, in milliseconds.
+    public static let pollIntervalSteps = [100, 250, 500, 1000, 2000, 5000, 10_000, 30_000, 60_000]
 
     public init(size: ScreenSize, cluster: ClusterModel, readOnly: Bool = false, targetDescription: String = "") {
         self.size = size

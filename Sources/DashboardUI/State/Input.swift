@@ -46,4 +46,34 @@ public enum DashboardEffect: Sendable, Equatable {
     case tree(TreeCommand)
     /// Kill, restart, pause or resume a node `zkdash demo` started; turn its write load on or off.
     case demo(DemoAction)
+    /// `+` / `-`: poll every this many milliseconds from the next round on.
+    case setPollInterval(ms: Int)
+    /// Events view `w`: write these lines to a new file of this name in the
+    /// working directory; the shell reports the outcome on the message line.
+    case writeFile(name: String, contents: String)
+}
+
+/// The kinds of events the Events view shows (`f` cycles through them).
+public enum EventsFilter: String, Sendable, CaseIterable {
+    case all, elections, states, quorum, lag, membership, dashboard
+
+    /// `dashboard`: the demo's actions and clients, the Tree view's session.
+    func admits(_ kind: MonitorEvent.Kind) -> Bool {
+        switch self {
+        case .all: true
+        case .elections: kind == .election
+        case .states: kind == .state || kind == .initial
+        case .quorum: kind == .quorum
+        case .lag: kind == .lag
+        case .membership: kind == .membership
+        case .dashboard: false
+        }
+    }
+
+    var admitsShellEvents: Bool { self == .all || self == .dashboard }
+
+    var next: EventsFilter {
+        let all = Self.allCases
+        return all[(all.firstIndex(of: self)! + 1) % all.count]
+    }
 }

@@ -12,6 +12,12 @@ public enum Dashboard {
         case .tick(let nowMs):
             state.nowMs = nowMs
             return []
+        case .cluster(let model, let newEvents) where state.frozen:
+            state.heldCluster = model
+            state.heldEvents += newEvents
+            // Only the newest matter (the model keeps the whole log); bounded.
+            if state.heldEvents.count > 1000 { state.heldEvents.removeFirst(state.heldEvents.count - 1000) }
+            return []
         case .cluster(let model, let newEvents):
             state.cluster = model
             state.lastPollMs = newEvents.last?.timeMs ?? state.nowMs
@@ -62,6 +68,9 @@ public enum Dashboard {
         if state.killAwaitingConfirmation != nil {
             return DemoKeys.answerKill(&state, key)
         }
+        if state.view == .events, state.eventsSearch != nil {
+            return editEventsSearch(&state, key)
+        }
         if state.view == .tree, state.tree.capturesKeys {
             return state.tree.handle(key, readOnly: state.readOnly, nowMs: state.nowMs).map(DashboardEffect.tree)
         }
@@ -84,6 +93,10 @@ public enum Dashboard {
         case .character("t"):
             state.themeIndex = (state.themeIndex + 1) % max(1, state.themeCount)
             return [.selectTheme(index: state.themeIndex)]
+        case .character("+"), .character("="), .character("-"):
+            return stepPollInterval(&state, faster: key == .character("-"))
+        case .character(" "):
+            return toggleFreeze(&state)
         case .character(let digit) where ("1"..."4").contains(digit):
             return show(&state, DashboardView(rawValue: Int(String(digit))!)!)
         case .tab:
@@ -97,10 +110,91 @@ public enum Dashboard {
         case .ensemble:
             if DemoKeys.keys.contains(key) { return DemoKeys.handle(&state, key) }
             moveSelection(&state, key)
-        case .events: scrollEvents(&state, key)
+        case .events:
+            return eventsKey(&state, key)
         case .election: scrollElection(&state, key)
         case .tree: return state.tree.handle(key, readOnly: state.readOnly, nowMs: state.nowMs).map(DashboardEffect.tree)
         }
+        return []
+    }
+
+    /// Events view: `f` cycles the kinds shown, `/` searches (live), Esc
+    /// clears both, `w` writes what is shown to a file; the rest scrolls.
+    static func eventsKey(_ state: inout DashboardState, _ key: Key) -> [DashboardEffect] {
+        switch key {
+        case .character("f"):
+            state.eventsFilter = state.eventsFilter.next
+            state.eventsScroll = 0
+            state.message = "events: \(state.eventsFilter.rawValue)"
+        case .character("/"):
+            state.eventsSearch = LineEditor(state.eventsQuery)
+        case .escape:
+            state.eventsFilter = .all
+            state.eventsQuery = ""
+            state.eventsScroll = 0
+        case .character("w"):
+            let text = EventsView.text(state)
+            let count = text.isEmpty ? 0 : text.split(separator: "\n").count
+            guard count > 0 else {
+                state.message = "w: no events to write"
+                return []
+            }
+            let name = "zkdash-events-" + Clock.fileStamp(state.nowMs, offsetSeconds: state.timeZoneOffsetSeconds) + ".txt"
+            state.message = "writing \(count) events to \(name)…"
+            return [.writeFile(name: name, contents: text)]
+        default:
+            scrollEvents(&state, key)
+        }
+        return []
+    }
+
+    static func editEventsSearch(_ state: inout DashboardState, _ key: Key) -> [DashboardEffect] {
+        switch key {
+        case .enter:
+            state.eventsQuery = state.eventsSearch?.text ?? ""
+            state.eventsSearch = nil
+        case .escape:
+            state.eventsSearch = nil
+        default:
+            _ = state.eventsSearch?.apply(key)
+        }
+        state.eventsScroll = 0
+        return []
+    }
+
+    /// `+` polls less often, `-` more often, through `pollIntervalSteps`.
+    static func stepPollInterval(_ state: inout DashboardState, faster: Bool) -> [DashboardEffect] {
+        let steps = DashboardState.pollIntervalSteps
+        let current = steps.lastIndex { $0 <= state.pollIntervalMs } ?? 0
+        let next = faster ? max(0, current - 1) : min(steps.count - 1, current + 1)
+        guard steps[next] != state.pollIntervalMs else {
+            state.message = "refresh every \(intervalText(state.pollIntervalMs)) (the \(faster ? "shortest" : "longest"))"
+            return []
+        }
+        state.pollIntervalMs = steps[next]
+        state.message = "refresh every \(intervalText(state.pollIntervalMs))"
+        return [.setPollInterval(ms: state.pollIntervalMs)]
+    }
+
+    static func intervalText(_ ms: Int) -> String {
+        ms < 1000 ? "\(ms) ms" : ms % 1000 == 0 ? "\(ms / 1000) s" : "\(Double(ms) / 1000) s"
+    }
+
+    /// Space: hold the screen still (polling goes on); space again shows the
+    /// newest round, with every event that came meanwhile.
+    static func toggleFreeze(_ state: inout DashboardState) -> [DashboardEffect] {
+        state.frozen.toggle()
+        if state.frozen {
+            state.message = "frozen: polling goes on; space shows the newest"
+            return []
+        }
+        if let held = state.heldCluster {
+            let events = state.heldEvents
+            state.heldCluster = nil
+            state.heldEvents = []
+            _ = reduce(&state, .cluster(held, newEvents: events))
+        }
+        state.message = "live again"
         return []
     }
 

@@ -63,6 +63,7 @@ enum FrameView {
             return
         }
         var hints = ["q quit", "? help", "1-4/Tab views", "t theme \(state.themeName)"]
+        if state.frozen { hints = ["FROZEN (space: live)"] + hints }
         switch state.view {
         case .ensemble:
             if let demo = state.demo {
@@ -72,7 +73,10 @@ enum FrameView {
             } else {
                 hints.append("↑↓/jk select")
             }
-        case .events: hints.append("↑↓ scroll")
+        case .events:
+            // Its own keys take the theme hint's room (t still works).
+            hints.removeAll { $0.hasPrefix("t theme") }
+            hints += ["↑↓ scroll", "f kinds", "/ search", "w write"]
         case .tree: hints += [state.readOnly ? "read-only" : "c/e/d create/edit/delete", "a add auth"]
         case .election: hints.append("↑↓/jk scroll")
         }
@@ -88,5 +92,34 @@ enum Clock {
         let seconds = (ms / 1000 + Int64(offsetSeconds)) % 86_400
         let wrapped = seconds < 0 ? seconds + 86_400 : seconds
         return String(format: "%02d:%02d:%02d", Int(wrapped / 3600), Int(wrapped / 60 % 60), Int(wrapped % 60))
+    }
+
+    /// "2026-12-07 15:30:00" (for files, where a day can change).
+    static func dateTime(_ ms: Int64, offsetSeconds: Int) -> String {
+        let (year, month, day, seconds) = civil(ms, offsetSeconds: offsetSeconds)
+        return String(format: "%04d-%02d-%02d %02d:%02d:%02d", year, month, day, seconds / 3600, seconds / 60 % 60, seconds % 60)
+    }
+
+    /// "20261207-153000", for a file name.
+    static func fileStamp(_ ms: Int64, offsetSeconds: Int) -> String {
+        let (year, month, day, seconds) = civil(ms, offsetSeconds: offsetSeconds)
+        return String(format: "%04d%02d%02d-%02d%02d%02d", year, month, day, seconds / 3600, seconds / 60 % 60, seconds % 60)
+    }
+
+    /// Year, month, day and second of the day of a Unix time in ms (Howard
+    /// Hinnant's days-to-civil, proleptic Gregorian).
+    static func civil(_ ms: Int64, offsetSeconds: Int) -> (Int, Int, Int, Int) {
+        let total = ms / 1000 + Int64(offsetSeconds)
+        let days = Int(total >= 0 ? total / 86_400 : (total - 86_399) / 86_400)
+        let seconds = Int(total - Int64(days) * 86_400)
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day, seconds)
     }
 }

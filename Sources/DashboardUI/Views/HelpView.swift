@@ -4,7 +4,7 @@ enum HelpView {
     static let sections: [(String, [(String, String)])] = [
         ("Everywhere", [
             ("1 2 3 4", "Ensemble, Tree, Election, Events"), ("Tab Shift-Tab", "next / previous view"),
-            ("↑↓ jk g G PgUp/Dn", "move in lists: line, first / last, page"), ("t", "next theme"),
+            ("↑↓ jk g G PgUp/Dn", "move in lists: line, first / last, page"), ("t  + -  space", "theme; refresh slower / faster; freeze"),
             ("mouse", "click a tab or a row; the wheel scrolls"), ("? / q Ctrl-C", "this help (any key closes) / quit"),
         ]),
         ("Ensemble", [
@@ -19,7 +19,7 @@ enum HelpView {
             ("g s C M  a", "go to a path; size; copy, move a subtree; add auth"),
             ("in a prompt", "← → Home End move, Ctrl-U clears to the start"),
         ]),
-        ("Election, Events", [("↑ ↓  PgUp PgDn", "scroll; Events: back in time, G newest")]),
+        ("Election, Events", [("↑ ↓  f  /  w", "scroll; Events: kinds, search, write to a file")]),
     ]
 
     static func render(_ state: DashboardState, into buffer: inout CellBuffer) {

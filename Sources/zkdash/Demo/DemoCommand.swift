@@ -127,7 +127,8 @@ struct DemoCommand: AsyncParsableCommand {
             options: MonitorLoop.Options(
                 readOnly: false, targetDescription: "demo · \(plan.summary)",
                 themes: MonitorThemes.load(theme), members: members, settings: settings,
-                demo: DemoStatus(nodes: supervisor.currentNodes, loadWritesPerSecond: DemoClients.loadWritesPerSecond)))
+                demo: DemoStatus(nodes: supervisor.currentNodes, loadWritesPerSecond: DemoClients.loadWritesPerSecond),
+                intervalSeconds: 0.5))
         session.inbox = inbox
         session.performDemo = { action in
             if case .setLoad(let on) = action {

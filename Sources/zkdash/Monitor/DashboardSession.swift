@@ -2,6 +2,7 @@ import DashboardUI
 import EnsembleMonitor
 import ArgumentParser
 import Foundation
+import Synchronization
 
 /// The dashboard as `zkdash monitor` and `zkdash demo` run it: a polling task
 /// on the cooperative pool, the Tree view's client, and the `zkdash-terminal`
@@ -31,14 +32,15 @@ struct DashboardSession {
     func run() async -> String? {
         let monitor = EnsembleMonitor(members: members, settings: settings, pollerSettings: pollerSettings)
         let inbox = inbox
-        let interval = interval
+        // `+` / `-` in the dashboard change it between rounds.
+        let interval = PollInterval(interval)
         let polling = Task.detached {
             while !Task.isCancelled {
                 let started = Date()
                 let events = await monitor.pollRound()
                 let model = await monitor.model
                 inbox.post(.cluster(model, newEvents: events))
-                let remaining = interval - Date().timeIntervalSince(started)
+                let remaining = interval.seconds - Date().timeIntervalSince(started)
                 if remaining > 0 { try? await Task.sleep(nanoseconds: UInt64(remaining * 1e9)) }
             }
         }
@@ -47,7 +49,8 @@ struct DashboardSession {
         let performDemo = performDemo
         let failure: String? = await withCheckedContinuation { continuation in
             let thread = Thread {
-                let loop = MonitorLoop(options: options, inbox: inbox, performTree: { tree.perform($0) }, performDemo: performDemo)
+                let loop = MonitorLoop(options: options, inbox: inbox, performTree: { tree.perform($0) }, performDemo: performDemo,
+                                       setPollInterval: { interval.seconds = $0 })
                 do {
                     try loop.run()
                     continuation.resume(returning: nil)
@@ -62,5 +65,20 @@ struct DashboardSession {
         polling.cancel()
         await tree.close()
         return failure
+    }
+}
+
+/// Seconds between poll rounds, changed by the terminal thread (`+` / `-`),
+/// read by the polling task before each sleep.
+final class PollInterval: Sendable {
+    private let value: Mutex<Double>
+
+    init(_ seconds: Double) {
+        value = Mutex(seconds)
+    }
+
+    var seconds: Double {
+        get { value.withLock { $0 } }
+        set { value.withLock { $0 = newValue } }
     }
 }

@@ -19,12 +19,15 @@ final class MonitorLoop {
         var settings: MonitorSettings
         /// Under `zkdash demo`: its nodes (the reducer then accepts K, R, P, L).
         var demo: DemoStatus? = nil
+        /// Seconds between poll rounds at start (`+` / `-` change it).
+        var intervalSeconds: Double = 1
     }
 
     private let options: Options
     private let inbox: Inbox
     private let performTree: @Sendable (TreeCommand) -> Void
     private let performDemo: @Sendable (DemoAction) -> Void
+    private let setPollInterval: @Sendable (Double) -> Void
     /// Milliseconds between ticks (clocks, highlight fading).
     private let tickMs: Int64 = 250
     /// Every 5 s (see `MemoryTrim`).
@@ -34,7 +37,8 @@ final class MonitorLoop {
 
     /// `performDemo` runs `.demo` effects (the reducer emits them only when `options.demo` is set).
     init(options: Options, inbox: Inbox, performTree: @escaping @Sendable (TreeCommand) -> Void,
-         performDemo: @escaping @Sendable (DemoAction) -> Void) {
+         performDemo: @escaping @Sendable (DemoAction) -> Void, setPollInterval: @escaping @Sendable (Double) -> Void = { _ in }) {
+        self.setPollInterval = setPollInterval
         self.options = options
         self.inbox = inbox
         self.performTree = performTree
@@ -56,6 +60,7 @@ final class MonitorLoop {
             readOnly: options.readOnly,
             targetDescription: options.targetDescription)
         state.demo = options.demo
+        state.pollIntervalMs = Int((options.intervalSeconds * 1000).rounded())
         state.themeCount = themes.themes.count
         state.themeIndex = themes.index
         state.themeName = themes.themes[themes.index].name
@@ -127,6 +132,18 @@ final class MonitorLoop {
                     performTree(command)
                 case .demo(let action):
                     performDemo(action)
+                case .setPollInterval(let ms):
+                    setPollInterval(Double(ms) / 1000)
+                case let .writeFile(name, contents):
+                    // A new file only: an existing one is never overwritten.
+                    if FileManager.default.fileExists(atPath: name) {
+                        state.message = "w: \(name) exists; not overwritten"
+                    } else if FileManager.default.createFile(atPath: name, contents: Data(contents.utf8)) {
+                        state.message = "wrote \(contents.split(separator: "\n").count) events to \(FileManager.default.currentDirectoryPath)/\(name)"
+                    } else {
+                        state.message = "w: cannot write \(name) in \(FileManager.default.currentDirectoryPath)"
+                    }
+                    changed = true
                 }
             }
             if changed { writer.write(Dashboard.render(state)) }
