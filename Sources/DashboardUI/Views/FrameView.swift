@@ -109,7 +109,8 @@ enum Clock {
     /// Year, month, day and second of the day of a Unix time in ms (Howard
     /// Hinnant's days-to-civil, proleptic Gregorian).
     static func civil(_ ms: Int64, offsetSeconds: Int) -> (Int, Int, Int, Int) {
-        let total = ms / 1000 + Int64(offsetSeconds)
+        let whole = ms >= 0 ? ms / 1000 : (ms - 999) / 1000
+        let total = whole + Int64(offsetSeconds)
         let days = Int(total >= 0 ? total / 86_400 : (total - 86_399) / 86_400)
         let seconds = Int(total - Int64(days) * 86_400)
         let z = days + 719_468
