@@ -221,7 +221,10 @@ class FourLetterWordTests(DiffCase):
     def scenario_dump(self, t):
         self.populate(t)
         out = self.word(t, "dump")
-        t.record("shape", normalize(out, t.server))
+        # Connections fall into expiry buckets by when they were made: two
+        # made a tick apart (a loaded machine) get two bucket headers on either
+        # server. The shape counts one header per run of them.
+        t.record("shape", re.sub(r"(<N> expire at <DATE>:\n)+", r"\1", normalize(out, t.server)))
         self.assertIn("\t/e\n", out)
 
     def scenario_wchs(self, t):
