@@ -4,12 +4,12 @@ import NIOPosix
 /// One four-letter word: connect (through `channelSetup`'s TLS for a secure
 /// client port), send the word, read until the server closes, bounded by
 /// `timeout` and `maxBytes`.
-enum FourLetterWordClient {
+public enum FourLetterWordClient {
     struct Failure: Error, CustomStringConvertible {
         var description: String
     }
 
-    static func ask(
+    public static func ask(
         _ word: String, host: String, port: Int, timeout: Duration, maxBytes: Int = 16 << 20,
         channelSetup: (@Sendable (any Channel, _ host: String) throws -> Void)? = nil
     ) async throws -> String {

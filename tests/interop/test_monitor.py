@@ -336,6 +336,38 @@ class ZkdashServerMonitorTests(MonitorCase):
         pane.keys("q")
         pane.assert_shell_restored()
 
+    def test_b2_command_line_refresh_and_freeze(self):
+        """k9s habits in a real terminal: `:4lw srvr` shows the node's answer in a box (any key
+        closes it), an unknown command says so, `+` says the new interval, space freezes (the
+        hints row says FROZEN) and space again is live; `:q` quits."""
+        s = self.servers[0]
+        pane = Pane(self)
+        pane.start_monitor("--servers", s.hosts, "--timeout", "1", "--no-admin", "--interval", "0.5")
+        pane.wait_for(lambda x: len(rows_with(x, "STANDALONE")) == 1, what="a STANDALONE row")
+        pane.keys(":")
+        pane.tmux("send-keys", "-t", pane.name, "-l", "4lw srvr")
+        pane.keys("Enter")
+        screen = pane.wait_text("srvr from 127.0.0.1:%d" % s.port)
+        self.assertIn("Mode: standalone", screen)
+        pane.keys("x")
+        pane.wait_for(lambda x: "Mode: standalone" not in x, what="the box closed")
+        pane.keys(":")
+        pane.tmux("send-keys", "-t", pane.name, "-l", "wat")
+        pane.keys("Enter")
+        pane.wait_text("unknown command :wat")
+        pane.keys("+")
+        pane.wait_text("refresh every 1 s")
+        pane.keys("Space")
+        pane.wait_text("frozen: polling goes on")
+        pane.keys("j")                      # any key clears the message; the hints row stays FROZEN
+        pane.wait_text("FROZEN (space: live)")
+        pane.keys("Space")
+        pane.wait_text("live again")
+        pane.keys(":")
+        pane.tmux("send-keys", "-t", pane.name, "-l", "q")
+        pane.keys("Enter")
+        pane.assert_shell_restored()
+
     def test_c_keystroke_to_screen_and_rss_polling_seven_nodes(self):
         pane = Pane(self, columns=200, rows=60)
         hosts = ",".join(s.hosts for s in self.servers)

@@ -67,6 +67,17 @@ public struct DashboardState: Sendable {
     public var eventsQuery = ""
     public var eventsSearch: LineEditor?
 
+    /// `:`: the command being typed (nil when the line is closed), the ones
+    /// run before (newest last, at most `commandHistoryLimit`) and where ↑ is.
+    public var commandLine: LineEditor?
+    public var commandHistory: [String] = []
+    public var commandHistoryPosition: Int?
+    public static let commandHistoryLimit = 100
+    /// `:4lw`'s answer (or another text) in a box until a key closes it.
+    public var overlay: TextOverlay?
+    /// The themes `:theme NAME` can pick, in `t`'s order (the shell sets it).
+    public var themeNames: [String] = []
+
     /// What `+` and `-` step through, in milliseconds.
     public static let pollIntervalSteps = [100, 250, 500, 1000, 2000, 5000, 10_000, 30_000, 60_000]
 

@@ -36,6 +36,8 @@ public enum DashboardInput: Sendable {
     case tree(TreeInput)
     /// News from `zkdash demo`: node processes, the write load, events.
     case demo(DemoUpdate)
+    /// A text to show in a box (`:4lw`'s answer, or why there is none).
+    case overlay(TextOverlay)
 }
 
 /// What the reducer asks the I/O shell to do.
@@ -51,6 +53,8 @@ public enum DashboardEffect: Sendable, Equatable {
     /// Events view `w`: write these lines to a new file of this name in the
     /// working directory; the shell reports the outcome on the message line.
     case writeFile(name: String, contents: String)
+    /// `:4lw`: ask the node at this member index; the answer comes back as `.overlay`.
+    case fourLetterWord(word: String, memberIndex: Int)
 }
 
 /// The kinds of events the Events view shows (`f` cycles through them).

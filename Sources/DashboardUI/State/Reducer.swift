@@ -30,6 +30,9 @@ public enum Dashboard {
         case .demo(let update):
             DemoKeys.apply(update, to: &state)
             return []
+        case .overlay(let overlay):
+            state.overlay = overlay
+            return []
         case .mouse(let mouse):
             return handleMouse(&state, mouse)
         case .key(let key):
@@ -68,6 +71,24 @@ public enum Dashboard {
         if state.killAwaitingConfirmation != nil {
             return DemoKeys.answerKill(&state, key)
         }
+        if state.commandLine != nil {
+            return editCommandLine(&state, key)
+        }
+        if var overlay = state.overlay {
+            // ↑ ↓ PgUp PgDn scroll the box; any other key closes it.
+            let page = max(1, state.size.rows - 6)
+            switch key {
+            case .down, .character("j"): overlay.scroll = min(max(0, overlay.lines.count - 1), overlay.scroll + 1)
+            case .up, .character("k"): overlay.scroll = max(0, overlay.scroll - 1)
+            case .pageDown: overlay.scroll = min(max(0, overlay.lines.count - 1), overlay.scroll + page)
+            case .pageUp: overlay.scroll = max(0, overlay.scroll - page)
+            default:
+                state.overlay = nil
+                return []
+            }
+            state.overlay = overlay
+            return []
+        }
         if state.view == .events, state.eventsSearch != nil {
             return editEventsSearch(&state, key)
         }
@@ -93,6 +114,10 @@ public enum Dashboard {
         case .character("t"):
             state.themeIndex = (state.themeIndex + 1) % max(1, state.themeCount)
             return [.selectTheme(index: state.themeIndex)]
+        case .character(":"):
+            state.commandLine = LineEditor()
+            state.commandHistoryPosition = nil
+            return []
         case .character("+"), .character("="), .character("-"):
             return stepPollInterval(&state, faster: key == .character("-"))
         case .character(" "):
@@ -116,6 +141,81 @@ public enum Dashboard {
         case .tree: return state.tree.handle(key, readOnly: state.readOnly, nowMs: state.nowMs).map(DashboardEffect.tree)
         }
         return []
+    }
+
+    /// Keys while the `:` line is open.
+    static func editCommandLine(_ state: inout DashboardState, _ key: Key) -> [DashboardEffect] {
+        guard var line = state.commandLine else { return [] }
+        switch key {
+        case .escape:
+            state.commandLine = nil
+            return []
+        case .tab:
+            if let completed = DashboardCommand.complete(line.text) { line = LineEditor(completed) }
+        case .up, .down:
+            let history = state.commandHistory
+            guard !history.isEmpty else { return [] }
+            var position = state.commandHistoryPosition ?? history.count
+            position = key == .up ? max(0, position - 1) : min(history.count, position + 1)
+            state.commandHistoryPosition = position
+            line = LineEditor(position < history.count ? history[position] : "")
+        case .enter:
+            state.commandLine = nil
+            let text = line.text.trimmingCharacters(in: .whitespaces)
+            if !text.isEmpty {
+                state.commandHistory.removeAll { $0 == text }
+                state.commandHistory.append(text)
+                if state.commandHistory.count > DashboardState.commandHistoryLimit { state.commandHistory.removeFirst() }
+            }
+            switch DashboardCommand.parse(text) {
+            case .success(let command): return run(&state, command)
+            case .failure(let error):
+                state.message = error.message
+                return []
+            }
+        default:
+            _ = line.apply(key)
+        }
+        state.commandLine = line
+        return []
+    }
+
+    static func run(_ state: inout DashboardState, _ command: DashboardCommand) -> [DashboardEffect] {
+        switch command {
+        case .quit:
+            state.quitRequested = true
+            return [.quit]
+        case .view(let view):
+            return show(&state, view)
+        case .goto(let path):
+            var effects = show(&state, .tree)
+            effects += state.tree.startGoto(path).map(DashboardEffect.tree)
+            return effects
+        case .theme(let name):
+            guard let index = state.themeNames.firstIndex(of: name) else {
+                state.message = ":theme: no theme \(name) (\(state.themeNames.joined(separator: ", ")))"
+                return []
+            }
+            state.themeIndex = index
+            return [.selectTheme(index: index)]
+        case let .fourLetterWord(word, sid):
+            let index: Int?
+            if let sid {
+                index = state.cluster.nodes.firstIndex { $0.sid == sid }
+                guard index != nil else {
+                    state.message = ":4lw: no node s\(sid)"
+                    return []
+                }
+            } else {
+                index = state.selectedNodeIndex
+            }
+            guard let index else {
+                state.message = ":4lw: select a node first (Ensemble view), or name one: :4lw \(word) SID"
+                return []
+            }
+            state.message = "asking \(state.cluster.members[index].address) \(word)…"
+            return [.fourLetterWord(word: word, memberIndex: index)]
+        }
     }
 
     /// Events view: `f` cycles the kinds shown, `/` searches (live), Esc

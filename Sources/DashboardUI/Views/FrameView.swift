@@ -58,6 +58,11 @@ enum FrameView {
             buffer.put(DemoKeys.killQuestion(node), x: 0, y: y, role: .warning)
             return
         }
+        if let line = state.commandLine {
+            let used = buffer.put(":", x: 0, y: y, role: .highlight)
+            buffer.put(line.window(width: max(3, state.size.columns - used)), x: used, y: y, role: .highlight)
+            return
+        }
         if let message = state.message {
             buffer.put(message, x: 0, y: y, role: .warning)
             return

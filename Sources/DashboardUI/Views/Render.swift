@@ -20,6 +20,7 @@ extension Dashboard {
         }
         FrameView.renderFooter(state, into: &buffer)
         if state.showHelp { HelpView.render(state, into: &buffer) }
+        if let overlay = state.overlay { OverlayView.render(overlay, size: size, into: &buffer) }
         return buffer
     }
 }

@@ -1,3 +1,4 @@
+import DashboardIO
 import DashboardUI
 import EnsembleMonitor
 import ArgumentParser
@@ -28,6 +29,22 @@ struct DashboardSession {
         }
     }
 
+    /// `:4lw WORD`: the node's raw answer, through the Tree view's TLS, in a box.
+    static func ask(_ word: String, of members: [Member], _ index: Int, connection: TreeConnection, inbox: Inbox) {
+        guard members.indices.contains(index) else { return }
+        let address = members[index].address
+        Task.detached {
+            let title = "\(word) from \(address)"
+            do {
+                let answer = try await FourLetterWordClient.ask(word, host: address.host, port: address.clientPort, timeout: .seconds(3),
+                                                                channelSetup: connection.channelSetup)
+                inbox.post(.overlay(TextOverlay(title: title, text: answer.isEmpty ? "(empty answer: the server closed without one)" : answer)))
+            } catch {
+                inbox.post(.overlay(TextOverlay(title: title, text: "no answer: \(error)")))
+            }
+        }
+    }
+
     /// Runs until `q` or Ctrl-C; nil, or why the terminal loop failed.
     func run() async -> String? {
         let monitor = EnsembleMonitor(members: members, settings: settings, pollerSettings: pollerSettings)
@@ -50,7 +67,8 @@ struct DashboardSession {
         let failure: String? = await withCheckedContinuation { continuation in
             let thread = Thread {
                 let loop = MonitorLoop(options: options, inbox: inbox, performTree: { tree.perform($0) }, performDemo: performDemo,
-                                       setPollInterval: { interval.seconds = $0 })
+                                       setPollInterval: { interval.seconds = $0 },
+                                       askWord: { word, index in Self.ask(word, of: members, index, connection: treeConnection, inbox: inbox) })
                 do {
                     try loop.run()
                     continuation.resume(returning: nil)

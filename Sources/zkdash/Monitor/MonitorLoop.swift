@@ -28,6 +28,7 @@ final class MonitorLoop {
     private let performTree: @Sendable (TreeCommand) -> Void
     private let performDemo: @Sendable (DemoAction) -> Void
     private let setPollInterval: @Sendable (Double) -> Void
+    private let askWord: @Sendable (String, Int) -> Void
     /// Milliseconds between ticks (clocks, highlight fading).
     private let tickMs: Int64 = 250
     /// Every 5 s (see `MemoryTrim`).
@@ -37,7 +38,9 @@ final class MonitorLoop {
 
     /// `performDemo` runs `.demo` effects (the reducer emits them only when `options.demo` is set).
     init(options: Options, inbox: Inbox, performTree: @escaping @Sendable (TreeCommand) -> Void,
-         performDemo: @escaping @Sendable (DemoAction) -> Void, setPollInterval: @escaping @Sendable (Double) -> Void = { _ in }) {
+         performDemo: @escaping @Sendable (DemoAction) -> Void, setPollInterval: @escaping @Sendable (Double) -> Void = { _ in },
+         askWord: @escaping @Sendable (String, Int) -> Void = { _, _ in }) {
+        self.askWord = askWord
         self.setPollInterval = setPollInterval
         self.options = options
         self.inbox = inbox
@@ -64,6 +67,7 @@ final class MonitorLoop {
         state.themeCount = themes.themes.count
         state.themeIndex = themes.index
         state.themeName = themes.themes[themes.index].name
+        state.themeNames = themes.themes.map(\.name)
         state.message = themes.problem
         state.timeZoneOffsetSeconds = Self.localOffsetSeconds()
         state.nowMs = Self.nowMs()
@@ -134,6 +138,8 @@ final class MonitorLoop {
                     performDemo(action)
                 case .setPollInterval(let ms):
                     setPollInterval(Double(ms) / 1000)
+                case let .fourLetterWord(word, memberIndex):
+                    askWord(word, memberIndex)
                 case let .writeFile(name, contents):
                     // A new file only: an existing one is never overwritten.
                     if FileManager.default.fileExists(atPath: name) {

@@ -1,0 +1,93 @@
+import Testing
+@testable import DashboardUI
+
+/// `:` — the command line: parsing, Tab completion, history, and what each command does.
+@Suite struct CommandLineTests {
+    static func state() -> DashboardState {
+        var state = SampleCluster.state(SampleCluster.healthy(), columns: 160, rows: 45)
+        state.themeNames = ["dark", "light", "mono"]
+        return state
+    }
+
+    static func type(_ text: String, into state: inout DashboardState) -> [DashboardEffect] {
+        var effects = Dashboard.reduce(&state, .key(.character(":")))
+        for character in text { effects += Dashboard.reduce(&state, .key(.character(character))) }
+        return effects + Dashboard.reduce(&state, .key(.enter))
+    }
+
+    @Test func commandsParseAndBadOnesSayWhatIsExpected() {
+        #expect(DashboardCommand.parse("q") == .success(.quit))
+        #expect(DashboardCommand.parse("goto /app/x") == .success(.goto("/app/x")))
+        #expect(DashboardCommand.parse("4lw mntr s2") == .success(.fourLetterWord("mntr", sid: 2)))
+        #expect(DashboardCommand.parse("4lw conf") == .success(.fourLetterWord("conf", sid: nil)))
+        #expect(DashboardCommand.parse("events") == .success(.view(.events)))
+        #expect(DashboardCommand.parse("goto app") == .failure(CommandError(":goto /full/path")))
+        #expect(DashboardCommand.parse("4lw kill") == .failure(CommandError(
+            ":4lw WORD [sid], WORD one of conf cons crst dirs dump envi gtmk isro mntr ruok srst srvr stat wchc wchp wchs")))
+        if case .failure(let error) = DashboardCommand.parse("nope") {
+            #expect(error.message.hasPrefix("unknown command :nope (Tab completes: 4lw election"))
+        } else {
+            Issue.record("nope parsed")
+        }
+    }
+
+    @Test func tabCompletesAndArrowsRecallHistory() {
+        #expect(DashboardCommand.complete("go") == "goto ")
+        #expect(DashboardCommand.complete("e") == nil, "election, ensemble, events share only e")
+        #expect(DashboardCommand.complete("en") == "ensemble ")
+        #expect(DashboardCommand.complete("th") == "theme ")
+        #expect(DashboardCommand.complete("x") == nil)
+        var state = Self.state()
+        _ = Dashboard.reduce(&state, .key(.character(":")))
+        for key: Key in [.character("t"), .character("r"), .tab] { _ = Dashboard.reduce(&state, .key(key)) }
+        #expect(state.commandLine?.text == "tree ")
+        _ = Dashboard.reduce(&state, .key(.enter))
+        #expect(state.view == .tree && state.commandLine == nil)
+        _ = Self.type("ensemble", into: &state)
+        _ = Dashboard.reduce(&state, .key(.character(":")))
+        _ = Dashboard.reduce(&state, .key(.up))
+        #expect(state.commandLine?.text == "ensemble")
+        _ = Dashboard.reduce(&state, .key(.up))
+        #expect(state.commandLine?.text == "tree")
+        _ = Dashboard.reduce(&state, .key(.down))
+        _ = Dashboard.reduce(&state, .key(.down))
+        #expect(state.commandLine?.text == "")
+        #expect(Dashboard.render(state).text().contains("\n:▏"), "the line is drawn at the bottom")
+        _ = Dashboard.reduce(&state, .key(.escape))
+        #expect(state.commandLine == nil)
+    }
+
+    @Test func eachCommandDoesWhatItSays() {
+        var state = Self.state()
+        // q is text on the line, :q quits.
+        _ = Dashboard.reduce(&state, .key(.character(":")))
+        _ = Dashboard.reduce(&state, .key(.character("x")))
+        #expect(!state.quitRequested)
+        _ = Dashboard.reduce(&state, .key(.escape))
+        #expect(Self.type("theme light", into: &state) == [.selectTheme(index: 1)])
+        #expect(Self.type("theme neon", into: &state).isEmpty)
+        #expect(state.message == ":theme: no theme neon (dark, light, mono)")
+        #expect(Self.type("wat", into: &state).isEmpty && state.message?.hasPrefix("unknown command :wat") == true)
+        let goto = Self.type("goto /app", into: &state)
+        #expect(state.view == .tree && state.tree.pendingGoto == "/app")
+        #expect(goto.contains(.tree(.listChildren(path: "/"))))
+        _ = Self.type("ensemble", into: &state)
+        #expect(Self.type("4lw srvr s2", into: &state) == [.fourLetterWord(word: "srvr", memberIndex: 1)])
+        #expect(Self.type("4lw srvr s9", into: &state).isEmpty && state.message == ":4lw: no node s9")
+        #expect(Self.type("q", into: &state) == [.quit] && state.quitRequested)
+    }
+
+    @Test func anAnswerShowsInABoxThatScrollsAndCloses() {
+        var state = Self.state()
+        let text = (1...60).map { "line \($0)\tvalue" }.joined(separator: "\n") + "\n"
+        _ = Dashboard.reduce(&state, .overlay(TextOverlay(title: "mntr from 127.0.0.1:2181", text: text)))
+        var screen = Dashboard.render(state).text()
+        #expect(screen.contains("mntr from 127.0.0.1:2181  (↑↓ scroll, any other key closes)"))
+        #expect(screen.contains("line 1    value") && !screen.contains("line 60"))
+        _ = Dashboard.reduce(&state, .key(.pageDown))
+        screen = Dashboard.render(state).text()
+        #expect(!screen.contains("line 1    value") && screen.contains("line 60"))
+        _ = Dashboard.reduce(&state, .key(.character("x")))
+        #expect(state.overlay == nil && state.view == .ensemble, "closing does nothing else")
+    }
+}
