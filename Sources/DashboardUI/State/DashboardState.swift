@@ -1,6 +1,12 @@
 import EnsembleModel
 
 /// The four views, switched with 1-4.
+/// The Ensemble table sorted by one column (an index into its columns).
+public struct EnsembleSort: Sendable, Equatable {
+    public var column: Int
+    public var descending: Bool
+}
+
 public enum DashboardView: Int, CaseIterable, Sendable {
     case ensemble = 1, tree, election, events
 
@@ -78,6 +84,13 @@ public struct DashboardState: Sendable {
     /// The themes `:theme NAME` can pick, in `t`'s order (the shell sets it).
     public var themeNames: [String] = []
 
+    /// The Ensemble table's sort (`<` / `>` pick the column, `!` reverses);
+    /// nil: sid order.
+    public var ensembleSort: EnsembleSort?
+
+    /// The Ensemble table's rows, member indices in display order.
+    public var ensembleRows: [Int] { EnsembleView.sortedRows(cluster, by: ensembleSort) }
+
     /// What `+` and `-` step through, in milliseconds.
     public static let pollIntervalSteps = [100, 250, 500, 1000, 2000, 5000, 10_000, 30_000, 60_000]
 
@@ -92,7 +105,7 @@ public struct DashboardState: Sendable {
 
     /// The node on the Ensemble view's selected row (index into `cluster.nodes`).
     public var selectedNodeIndex: Int? {
-        let rows = cluster.rows
+        let rows = ensembleRows
         return rows.indices.contains(ensembleSelection) ? rows[ensembleSelection] : nil
     }
 

@@ -134,6 +134,10 @@ public enum Dashboard {
         switch state.view {
         case .ensemble:
             if DemoKeys.keys.contains(key) { return DemoKeys.handle(&state, key) }
+            if [.character("<"), .character(">"), .character("!")].contains(key) {
+                sortEnsemble(&state, key)
+                return []
+            }
             moveSelection(&state, key)
         case .events:
             return eventsKey(&state, key)
@@ -304,6 +308,33 @@ public enum Dashboard {
         return []
     }
 
+    /// `<` / `>`: sort by the previous / next column (through "sid order"
+    /// at both ends); `!` reverses. The selection stays on its node.
+    static func sortEnsemble(_ state: inout DashboardState, _ key: Key) {
+        let selected = state.selectedNodeIndex
+        let count = EnsembleView.columns.count
+        switch key {
+        case .character("!"):
+            guard var sort = state.ensembleSort else {
+                state.message = "!: sort by a column first (< >)"
+                return
+            }
+            sort.descending.toggle()
+            state.ensembleSort = sort
+        default:
+            // Positions 0..<count are columns, count is "sid order".
+            let current = state.ensembleSort?.column ?? count
+            let next = key == .character(">") ? (current + 1) % (count + 1) : (current + count) % (count + 1)
+            state.ensembleSort = next == count ? nil : EnsembleSort(column: next, descending: state.ensembleSort?.descending ?? false)
+        }
+        if let sort = state.ensembleSort {
+            state.message = "sorted by \(EnsembleView.columns[sort.column].title) \(sort.descending ? "descending" : "ascending") (< > column, ! reverse)"
+        } else {
+            state.message = "sid order"
+        }
+        if let selected, let row = state.ensembleRows.firstIndex(of: selected) { state.ensembleSelection = row }
+    }
+
     static func moveSelection(_ state: inout DashboardState, _ key: Key) {
         let last = max(0, state.cluster.rows.count - 1)
         let page = max(1, Layout.ensembleTableRows(state.size))
@@ -347,7 +378,7 @@ public enum Dashboard {
             case .wheelDown: moveSelection(&state, .down)
             case .click:
                 let row = mouse.y - Layout.ensembleFirstRowY
-                if row >= 0, row < state.cluster.rows.count { state.ensembleSelection = row }
+                if row >= 0, row < state.ensembleRows.count { state.ensembleSelection = row }
             }
         case .events:
             if mouse.kind == .wheelUp { scrollEvents(&state, .up) }

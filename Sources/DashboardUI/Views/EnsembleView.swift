@@ -9,23 +9,45 @@ enum EnsembleView {
         var priority: Int
         var rightAligned = false
         var cell: @Sendable (NodeStatus, ClusterModel, Int) -> (String, StyleRole)
+        /// What `<` / `>` sort by: numbers where the column is one, else text;
+        /// a node without the figure sorts last.
+        var sortKey: @Sendable (NodeStatus) -> SortKey
+
+        init(title: String, width: Int, priority: Int, rightAligned: Bool = false,
+             sortKey: @escaping @Sendable (NodeStatus) -> SortKey,
+             cell: @escaping @Sendable (NodeStatus, ClusterModel, Int) -> (String, StyleRole)) {
+            self.title = title
+            self.width = width
+            self.priority = priority
+            self.rightAligned = rightAligned
+            self.sortKey = sortKey
+            self.cell = cell
+        }
     }
+
+    enum SortKey: Comparable {
+        case number(Double)
+        case text(String)
+        case missing
+    }
+
+    static func number<T: BinaryInteger>(_ value: T?) -> SortKey { value.map { .number(Double($0)) } ?? .missing }
 
     static let sparklineMinWidth = 10
 
     /// Priorities: lower stays longer when the screen is narrow; the
     /// packets/s sparkline (priority 2) keeps at least `sparklineMinWidth`.
     static let columns: [Column] = [
-        Column(title: "SID", width: 3, priority: 0, rightAligned: true) { node, _, _ in (node.sid.map(String.init) ?? "-", .normal) },
-        Column(title: "ADDRESS", width: 15, priority: 0) { node, _, _ in (node.address.description, .normal) },
-        Column(title: "STATE", width: 11, priority: 0) { node, _, _ in (node.state.rawValue, role(for: node.state)) },
-        Column(title: "ZXID", width: 11, priority: 1) { node, _, _ in (node.zxid?.hex ?? "-", .normal) },
-        Column(title: "LAG", width: 10, priority: 1) { node, model, _ in lagCell(node, model) },
-        Column(title: "LAT ms", width: 11, priority: 3) { node, _, _ in (StatusTable.latencyText(node), .normal) },
-        Column(title: "OUT", width: 4, priority: 4, rightAligned: true) { node, _, _ in (node.outstanding.map(String.init) ?? "-", .normal) },
-        Column(title: "CONN", width: 5, priority: 5, rightAligned: true) { node, _, _ in (node.connections.map(String.init) ?? "-", .normal) },
-        Column(title: "ZNODES", width: 7, priority: 6, rightAligned: true) { node, _, _ in (node.znodes.map(String.init) ?? "-", .normal) },
-        Column(title: "WATCHES", width: 7, priority: 7, rightAligned: true) { node, _, _ in (node.watches.map(String.init) ?? "-", .normal) },
+        Column(title: "SID", width: 3, priority: 0, rightAligned: true, sortKey: { number($0.sid) }) { node, _, _ in (node.sid.map(String.init) ?? "-", .normal) },
+        Column(title: "ADDRESS", width: 15, priority: 0, sortKey: { .text($0.address.description) }) { node, _, _ in (node.address.description, .normal) },
+        Column(title: "STATE", width: 11, priority: 0, sortKey: { .text($0.state.rawValue) }) { node, _, _ in (node.state.rawValue, role(for: node.state)) },
+        Column(title: "ZXID", width: 11, priority: 1, sortKey: { number($0.zxid?.rawValue) }) { node, _, _ in (node.zxid?.hex ?? "-", .normal) },
+        Column(title: "LAG", width: 10, priority: 1, sortKey: { number($0.lagTxns) }) { node, model, _ in lagCell(node, model) },
+        Column(title: "LAT ms", width: 11, priority: 3, sortKey: { $0.latencyAvgMs.map(SortKey.number) ?? .missing }) { node, _, _ in (StatusTable.latencyText(node), .normal) },
+        Column(title: "OUT", width: 4, priority: 4, rightAligned: true, sortKey: { number($0.outstanding) }) { node, _, _ in (node.outstanding.map(String.init) ?? "-", .normal) },
+        Column(title: "CONN", width: 5, priority: 5, rightAligned: true, sortKey: { number($0.connections) }) { node, _, _ in (node.connections.map(String.init) ?? "-", .normal) },
+        Column(title: "ZNODES", width: 7, priority: 6, rightAligned: true, sortKey: { number($0.znodes) }) { node, _, _ in (node.znodes.map(String.init) ?? "-", .normal) },
+        Column(title: "WATCHES", width: 7, priority: 7, rightAligned: true, sortKey: { number($0.watches) }) { node, _, _ in (node.watches.map(String.init) ?? "-", .normal) },
     ]
 
     /// The columns that fit, in display order, and the sparkline's width.
@@ -49,12 +71,15 @@ enum EnsembleView {
         let (shown, sparkWidth) = fit(rect.width)
         var x = rect.x
         for column in shown {
-            put(column.title, column: column, x: x, y: rect.y, role: .header, into: &buffer)
+            // The sorted column's title carries the direction.
+            var title = column.title
+            if let sort = state.ensembleSort, columns[sort.column].title == column.title { title += sort.descending ? "▼" : "▲" }
+            put(title, column: column, x: x, y: rect.y, role: .header, into: &buffer)
             x += column.width + 1
         }
         if sparkWidth >= sparklineMinWidth { buffer.put("PACKETS/S", x: x, y: rect.y, role: .header, maxWidth: sparkWidth) }
 
-        let rows = model.rows
+        let rows = state.ensembleRows
         let tableRows = min(rows.count, Layout.ensembleTableRows(state.size), rect.height - 1)
         let first = max(0, min(state.ensembleSelection - tableRows + 1, rows.count - tableRows))
         for row in 0..<max(0, tableRows) {
@@ -78,6 +103,21 @@ enum EnsembleView {
             renderDetail(model, index: selected, demo: state.demo,
                          into: &buffer, rect: Rect(x: rect.x, y: detailTop, width: rect.width, height: rect.maxY - detailTop))
         }
+    }
+
+    /// Member indices in the order `ensembleSort` asks (sid order without
+    /// one); ties keep sid order.
+    static func sortedRows(_ model: ClusterModel, by sort: EnsembleSort?) -> [Int] {
+        let rows = model.rows
+        guard let sort, columns.indices.contains(sort.column) else { return rows }
+        let key = columns[sort.column].sortKey
+        let keyed = rows.enumerated().map { (position: $0.offset, index: $0.element, key: key(model.nodes[$0.element])) }
+        return keyed.sorted { a, b in
+            if a.key == b.key { return a.position < b.position }
+            if a.key == .missing { return false }
+            if b.key == .missing { return true }
+            return sort.descending ? a.key > b.key : a.key < b.key
+        }.map(\.index)
     }
 
     static func put(_ text: String, column: Column, x: Int, y: Int, role: StyleRole, into buffer: inout CellBuffer) {

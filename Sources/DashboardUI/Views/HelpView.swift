@@ -8,7 +8,7 @@ enum HelpView {
             ("mouse", "click a tab or a row; the wheel scrolls"), ("? : q Ctrl-C", "help; commands (:goto :4lw :theme, Tab); quit"),
         ]),
         ("Ensemble", [
-            ("↑ ↓  j k", "select the node detailed below the table"),
+            ("↑ ↓ j k  < > !", "select a node (detail below); sort by a column"),
             ("K R P  L", "zkdash demo: kill (y/n) / restart / pause; load"),
         ]),
         ("Tree", [
