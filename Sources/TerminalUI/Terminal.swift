@@ -1,5 +1,6 @@
 import CNcursesShim
 import DashboardUI
+import Glibc
 
 /// The curses terminal: start and stop, size, reads, colours. Not thread-safe:
 /// one thread owns it from `start` to `stop`. Signal and atexit handlers put the
@@ -81,6 +82,29 @@ public final class Terminal {
     }
 
     /// Defines the theme's colour pairs in curses.
+    /// Puts `text` on the terminal's clipboard with OSC 52 (xterm, kitty,
+    /// iTerm2, tmux with set-clipboard, …; a terminal without it ignores the
+    /// sequence). Written after curses' refresh: it draws nothing and moves no cursor.
+    public func copyToClipboard(_ text: String) {
+        let sequence = Array(("\u{1B}]52;c;" + Self.base64(Array(text.utf8)) + "\u{07}").utf8)
+        sequence.withUnsafeBytes { _ = Glibc.write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+    }
+
+    static func base64(_ bytes: [UInt8]) -> String {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
+        var out = ""
+        var index = 0
+        while index < bytes.count {
+            let chunk = Array(bytes[index..<min(index + 3, bytes.count)])
+            let value = chunk.enumerated().reduce(0) { $0 | Int($1.element) << (16 - 8 * $1.offset) }
+            for position in 0..<4 {
+                out.append(position <= chunk.count ? alphabet[(value >> (18 - 6 * position)) & 63] : "=")
+            }
+            index += 3
+        }
+        return out
+    }
+
     public func install(_ colors: ColorPairs) {
         guard colors.capability != .none else { return }
         for (pair, colours) in colors.pairs.sorted(by: { $0.key < $1.key }) {

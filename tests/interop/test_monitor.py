@@ -363,6 +363,15 @@ class ZkdashServerMonitorTests(MonitorCase):
         pane.wait_text("FROZEN (space: live)")
         pane.keys("Space")
         pane.wait_text("live again")
+        # Tree view `y`: the selected path goes to the clipboard by OSC 52, which tmux
+        # (set-clipboard on) keeps as its newest paste buffer.
+        pane.tmux("set-option", "-s", "set-clipboard", "on")
+        pane.keys("2")
+        pane.wait_for(lambda x: re.search(r"[▸▾] zookeeper\b", x), what="/zookeeper in the tree")
+        pane.keys("j", "y")
+        pane.wait_text("copied /zookeeper (OSC 52")
+        self.assertTrue(harness.wait_until(lambda: pane.tmux("show-buffer", check=False) == "/zookeeper", timeout=5.0),
+                        repr(pane.tmux("show-buffer", check=False)))
         pane.keys(":")
         pane.tmux("send-keys", "-t", pane.name, "-l", "q")
         pane.keys("Enter")

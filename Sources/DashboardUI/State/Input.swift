@@ -55,6 +55,8 @@ public enum DashboardEffect: Sendable, Equatable {
     case writeFile(name: String, contents: String)
     /// `:4lw`: ask the node at this member index; the answer comes back as `.overlay`.
     case fourLetterWord(word: String, memberIndex: Int)
+    /// Tree view `y`: put this text on the terminal's clipboard (OSC 52).
+    case copyToClipboard(String)
 }
 
 /// The kinds of events the Events view shows (`f` cycles through them).

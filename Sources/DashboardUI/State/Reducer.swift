@@ -142,7 +142,12 @@ public enum Dashboard {
         case .events:
             return eventsKey(&state, key)
         case .election: scrollElection(&state, key)
-        case .tree: return state.tree.handle(key, readOnly: state.readOnly, nowMs: state.nowMs).map(DashboardEffect.tree)
+        case .tree:
+            if key == .character("y") {
+                state.message = "copied \(state.tree.selectedPath) (OSC 52: the terminal's clipboard)"
+                return [.copyToClipboard(state.tree.selectedPath)]
+            }
+            return state.tree.handle(key, readOnly: state.readOnly, nowMs: state.nowMs).map(DashboardEffect.tree)
         }
         return []
     }

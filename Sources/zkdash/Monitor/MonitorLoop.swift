@@ -90,6 +90,7 @@ final class MonitorLoop {
             if Terminal.pendingTerminationSignal != nil { return }
             var changed = false
             var effects: [DashboardEffect] = []
+            var clipboard: [String] = []
             // Keys first, all that are waiting; wait only when the inbox is empty.
             var wait = readTimeoutMs
             while let input = terminal.read(timeoutMs: wait) {
@@ -138,6 +139,8 @@ final class MonitorLoop {
                     performDemo(action)
                 case .setPollInterval(let ms):
                     setPollInterval(Double(ms) / 1000)
+                case .copyToClipboard(let text):
+                    clipboard.append(text)
                 case let .fourLetterWord(word, memberIndex):
                     askWord(word, memberIndex)
                 case let .writeFile(name, contents):
@@ -153,6 +156,8 @@ final class MonitorLoop {
                 }
             }
             if changed { writer.write(Dashboard.render(state)) }
+            for text in clipboard { terminal.copyToClipboard(text) }
+            clipboard = []
         }
     }
 
