@@ -83,4 +83,16 @@ import Testing
         #expect(Clock.dateTime(0, offsetSeconds: 0) == "1970-01-01 00:00:00")
         #expect(Clock.dateTime(951_782_400_000, offsetSeconds: 0) == "2000-02-29 00:00:00")
     }
+
+    @Test func aKeyThatDoesNothingHereSaysSo() {
+        var state = Self.state()
+        _ = Dashboard.reduce(&state, .key(.character("z")))
+        #expect(state.message == "z: not a key of the Ensemble view (? lists them, : runs a command)")
+        _ = Dashboard.reduce(&state, .key(.character("3")))
+        _ = Dashboard.reduce(&state, .key(.character("j")))
+        #expect(state.message == nil, "a scroll key is a key here")
+        _ = Dashboard.reduce(&state, .key(.character("2")))
+        _ = Dashboard.reduce(&state, .key(.character("Z")))
+        #expect(state.tree.message == "Z: not a key of the Tree view (? lists them, : runs a command)")
+    }
 }

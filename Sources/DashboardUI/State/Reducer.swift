@@ -138,10 +138,13 @@ public enum Dashboard {
                 sortEnsemble(&state, key)
                 return []
             }
+            if ScrollMove(key, page: 1) == nil { sayUnknown(&state, key) }
             moveSelection(&state, key)
         case .events:
             return eventsKey(&state, key)
-        case .election: scrollElection(&state, key)
+        case .election:
+            if ScrollMove(key, page: 1) == nil { sayUnknown(&state, key) }
+            scrollElection(&state, key)
         case .tree:
             if key == .character("y") {
                 state.message = "copied \(state.tree.selectedPath) (OSC 52: the terminal's clipboard)"
@@ -252,9 +255,16 @@ public enum Dashboard {
             state.message = "writing \(count) events to \(name)…"
             return [.writeFile(name: name, contents: text)]
         default:
+            if ScrollMove(key, page: 1) == nil { sayUnknown(&state, key) }
             scrollEvents(&state, key)
         }
         return []
+    }
+
+    /// A letter that does nothing here says so (k9s' habit), on the message row.
+    static func sayUnknown(_ state: inout DashboardState, _ key: Key) {
+        guard case .character(let character) = key, !character.isWhitespace else { return }
+        state.message = "\(character): not a key of the \(state.view.title) view (? lists them, : runs a command)"
     }
 
     static func editEventsSearch(_ state: inout DashboardState, _ key: Key) -> [DashboardEffect] {

@@ -109,6 +109,10 @@ extension TreeState {
             }
             return startMutation(key)
         default:
+            // A letter that does nothing here says so (k9s' habit).
+            if case .character(let character) = key, !character.isWhitespace {
+                say("\(character): not a key of the Tree view (? lists them, : runs a command)", error: true)
+            }
             return []
         }
     }
