@@ -8,6 +8,21 @@ struct Zkdash: AsyncParsableCommand {
         abstract: "A terminal dashboard for ZooKeeper ensembles, with a ZooKeeper-compatible server built in.",
         subcommands: [ServerCommand.self, StatusCommand.self, MonitorCommand.self, DemoCommand.self, GetCommand.self, LsCommand.self, ExportCommand.self, ImportCommand.self, DiffCommand.self]
     )
+
+    /// `--context NAME` is expanded into flags before parsing (Contexts.swift).
+    static func main() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        let expanded: [String]
+        do {
+            expanded = try Contexts.expand(arguments, environment: ProcessInfo.processInfo.environment) { path in
+                try? String(contentsOfFile: path, encoding: .utf8)
+            }
+        } catch {
+            FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
+            Foundation.exit(64)
+        }
+        await main(expanded)
+    }
 }
 
 extension ParsableCommand {

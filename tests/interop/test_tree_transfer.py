@@ -190,3 +190,55 @@ class TreeTransferTests(unittest.TestCase):
                 self.assertEqual(run.rc, 2, run.describe())
                 self.assertIn("/app/ro: NoAuth: not authorised to write it", run.err)
                 self.assertIn("0 changes made before this one", run.err)
+
+
+class ContextTests(unittest.TestCase):
+    """`--context NAME` (issue 16, contexts): a named ensemble's flags from the config file
+    (ZKDASH_CONFIG here, else $XDG_CONFIG_HOME/zkdash/config.toml), the command line winning."""
+
+    @classmethod
+    def setUpClass(cls):
+        if not os.access(harness.zkdash_bin(), os.X_OK):
+            raise unittest.SkipTest("zkdash binary not found: %s" % harness.zkdash_bin())
+        cls.server = harness.ZkServer("zkdash", name="context-zkdash")
+        cls.addClassCleanup(cls.server.destroy)
+        cls.server.start()
+        c = harness.kazoo_client(cls.server.hosts, start_timeout=20, auth_data=[BOB])
+        from kazoo.security import make_digest_acl
+        c.create("/ctx", b"")
+        c.create("/ctx/bobs", b"bob-data", acl=[make_digest_acl("bob", "bob-secret", all=True)])
+        harness.stop_kazoo(c)
+        cls.dir = tempfile.mkdtemp(prefix="zkdash-context-")
+        cls.config = os.path.join(cls.dir, "config.toml")
+        with open(cls.config, "w") as f:
+            f.write('# contexts for the test\n[contexts.local]\nservers = "%s"\nauth = ["digest:bob:bob-secret"]\n'
+                    'theme = "light"\ntimeout = 5\n\n[contexts.nowhere]\nservers = "127.0.0.1:1"\n'
+                    '\n[contexts.typo]\nserver = "x"\n' % cls.server.hosts)
+
+    def run_with(self, *args):
+        return zkdash(*args, env={"ZKDASH_CONFIG": self.config})
+
+    def test_a_a_context_gives_servers_and_identities(self):
+        run = self.run_with("get", "--context", "local", "/ctx/bobs")
+        self.assertEqual((run.rc, run.out), (0, "bob-data"), run.describe())
+        run = self.run_with("ls", "--context=local", "/ctx")
+        self.assertEqual((run.rc, run.out), (0, "bobs\n"), run.describe())
+        # A key the command does not take (theme) is left out, not an error.
+        run = self.run_with("status", "--context", "local", "--json")
+        self.assertEqual(run.rc, 0, run.describe())
+
+    def test_b_the_command_line_wins(self):
+        run = self.run_with("get", "--context", "nowhere", "--servers", self.server.hosts, "--auth", "digest:bob:bob-secret", "/ctx/bobs")
+        self.assertEqual((run.rc, run.out), (0, "bob-data"), run.describe())
+
+    def test_c_mistakes_are_named(self):
+        run = self.run_with("get", "--context", "prod", "/x")
+        self.assertEqual(run.rc, 64, run.describe())
+        self.assertIn("no [contexts.prod] in %s (there are: local, nowhere, typo)" % self.config, run.err)
+        run = self.run_with("get", "--context", "typo", "/x")
+        self.assertEqual(run.rc, 64, run.describe())
+        self.assertIn("[contexts.typo] server: not a context key", run.err)
+        run = zkdash("get", "--context", "local", "/x", env={"ZKDASH_CONFIG": os.path.join(self.dir, "missing.toml")})
+        self.assertEqual(run.rc, 64, run.describe())
+        self.assertIn("cannot read", run.err)
+

@@ -8,8 +8,8 @@
 /// Why not TOMLKit: its toml++ 3.4.0 asserts (aborting the process) on
 /// inputs such as `[` followed by a newline or `a = [}` — a typo in a theme
 /// file killed the dashboard (found by `scripts/fuzz.sh theme`, docs/reliability.md).
-struct TOMLReader {
-    indirect enum Value: Equatable, Sendable {
+public struct TOMLReader {
+    public indirect enum Value: Equatable, Sendable {
         case string(String)
         case integer(Int)
         case float(Double)
@@ -17,7 +17,7 @@ struct TOMLReader {
         case array([Value])
         case table([String: Value])
 
-        var typeName: String {
+        public var typeName: String {
             switch self {
             case .string: "string"
             case .integer: "integer"
@@ -29,10 +29,10 @@ struct TOMLReader {
         }
     }
 
-    struct ParseError: Error, Equatable {
-        var line: Int
-        var column: Int
-        var message: String
+    public struct ParseError: Error, Equatable {
+        public var line: Int
+        public var column: Int
+        public var message: String
     }
 
     /// Nesting of arrays and inline tables, at most (bounds the recursion).
@@ -52,7 +52,7 @@ struct TOMLReader {
     /// Tables closed to additions (inline tables).
     private var sealed: Set<[String]> = []
 
-    static func parse(_ text: String) throws(ParseError) -> [String: Value] {
+    public static func parse(_ text: String) throws(ParseError) -> [String: Value] {
         var reader = TOMLReader(chars: Array(text))
         try reader.document()
         return reader.root
