@@ -31,6 +31,11 @@ public actor EnsembleMonitor {
         return model.apply(PollRound(timeMs: startedMs, completedMs: Self.wallClockMs(), samples: samples))
     }
 
+    /// `cons` from every node each round, or not (the Clients view).
+    public func setWantsConnectionDetail(_ wanted: Bool) {
+        model.setWantsConnectionDetail(wanted)
+    }
+
     /// Wall-clock milliseconds since 1970 (event timestamps are read by people).
     public static func wallClockMs() -> Int64 {
         Int64((Date().timeIntervalSince1970 * 1000).rounded())

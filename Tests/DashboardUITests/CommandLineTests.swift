@@ -25,7 +25,7 @@ import Testing
         #expect(DashboardCommand.parse("4lw kill") == .failure(CommandError(
             ":4lw WORD [sid], WORD one of conf cons crst dirs dump envi gtmk isro mntr ruok srst srvr stat wchc wchp wchs")))
         if case .failure(let error) = DashboardCommand.parse("nope") {
-            #expect(error.message.hasPrefix("unknown command :nope (Tab completes: 4lw election"))
+            #expect(error.message.hasPrefix("unknown command :nope (Tab completes: 4lw clients election"))
         } else {
             Issue.record("nope parsed")
         }

@@ -15,9 +15,11 @@ struct ReducerTests {
         _ = Dashboard.reduce(&state, .key(.tab))
         #expect(state.view == .events)
         _ = Dashboard.reduce(&state, .key(.tab))
+        #expect(state.view == .clients)
+        _ = Dashboard.reduce(&state, .key(.tab))
         #expect(state.view == .ensemble)
         _ = Dashboard.reduce(&state, .key(.backTab))
-        #expect(state.view == .events)
+        #expect(state.view == .clients)
         _ = Dashboard.reduce(&state, .key(.character("1")))
         #expect(state.view == .ensemble)
     }

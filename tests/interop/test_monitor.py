@@ -372,6 +372,11 @@ class ZkdashServerMonitorTests(MonitorCase):
         pane.wait_text("copied /zookeeper (OSC 52")
         self.assertTrue(harness.wait_until(lambda: pane.tmux("show-buffer", check=False) == "/zookeeper", timeout=5.0),
                         repr(pane.tmux("show-buffer", check=False)))
+        # View 5: the Tree view's own session shows among the node's connections (cons).
+        pane.keys("5")
+        screen = pane.wait_for(lambda x: re.search(r"(?m)^-\s+127\.0\.0\.1:\d+\s+0x[0-9a-f]+", x)
+                               and "connections on 1 node" in x, what="a connection row from cons")
+        self.assertIn("NODE CLIENT", screen)
         pane.keys(":")
         pane.tmux("send-keys", "-t", pane.name, "-l", "q")
         pane.keys("Enter")

@@ -12,7 +12,7 @@ public enum DashboardCommand: Sendable, Equatable {
     case fourLetterWord(String, sid: Int?)
 
     /// Command names, for completion and the error message.
-    public static let names = ["4lw", "election", "ensemble", "events", "goto", "q", "quit", "theme", "tree"]
+    public static let names = ["4lw", "clients", "election", "ensemble", "events", "goto", "q", "quit", "theme", "tree"]
 
     /// The four-letter words `:4lw` sends (Apache 3.8's; whitelisting is the server's).
     public static let words: Set<String> = ["conf", "cons", "crst", "dirs", "dump", "envi", "gtmk", "isro", "mntr",
@@ -35,6 +35,7 @@ public enum DashboardCommand: Sendable, Equatable {
         case "tree": return .success(.view(.tree))
         case "election": return .success(.view(.election))
         case "events": return .success(.view(.events))
+        case "clients": return .success(.view(.clients))
         case "4lw":
             guard (1...2).contains(arguments.count), Self.words.contains(arguments[0]) else {
                 return .failure(CommandError(":4lw WORD [sid], WORD one of \(Self.words.sorted().joined(separator: " "))"))

@@ -8,7 +8,7 @@ public struct EnsembleSort: Sendable, Equatable {
 }
 
 public enum DashboardView: Int, CaseIterable, Sendable {
-    case ensemble = 1, tree, election, events
+    case ensemble = 1, tree, election, events, clients
 
     public var title: String {
         switch self {
@@ -16,6 +16,7 @@ public enum DashboardView: Int, CaseIterable, Sendable {
         case .tree: "Tree"
         case .election: "Election"
         case .events: "Events"
+        case .clients: "Clients"
         }
     }
 }
@@ -90,6 +91,9 @@ public struct DashboardState: Sendable {
 
     /// The Ensemble table's rows, member indices in display order.
     public var ensembleRows: [Int] { EnsembleView.sortedRows(cluster, by: ensembleSort) }
+
+    /// Lines of the Clients view scrolled past.
+    public var clientsScroll = 0
 
     /// What `+` and `-` step through, in milliseconds.
     public static let pollIntervalSteps = [100, 250, 500, 1000, 2000, 5000, 10_000, 30_000, 60_000]

@@ -57,6 +57,8 @@ public enum DashboardEffect: Sendable, Equatable {
     case fourLetterWord(word: String, memberIndex: Int)
     /// Tree view `y`: put this text on the terminal's clipboard (OSC 52).
     case copyToClipboard(String)
+    /// The Clients view came on screen (true) or left it: poll `cons` or stop.
+    case connectionDetail(Bool)
 }
 
 /// The kinds of events the Events view shows (`f` cycles through them).

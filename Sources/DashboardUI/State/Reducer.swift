@@ -122,12 +122,12 @@ public enum Dashboard {
             return stepPollInterval(&state, faster: key == .character("-"))
         case .character(" "):
             return toggleFreeze(&state)
-        case .character(let digit) where ("1"..."4").contains(digit):
+        case .character(let digit) where ("1"..."5").contains(digit):
             return show(&state, DashboardView(rawValue: Int(String(digit))!)!)
         case .tab:
-            return show(&state, DashboardView(rawValue: state.view.rawValue % 4 + 1)!)
+            return show(&state, DashboardView(rawValue: state.view.rawValue % viewCount + 1)!)
         case .backTab:
-            return show(&state, DashboardView(rawValue: (state.view.rawValue + 2) % 4 + 1)!)
+            return show(&state, DashboardView(rawValue: (state.view.rawValue + viewCount - 2) % viewCount + 1)!)
         default:
             break
         }
@@ -142,6 +142,11 @@ public enum Dashboard {
             moveSelection(&state, key)
         case .events:
             return eventsKey(&state, key)
+        case .clients:
+            if ScrollMove(key, page: 1) == nil { sayUnknown(&state, key) }
+            if let move = ScrollMove(key, page: max(1, Layout.bodyRows(state.size) - 2)) {
+                state.clientsScroll = move.applied(to: state.clientsScroll, max: max(0, ClientsView.lines(state).count - 1), fromEnd: false)
+            }
         case .election:
             if ScrollMove(key, page: 1) == nil { sayUnknown(&state, key) }
             scrollElection(&state, key)
@@ -317,10 +322,16 @@ public enum Dashboard {
         return []
     }
 
+    static let viewCount = DashboardView.allCases.count
+
     static func show(_ state: inout DashboardState, _ view: DashboardView) -> [DashboardEffect] {
+        let before = state.view
         state.view = view
-        if view == .tree { return state.tree.activate(nowMs: state.nowMs).map(DashboardEffect.tree) }
-        return []
+        // `cons` is asked only while the Clients view is on screen.
+        var effects: [DashboardEffect] = []
+        if (before == .clients) != (view == .clients) { effects.append(.connectionDetail(view == .clients)) }
+        if view == .tree { effects += state.tree.activate(nowMs: state.nowMs).map(DashboardEffect.tree) }
+        return effects
     }
 
     /// `<` / `>`: sort by the previous / next column (through "sid order"
@@ -403,6 +414,9 @@ public enum Dashboard {
         case .election:
             if mouse.kind == .wheelUp { scrollElection(&state, .up) }
             if mouse.kind == .wheelDown { scrollElection(&state, .down) }
+        case .clients:
+            if mouse.kind == .wheelUp { state.clientsScroll = max(0, state.clientsScroll - 3) }
+            if mouse.kind == .wheelDown { state.clientsScroll = min(max(0, ClientsView.lines(state).count - 1), state.clientsScroll + 3) }
         }
         return []
     }

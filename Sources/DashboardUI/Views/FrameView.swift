@@ -8,10 +8,14 @@ enum FrameView {
         for (view, title) in Layout.tabTitles() {
             x += buffer.put(title, x: x, y: Layout.tabRow, role: view == state.view ? .tabActive : .tabInactive)
         }
-        let right = "zkdash · \(state.targetDescription) · \(Clock.text(state.lastPollMs, offsetSeconds: state.timeZoneOffsetSeconds))"
-        let width = DisplayWidth.of(right)
-        if x + 2 + width <= state.size.columns {
-            buffer.put(right, x: state.size.columns - width, y: Layout.tabRow, role: .tabInactive)
+        let target = "\(state.targetDescription) · \(Clock.text(state.lastPollMs, offsetSeconds: state.timeZoneOffsetSeconds))"
+        // The name goes first when the row is narrow (80 columns: five tabs).
+        for right in ["zkdash · " + target, target] {
+            let width = DisplayWidth.of(right)
+            if x + 2 + width <= state.size.columns {
+                buffer.put(right, x: state.size.columns - width, y: Layout.tabRow, role: .tabInactive)
+                break
+            }
         }
     }
 
@@ -67,13 +71,13 @@ enum FrameView {
             buffer.put(message, x: 0, y: y, role: .warning)
             return
         }
-        var hints = ["q quit", "? help", "1-4/Tab views", "t theme \(state.themeName)"]
+        var hints = ["q quit", "? help", "1-5/Tab views", "t theme \(state.themeName)"]
         if state.frozen { hints = ["FROZEN (space: live)"] + hints }
         switch state.view {
         case .ensemble:
             if let demo = state.demo {
                 // The demo's keys take the room of the theme hint.
-                hints = ["q quit", "? help", "1-4 views", "↑↓ select", "K kill", "R restart", "P pause",
+                hints = ["q quit", "? help", "1-5 views", "↑↓ select", "K kill", "R restart", "P pause",
                          "L load \(demo.loadOn ? "on" : "off")"]
             } else {
                 hints.append("↑↓/jk select")
@@ -83,7 +87,7 @@ enum FrameView {
             hints.removeAll { $0.hasPrefix("t theme") }
             hints += ["↑↓ scroll", "f kinds", "/ search", "w write"]
         case .tree: hints += [state.readOnly ? "read-only" : "c/e/d create/edit/delete", "a add auth"]
-        case .election: hints.append("↑↓/jk scroll")
+        case .election, .clients: hints.append("↑↓/jk scroll")
         }
         buffer.put(hints.joined(separator: "  "), x: 0, y: y, role: .footer)
     }

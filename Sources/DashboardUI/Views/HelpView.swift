@@ -3,7 +3,7 @@ enum HelpView {
     /// Kept to 19 lines so the box fits an 80×24 terminal (at most 20).
     static let sections: [(String, [(String, String)])] = [
         ("Everywhere", [
-            ("1 2 3 4", "Ensemble, Tree, Election, Events"), ("Tab Shift-Tab", "next / previous view"),
+            ("1 2 3 4 5", "Ensemble, Tree, Election, Events, Clients"), ("Tab Shift-Tab", "next / previous view"),
             ("↑↓ jk g G PgUp/Dn", "move in lists: line, first / last, page"), ("t  + -  space", "theme; refresh slower / faster; freeze"),
             ("mouse", "click a tab or a row; the wheel scrolls"), ("? : q Ctrl-C", "help; commands (:goto :4lw :theme, Tab); quit"),
         ]),

@@ -17,6 +17,7 @@ extension Dashboard {
         case .tree: TreeRenderer.render(state.tree, into: &buffer, rect: body, nowMs: state.nowMs)
         case .election: ElectionView.render(state, into: &buffer, rect: body)
         case .events: EventsView.render(state, into: &buffer, rect: body)
+        case .clients: ClientsView.render(state, into: &buffer, rect: body)
         }
         FrameView.renderFooter(state, into: &buffer)
         if state.showHelp { HelpView.render(state, into: &buffer) }

@@ -40,7 +40,7 @@ public struct MonitorSettings: Sendable {
 /// ensemble summary, per-node history and the event log. Pure: poll rounds in,
 /// state (and events) out; no clock, no socket.
 public struct ClusterModel: Sendable {
-    public let settings: MonitorSettings
+    public internal(set) var settings: MonitorSettings
     public private(set) var members: [Member]
     public private(set) var nodes: [NodeStatus]
     public private(set) var histories: [MetricHistory]
@@ -116,6 +116,11 @@ public struct ClusterModel: Sendable {
     /// belongs to another node (a restart may move ports) after `adminWrongNodeRetryMs`.
     static let adminDownRetryMs: Int64 = 30_000
     static let adminWrongNodeRetryMs: Int64 = 60_000
+
+    /// Ask `cons` every round (the dashboard's Clients view is on screen) or not.
+    public mutating func setWantsConnectionDetail(_ wanted: Bool) {
+        settings.wantsConnectionDetail = wanted
+    }
 
     public init(members: [Member], settings: MonitorSettings = MonitorSettings()) {
         self.settings = settings

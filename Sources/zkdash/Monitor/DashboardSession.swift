@@ -68,7 +68,8 @@ struct DashboardSession {
             let thread = Thread {
                 let loop = MonitorLoop(options: options, inbox: inbox, performTree: { tree.perform($0) }, performDemo: performDemo,
                                        setPollInterval: { interval.seconds = $0 },
-                                       askWord: { word, index in Self.ask(word, of: members, index, connection: treeConnection, inbox: inbox) })
+                                       askWord: { word, index in Self.ask(word, of: members, index, connection: treeConnection, inbox: inbox) },
+                                       setConnectionDetail: { on in Task { await monitor.setWantsConnectionDetail(on) } })
                 do {
                     try loop.run()
                     continuation.resume(returning: nil)

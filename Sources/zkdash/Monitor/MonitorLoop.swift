@@ -29,6 +29,7 @@ final class MonitorLoop {
     private let performDemo: @Sendable (DemoAction) -> Void
     private let setPollInterval: @Sendable (Double) -> Void
     private let askWord: @Sendable (String, Int) -> Void
+    private let setConnectionDetail: @Sendable (Bool) -> Void
     /// Milliseconds between ticks (clocks, highlight fading).
     private let tickMs: Int64 = 250
     /// Every 5 s (see `MemoryTrim`).
@@ -39,7 +40,9 @@ final class MonitorLoop {
     /// `performDemo` runs `.demo` effects (the reducer emits them only when `options.demo` is set).
     init(options: Options, inbox: Inbox, performTree: @escaping @Sendable (TreeCommand) -> Void,
          performDemo: @escaping @Sendable (DemoAction) -> Void, setPollInterval: @escaping @Sendable (Double) -> Void = { _ in },
-         askWord: @escaping @Sendable (String, Int) -> Void = { _, _ in }) {
+         askWord: @escaping @Sendable (String, Int) -> Void = { _, _ in },
+         setConnectionDetail: @escaping @Sendable (Bool) -> Void = { _ in }) {
+        self.setConnectionDetail = setConnectionDetail
         self.askWord = askWord
         self.setPollInterval = setPollInterval
         self.options = options
@@ -139,6 +142,8 @@ final class MonitorLoop {
                     performDemo(action)
                 case .setPollInterval(let ms):
                     setPollInterval(Double(ms) / 1000)
+                case .connectionDetail(let on):
+                    setConnectionDetail(on)
                 case .copyToClipboard(let text):
                     clipboard.append(text)
                 case let .fourLetterWord(word, memberIndex):

@@ -1,0 +1,56 @@
+import EnsembleModel
+import Testing
+@testable import DashboardUI
+
+/// View 5: every node's client connections from `cons`, asked only while shown.
+@Suite struct ClientsViewTests {
+    static let cons = """
+         /127.0.0.1:51034[1](queued=0,recved=5,sent=5,sid=0x1000abc0001,lop=GETD,est=1763790000000,to=30000,lcxid=0x2,lzxid=0x100001388,lresp=1763790000100,llat=0,minlat=0,avglat=0.5,maxlat=3)
+         /127.0.0.1:51040[1](queued=2,recved=90,sent=88,sid=0x1000abc0002,lop=SETD,est=1763790000000,to=10000,lcxid=0x5a,lzxid=0x100001388,lresp=1763790000100,llat=1,minlat=0,avglat=1.25,maxlat=9)
+         /127.0.0.1:51050[0](queued=0,recved=0,sent=0)
+
+        """
+
+    static func state() -> DashboardState {
+        var model = SampleCluster.healthy(rounds: 2)
+        var first = SampleCluster.sample(sid: 1, mode: "follower", zxid: "0x100001388", received: 200)
+        first.answers[.cons] = .success(Self.cons)
+        var second = SampleCluster.sample(sid: 2, mode: "leader", zxid: "0x100001388", received: 400)
+        second.answers[.cons] = .success("cons is not executed because it is not in the whitelist.\n")
+        model.apply(PollRound(timeMs: 1_763_790_009_000, samples: [
+            first, second,
+            SampleCluster.sample(sid: 3, mode: "follower", zxid: "0x100001388", received: 90),
+            SampleCluster.sample(sid: 4, mode: "observer", zxid: "0x100001388", received: 30),
+        ]))
+        return SampleCluster.state(model, columns: 160, rows: 45)
+    }
+
+    @Test func theViewListsEveryConnectionAndSaysWhatIsMissing() {
+        var state = Self.state()
+        #expect(Dashboard.reduce(&state, .key(.character("5"))) == [.connectionDetail(true)])
+        let lines = ClientsView.lines(state).map(\.text)
+        #expect(lines.count == 5)
+        #expect(lines[0].hasPrefix("s1   127.0.0.1:51034         0x1000abc0001        30000      0        5        5     0.5  GETD"))
+        #expect(lines[1].contains("0x1000abc0002") && lines[1].hasSuffix("1.2  SETD") || lines[1].hasSuffix("1.3  SETD"))
+        #expect(lines[2].contains("(handshake)"))
+        #expect(lines[3] == "s2: cons is not in 4lw.commands.whitelist")
+        #expect(lines[4] == "asking 2 nodes for cons…")
+        #expect(ClientsView.lines(state)[1].role == .warning, "queued requests stand out")
+        let screen = Dashboard.render(state).text()
+        #expect(screen.contains(" 5 Clients ") && screen.contains("NODE CLIENT"))
+        #expect(screen.contains("3 connections on 4 nodes (cons, asked while this view shows)"))
+        #expect(Dashboard.reduce(&state, .key(.character("1"))) == [.connectionDetail(false)])
+        #expect(Dashboard.reduce(&state, .key(.character("2"))).contains(.connectionDetail(true)) == false)
+    }
+
+    @Test func tabCyclesThroughFiveViewsAndTheCommandLineKnowsClients() {
+        var state = Self.state()
+        for _ in 0..<4 { _ = Dashboard.reduce(&state, .key(.tab)) }
+        #expect(state.view == .clients)
+        _ = Dashboard.reduce(&state, .key(.tab))
+        #expect(state.view == .ensemble)
+        _ = Dashboard.reduce(&state, .key(.backTab))
+        #expect(state.view == .clients)
+        #expect(DashboardCommand.parse("clients") == .success(.view(.clients)))
+    }
+}
