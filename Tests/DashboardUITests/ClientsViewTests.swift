@@ -53,4 +53,22 @@ import Testing
         #expect(state.view == .clients)
         #expect(DashboardCommand.parse("clients") == .success(.view(.clients)))
     }
+
+    /// Tree view `o` on an ephemeral: the Clients view at its owner's connection.
+    @Test func oJumpsFromAnEphemeralToItsOwnersConnection() {
+        var state = Self.state()
+        _ = Dashboard.reduce(&state, .key(.character("2")))
+        state.tree.selectedPath = "/app/lock-0000000001"
+        state.tree.detail = NodeDetail(path: "/app/lock-0000000001", data: [], stat: TreeStat(ephemeralOwner: 0x1000abc0002), acl: [])
+        let effects = Dashboard.reduce(&state, .key(.character("o")))
+        #expect(state.view == .clients && effects == [.connectionDetail(true)])
+        #expect(state.message == "/app/lock-0000000001 is owned by session 0x1000abc0002")
+        #expect(state.clientsScroll == 1)
+        #expect(ClientsView.lines(state)[1].role == .selected)
+        // A persistent node has no owner.
+        _ = Dashboard.reduce(&state, .key(.character("2")))
+        state.tree.detail = NodeDetail(path: "/app/lock-0000000001", data: [], stat: TreeStat(), acl: [])
+        _ = Dashboard.reduce(&state, .key(.character("o")))
+        #expect(state.view == .tree && state.message == "o: /app/lock-0000000001 is not an ephemeral node (no owner session)")
+    }
 }

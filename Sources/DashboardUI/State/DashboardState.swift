@@ -94,6 +94,9 @@ public struct DashboardState: Sendable {
 
     /// Lines of the Clients view scrolled past.
     public var clientsScroll = 0
+    /// The session `o` jumped to from an ephemeral in the Tree view: its
+    /// connection is highlighted in the Clients view.
+    public var clientsSession: UInt64?
 
     /// What `+` and `-` step through, in milliseconds.
     public static let pollIntervalSteps = [100, 250, 500, 1000, 2000, 5000, 10_000, 30_000, 60_000]

@@ -151,6 +151,9 @@ public enum Dashboard {
             if ScrollMove(key, page: 1) == nil { sayUnknown(&state, key) }
             scrollElection(&state, key)
         case .tree:
+            if key == .character("o") {
+                return jumpToOwner(&state)
+            }
             if key == .character("y") {
                 state.message = "copied \(state.tree.selectedPath) (OSC 52: the terminal's clipboard)"
                 return [.copyToClipboard(state.tree.selectedPath)]
@@ -264,6 +267,27 @@ public enum Dashboard {
             scrollEvents(&state, key)
         }
         return []
+    }
+
+    /// Tree view `o` on an ephemeral: the Clients view at its owner's
+    /// connection (when a node's `cons` lists it).
+    static func jumpToOwner(_ state: inout DashboardState) -> [DashboardEffect] {
+        let path = state.tree.selectedPath
+        guard let stat = state.tree.detail?.path == path ? state.tree.detail?.stat : state.tree.stats[path], stat.isEphemeral else {
+            state.message = "o: \(path) is not an ephemeral node (no owner session)"
+            return []
+        }
+        let session = UInt64(bitPattern: stat.ephemeralOwner)
+        state.clientsSession = session
+        let effects = show(&state, .clients)
+        if let row = ClientsView.lines(state).firstIndex(where: { $0.session == session }) {
+            state.clientsScroll = row
+            state.message = "\(path) is owned by session 0x\(String(session, radix: 16))"
+        } else {
+            state.clientsScroll = 0
+            state.message = "\(path): session 0x\(String(session, radix: 16)) is not (yet) among the connections cons lists"
+        }
+        return effects
     }
 
     /// A letter that does nothing here says so (k9s' habit), on the message row.

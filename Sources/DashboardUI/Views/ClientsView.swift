@@ -8,6 +8,7 @@ enum ClientsView {
     struct Line: Equatable {
         var text: String
         var role: StyleRole
+        var session: UInt64? = nil
     }
 
     static let header = pad("NODE", 5) + pad("CLIENT", 24) + pad("SESSION", 19) + padLeft("TO ms", 7) + padLeft("QUEUED", 7)
@@ -40,7 +41,9 @@ enum ClientsView {
                     + padLeft(connection.timeoutMs.map(String.init) ?? "-", 7) + padLeft(connection.queued.map(String.init) ?? "-", 7)
                     + padLeft(connection.received.map(String.init) ?? "-", 9) + padLeft(connection.sent.map(String.init) ?? "-", 9)
                     + padLeft(connection.avgLatencyMs.map { String(format: "%.1f", $0) } ?? "-", 8) + "  " + (connection.lastOperation ?? "-")
-                lines.append(Line(text: text, role: (connection.queued ?? 0) > 0 ? .warning : .normal))
+                let role: StyleRole = connection.sessionId != nil && connection.sessionId == state.clientsSession ? .selected
+                    : (connection.queued ?? 0) > 0 ? .warning : .normal
+                lines.append(Line(text: text, role: role, session: connection.sessionId))
             }
         }
         if waiting > 0 { lines.append(Line(text: "asking \(waiting) node\(waiting == 1 ? "" : "s") for cons…", role: .dim)) }

@@ -16,7 +16,7 @@ enum HelpView {
             ("/  n N  f", "search paths, next / previous match; filter"),
             ("v  p  J K", "data as hex; JSON pretty / raw; scroll it"),
             ("c e d D  r", "create / edit / delete (D: a subtree), y/n; reload"),
-            ("g s y C M a", "go to path; size; yank path; copy/move; add auth"),
+            ("g s y o C M a", "go to; size; yank path; owner; copy/move; auth"),
             ("in a prompt", "← → Home End move, Ctrl-U clears to the start"),
         ]),
         ("Election, Events", [("↑ ↓  f  /  w", "scroll; Events: kinds, search, write to a file")]),
