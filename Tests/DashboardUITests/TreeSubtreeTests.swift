@@ -74,3 +74,20 @@ import Testing
         #expect(tree.nodes["/app"] == nil && tree.nodes["/moved/config"] != nil)
     }
 }
+
+/// A lock recipe's parent names the session that holds it: the lowest sequential child's owner.
+@Suite struct TreeLockHolderTests {
+    @Test func theLowestSequentialChildHoldsTheLock() {
+        var tree = FakeTree.sample()
+        tree.add("/app/locks/lock-0000000003", ephemeralOwner: 0x1000_0abc_0009)
+        var state = TreeState()
+        tree.run(&state, state.activate(nowMs: 0))
+        state.press([.down, .enter, .down, .down], tree: &tree)
+        #expect(state.selectedPath == "/app/locks")
+        state.press([.enter], tree: &tree)
+        let lines = TreeRenderer.detailLines(state, width: 100).map(\.text)
+        #expect(lines.contains("lock held by lock-0000000003 (session 0x10000abc0009, 1 waiting)"), "\(lines)")
+        state.press([.home], tree: &tree)
+        #expect(!TreeRenderer.detailLines(state, width: 100).map(\.text).contains { $0.hasPrefix("lock held") })
+    }
+}

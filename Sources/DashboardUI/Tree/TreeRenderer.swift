@@ -244,6 +244,7 @@ public enum TreeRenderer {
         lines.append(("ACL " + aclText(detail.acl), .normal))
         lines.append(sessionLine(state))
         if let size = state.subtreeSizes[detail.path] { lines.append(("subtree " + size.text, .normal)) }
+        if let holder = lockHolder(state, of: detail.path) { lines.append(holder) }
         switch state.watchers {
         case nil: lines.append(("watchers …", .dim))
         case .sessions(let ids)?:
@@ -252,6 +253,22 @@ public enum TreeRenderer {
         }
         lines.append((dataTitle(state, byteCount: detail.data?.count ?? 0), .header))
         return lines
+    }
+
+    /// A lock or election recipe (sequential children): the lowest one holds
+    /// it. "lock held by lock-0000000007 (session 0x…, o jumps to it)".
+    static func lockHolder(_ state: TreeState, of path: String) -> (text: String, role: StyleRole)? {
+        guard let children = state.nodes[path]?.children, !children.isEmpty else { return nil }
+        let sequential = children.filter(TreePath.isSequential)
+        guard sequential.count * 2 >= children.count,
+              let lowest = sequential.min(by: { $0.suffix(10) < $1.suffix(10) }) else { return nil }
+        let waiting = sequential.count - 1
+        let queue = waiting > 0 ? ", \(waiting) waiting" : ""
+        guard let stat = state.stats[TreePath.child(path, lowest)] else {
+            return ("lowest sequential child \(lowest)\(queue) (its owner shows once its row is listed)", .dim)
+        }
+        guard stat.isEphemeral else { return ("lowest sequential child \(lowest)\(queue) (persistent: no owner)", .normal) }
+        return ("lock held by \(lowest) (session 0x\(hex(stat.ephemeralOwner))\(queue))", .ephemeral)
     }
 
     static func aclText(_ acl: [TreeACLEntry]) -> String {
