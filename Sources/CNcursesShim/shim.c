@@ -141,6 +141,19 @@ int zk_term_start(int want_colors) {
 
 void zk_term_stop(void) { zk_restore_terminal(); }
 
+// Hand the terminal to another program (an editor) and take it back: curses'
+// own shell-escape pair, then a full repaint on the next refresh.
+void zk_term_suspend(void) {
+    def_prog_mode();
+    endwin();
+}
+
+void zk_term_resume(void) {
+    reset_prog_mode();
+    clearok(curscr, TRUE);
+    refresh();
+}
+
 void zk_term_set_children(const int32_t *pids, int count) {
     zk_child_count = 0;
     if (count > ZK_MAX_CHILDREN) count = ZK_MAX_CHILDREN;

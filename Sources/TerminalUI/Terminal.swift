@@ -105,6 +105,14 @@ public final class Terminal {
         return out
     }
 
+    /// Gives the terminal to another program while `body` runs (an editor),
+    /// then takes it back; the caller repaints everything afterwards.
+    public func suspended<T>(_ body: () throws -> T) rethrows -> T {
+        zk_term_suspend()
+        defer { zk_term_resume() }
+        return try body()
+    }
+
     public func install(_ colors: ColorPairs) {
         guard colors.capability != .none else { return }
         for (pair, colours) in colors.pairs.sorted(by: { $0.key < $1.key }) {

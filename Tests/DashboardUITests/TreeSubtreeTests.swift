@@ -91,3 +91,26 @@ import Testing
         #expect(!TreeRenderer.detailLines(state, width: 100).map(\.text).contains { $0.hasPrefix("lock held") })
     }
 }
+
+/// `E`: the data in the user's editor, the result confirmed before it is set.
+@Suite struct TreeEditorTests {
+    @Test func EAsksTheShellThenConfirmsWhatCameBack() {
+        var state = SampleCluster.state(SampleCluster.healthy(), columns: 160, rows: 45)
+        _ = Dashboard.reduce(&state, .key(.character("2")))
+        state.tree.selectedPath = "/app"
+        state.tree.detail = NodeDetail(path: "/app", data: Array("a=1".utf8), stat: TreeStat(version: 4), acl: [])
+        #expect(Dashboard.reduce(&state, .key(.character("E"))) == [.editInEditor(path: "/app", data: Array("a=1".utf8), version: 4)])
+        _ = Dashboard.reduce(&state, .tree(.edited(path: "/app", data: Array("a=2\n".utf8), version: 4)))
+        #expect(state.tree.prompt == .confirm(question: "set /app (version 4) to 4 bytes? y/n",
+                                              command: .setData(path: "/app", data: Array("a=2\n".utf8), version: 4)))
+        _ = Dashboard.reduce(&state, .key(.character("n")))
+        _ = Dashboard.reduce(&state, .tree(.edited(path: "/app", data: Array("a=1".utf8), version: 4)))
+        #expect(state.tree.prompt == nil && state.tree.message == "E: /app unchanged")
+        state.tree.selectedPath = "/app"    // no rows in this state: a tree input settles the selection on "/"
+        state.tree.detail = NodeDetail(path: "/app", data: [0xFF, 0x00], stat: TreeStat(), acl: [])
+        #expect(Dashboard.reduce(&state, .key(.character("E"))).isEmpty)
+        #expect(state.message == "E: /app: binary data (2 bytes) cannot be edited as text")
+        state.readOnly = true
+        #expect(Dashboard.reduce(&state, .key(.character("E"))).isEmpty && state.message == "read-only (--read-only)")
+    }
+}

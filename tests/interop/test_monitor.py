@@ -118,8 +118,10 @@ class Pane:
         return self.wait_for(lambda s: text in s, timeout=timeout, what=repr(text))
 
     def start_monitor(self, *args, env=None):
-        cmd = ["%s=%s" % (k, v) for k, v in (env or {}).items()] + [zkdash_bin(), "monitor"] + list(args)
-        self.type_line(" ".join(_sh(a) for a in cmd) + "; echo ZKDASH_EXIT=$?")
+        # NAME=value with only the value quoted (a quoted whole would be a command name).
+        assignments = ["%s=%s" % (k, _sh(v)) for k, v in (env or {}).items()]
+        cmd = [zkdash_bin(), "monitor"] + list(args)
+        self.type_line(" ".join(assignments + [_sh(a) for a in cmd]) + "; echo ZKDASH_EXIT=$?")
         self.wait_text("1 Ensemble")
 
     def shell_pid(self):
@@ -380,6 +382,35 @@ class ZkdashServerMonitorTests(MonitorCase):
         pane.keys(":")
         pane.tmux("send-keys", "-t", pane.name, "-l", "q")
         pane.keys("Enter")
+        pane.assert_shell_restored()
+
+    def test_b3_edit_in_the_users_editor(self):
+        """Tree view `E`: the node's data goes to $EDITOR (here a sed that changes it) with the
+        terminal handed over and back; the change is confirmed with y and set; the dashboard
+        repaints whole afterwards."""
+        s = self.servers[1]
+        c = harness.kazoo_client(s.hosts, start_timeout=20)
+        try:
+            c.create("/edit-me", b"colour=blue")
+        finally:
+            harness.stop_kazoo(c)
+        pane = Pane(self)
+        pane.start_monitor("--servers", s.hosts, "--timeout", "1", "--no-admin", env={"EDITOR": "sed -i s/blue/green/"})
+        pane.wait_text("STANDALONE")
+        pane.keys("2")
+        pane.wait_for(lambda x: re.search(r"[▸▾] edit-me\b|  edit-me\b", x), what="/edit-me in the tree")
+        pane.keys("j")
+        pane.wait_for(lambda x: "colour=blue" in x, what="/edit-me's data")
+        pane.keys("E")
+        pane.wait_text("set /edit-me (version 0) to 12 bytes? y/n")
+        pane.keys("y")
+        pane.wait_for(lambda x: "colour=green" in x and "1 Ensemble" in x, what="the new data, the screen whole")
+        c = harness.kazoo_client(s.hosts, start_timeout=20)
+        try:
+            self.assertEqual(c.get("/edit-me")[0], b"colour=green")
+        finally:
+            harness.stop_kazoo(c)
+        pane.keys("q")
         pane.assert_shell_restored()
 
     def test_c_keystroke_to_screen_and_rss_polling_seven_nodes(self):

@@ -20,6 +20,8 @@ enum {
 int zk_term_start(int want_colors);
 /// endwin once (idempotent); the handlers are left installed but inert.
 void zk_term_stop(void);
+void zk_term_suspend(void);
+void zk_term_resume(void);
 /// 1 while curses is running.
 int zk_term_active(void);
 

@@ -59,6 +59,9 @@ public enum DashboardEffect: Sendable, Equatable {
     case copyToClipboard(String)
     /// The Clients view came on screen (true) or left it: poll `cons` or stop.
     case connectionDetail(Bool)
+    /// Tree view `E`: edit this node's data in $VISUAL / $EDITOR; the text
+    /// comes back as `.tree(.edited(…))`, to be confirmed.
+    case editInEditor(path: String, data: [UInt8], version: Int32)
 }
 
 /// The kinds of events the Events view shows (`f` cycles through them).

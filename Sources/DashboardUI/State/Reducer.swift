@@ -154,6 +154,9 @@ public enum Dashboard {
             if key == .character("o") {
                 return jumpToOwner(&state)
             }
+            if key == .character("E") {
+                return editInEditor(&state)
+            }
             if key == .character("y") {
                 state.message = "copied \(state.tree.selectedPath) (OSC 52: the terminal's clipboard)"
                 return [.copyToClipboard(state.tree.selectedPath)]
@@ -267,6 +270,26 @@ public enum Dashboard {
             scrollEvents(&state, key)
         }
         return []
+    }
+
+    /// Tree view `E`: the selected node's data in the user's editor (text only,
+    /// as `e`); what comes back is confirmed before it is set.
+    static func editInEditor(_ state: inout DashboardState) -> [DashboardEffect] {
+        let path = state.tree.selectedPath
+        guard !state.readOnly else {
+            state.message = "read-only (--read-only)"
+            return []
+        }
+        guard let detail = state.tree.detail, detail.path == path else {
+            state.message = "E: \(path): data not loaded yet"
+            return []
+        }
+        let data = detail.data ?? []
+        guard String(validating: data, as: UTF8.self) != nil else {
+            state.message = "E: \(path): binary data (\(data.count) bytes) cannot be edited as text"
+            return []
+        }
+        return [.editInEditor(path: path, data: data, version: detail.stat.version)]
     }
 
     /// Tree view `o` on an ephemeral: the Clients view at its owner's

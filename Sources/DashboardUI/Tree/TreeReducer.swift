@@ -188,6 +188,13 @@ extension TreeState {
                 deniedPath = path
                 deniedACL = acl
             }
+        case let .edited(path, data, version):
+            guard let current = detail, current.path == path, current.data ?? [] != data else {
+                say("E: \(path) unchanged", error: false)
+                break
+            }
+            prompt = .confirm(question: "set \(path) (version \(version)) to \(data.count) bytes? y/n",
+                              command: .setData(path: path, data: data, version: version))
         case let .measured(path, count, bytes):
             let size = SubtreeSize(nodes: count, bytes: bytes)
             subtreeSizes[path] = size

@@ -147,6 +147,8 @@ public enum TreeInput: Sendable, Equatable {
     /// The node exists but this session may not read it (NoAuth); its ACL
     /// when getACL was allowed (ADMIN without READ), else nil.
     case unreadable(path: String, acl: [TreeACLEntry]?)
+    /// `E`: the editor closed with this text for `path` (read at `version`).
+    case edited(path: String, data: [UInt8], version: Int32)
     /// The subtree under `path`: its node count (itself included) and data bytes.
     case measured(path: String, nodes: Int, bytes: Int)
     /// "scheme:user" per identity of the session, as whoAmI lists them; nil

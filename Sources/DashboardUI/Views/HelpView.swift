@@ -15,7 +15,7 @@ enum HelpView {
             ("Enter → l  ← h", "open, to first child / close, to parent"),
             ("/  n N  f", "search paths, next / previous match; filter"),
             ("v  p  J K", "data as hex; JSON pretty / raw; scroll it"),
-            ("c e d D  r", "create / edit / delete (D: a subtree), y/n; reload"),
+            ("c e E d D  r", "create; edit (E $EDITOR); delete (D subtree); reload"),
             ("g s y o C M a", "go to; size; yank path; owner; copy/move; auth"),
             ("in a prompt", "← → Home End move, Ctrl-U clears to the start"),
         ]),

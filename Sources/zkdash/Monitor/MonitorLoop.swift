@@ -142,6 +142,12 @@ final class MonitorLoop {
                     performDemo(action)
                 case .setPollInterval(let ms):
                     setPollInterval(Double(ms) / 1000)
+                case let .editInEditor(path, data, version):
+                    if let edited = Self.runEditor(data, terminal: terminal, message: &state.message) {
+                        effects += Dashboard.reduce(&state, .tree(.edited(path: path, data: edited, version: version)))
+                    }
+                    writer.invalidate()
+                    changed = true
                 case .connectionDetail(let on):
                     setConnectionDetail(on)
                 case .copyToClipboard(let text):
@@ -164,6 +170,42 @@ final class MonitorLoop {
             for text in clipboard { terminal.copyToClipboard(text) }
             clipboard = []
         }
+    }
+
+    /// `E`: the data in a temporary file, $VISUAL or $EDITOR (else vi) on it
+    /// with the terminal handed over, and the file's bytes afterwards; nil
+    /// (with the reason in `message`) when the editor failed.
+    static func runEditor(_ data: [UInt8], terminal: Terminal, message: inout String?) -> [UInt8]? {
+        let environment = ProcessInfo.processInfo.environment
+        let editor = environment["VISUAL"].flatMap { $0.isEmpty ? nil : $0 } ?? environment["EDITOR"].flatMap { $0.isEmpty ? nil : $0 } ?? "vi"
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("zkdash-edit-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).txt")
+        guard FileManager.default.createFile(atPath: file.path, contents: Data(data), attributes: [.posixPermissions: 0o600]) else {
+            message = "E: cannot write \(file.path)"
+            return nil
+        }
+        defer { try? FileManager.default.removeItem(at: file) }
+        let status: Int32 = terminal.suspended {
+            // Through the shell, so EDITOR may carry arguments ("code -w").
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", editor + " \"$1\"", "sh", file.path]
+            do {
+                try process.run()
+                process.waitUntilExit()
+                return process.terminationStatus
+            } catch {
+                return -1
+            }
+        }
+        guard status == 0 else {
+            message = "E: \(editor) exited with status \(status); nothing set"
+            return nil
+        }
+        guard let edited = FileManager.default.contents(atPath: file.path) else {
+            message = "E: cannot read \(file.path) back"
+            return nil
+        }
+        return Array(edited)
     }
 
     static func nowMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
