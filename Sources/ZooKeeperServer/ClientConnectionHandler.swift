@@ -74,7 +74,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, @unchecked Sendable 
             guard prefix.count >= 4 else { return }
             checkedForWord = true
             let text = String(decoding: prefix.prefix(4), as: UTF8.self)
-            if FourLetterWordService.isKnownWord(text) {
+            if fourLetterWords.isKnownWord(text) {
                 closing = true
                 let channel = context.channel
                 fourLetterWords.respond(to: text, connection: id, runner: runner) { reply in

@@ -1,4 +1,5 @@
 import Dispatch
+import Glibc
 import Logging
 import NIOCore
 import ZooKeeperCore
@@ -31,6 +32,8 @@ struct ReplicationHooks {
 
 final class CoreRunner: @unchecked Sendable {
     let loop: any EventLoop
+    /// `zkdash demo`'s faults (a slow fsync); nil on every other server.
+    var demoControl: DemoControl?
     var core: ServerCore
     /// Set by a replicated server; nil when standalone.
     var hooks: ReplicationHooks?
@@ -191,6 +194,8 @@ final class CoreRunner: @unchecked Sendable {
             do {
                 for entry in batch { try logWriter.append(entry) }
                 try logWriter.sync()
+                // `zkdash demo`'s slow disk: the batch is durable only this much later.
+                if let demoControl, demoControl.fsyncDelayMs > 0 { usleep(UInt32(demoControl.fsyncDelayMs) * 1000) }
                 loggedZxidOnQueue = lastZxid
             } catch {
                 // Without a durable log we cannot acknowledge anything: stop

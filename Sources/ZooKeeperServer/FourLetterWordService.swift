@@ -6,17 +6,24 @@ import ZooKeeperCore
 final class FourLetterWordService: Sendable {
     let whitelist: FourLetterWordWhitelist
     let context: ServerContext
+    /// `zkdash demo`'s nodes only: the `slow` / `fast` words (DemoControl).
+    let demoControl: DemoControl?
 
-    init(whitelist: FourLetterWordWhitelist, context: ServerContext) {
+    init(whitelist: FourLetterWordWhitelist, context: ServerContext, demoControl: DemoControl? = nil) {
         self.whitelist = whitelist
         self.context = context
+        self.demoControl = demoControl
     }
 
-    static func isKnownWord(_ text: String) -> Bool {
-        FourLetterWord(rawValue: text) != nil
+    func isKnownWord(_ text: String) -> Bool {
+        FourLetterWord(rawValue: text) != nil || (demoControl != nil && DemoControl.words.contains(text))
     }
 
     func respond(to text: String, connection: ConnectionID, runner: CoreRunner, reply: @escaping @Sendable (String) -> Void) {
+        if let demoControl, DemoControl.words.contains(text) {
+            reply(demoControl.apply(text))
+            return
+        }
         guard let word = FourLetterWord(rawValue: text) else { return }
         guard whitelist.allows(word) else {
             reply(FourLetterWords.notInWhitelist(word))

@@ -32,10 +32,11 @@ public final class StandaloneServer: Sendable {
 
     /// Reads the config (and myid when present), recovers the data directory
     /// and binds the client port. Every failure names what is wrong.
-    public static func start(configPath: String, jaasConfigFile: String? = nil, logger: Logger) throws -> StandaloneServer {
+    public static func start(configPath: String, jaasConfigFile: String? = nil, demoControl: DemoControl? = nil,
+                             logger: Logger) throws -> StandaloneServer {
         var config = try loadConfig(configPath, logger: logger)
         config.jaasConfigFile = jaasConfigFile
-        return try start(config: config, logger: logger)
+        return try start(config: config, demoControl: demoControl, logger: logger)
     }
 
     public static func loadConfig(_ path: String, logger: Logger) throws -> ServerConfig {
@@ -63,7 +64,7 @@ public final class StandaloneServer: Sendable {
         return config
     }
 
-    static func start(config: ServerConfig, logger: Logger) throws -> StandaloneServer {
+    static func start(config: ServerConfig, demoControl: DemoControl? = nil, logger: Logger) throws -> StandaloneServer {
         // Key and trust stores are read before anything is bound: a bad one stops the start.
         var serverTLS: ServerTLS?
         if config.secureClientPort != nil {
@@ -104,6 +105,7 @@ public final class StandaloneServer: Sendable {
         }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: try ioThreadCount())
         let runner = CoreRunner(loop: group.next(), core: core, logWriter: logWriter, snapshotDirectory: snapshotDirectory, logger: logger)
+        runner.demoControl = demoControl
         var peer: QuorumPeer?
         if quorumRole != nil {
             do {
@@ -123,7 +125,7 @@ public final class StandaloneServer: Sendable {
             snapshotDirectory: snapshotDirectory, logDirectory: logDirectory,
             startupSnapshotLoadMs: recovered.snapshotLoadMs, startupTxnsLoadMs: recovered.txnsLoadMs,
             startupTxnsLoaded: Int64(recovered.state.replayedTxnCount))
-        let words = FourLetterWordService(whitelist: config.fourLetterWordWhitelist, context: context)
+        let words = FourLetterWordService(whitelist: config.fourLetterWordWhitelist, context: context, demoControl: demoControl)
         let admission = ConnectionAdmission(maxPerAddress: config.maxClientCnxns)
         let nextId = NIOLockedValueBox<Int64>(1)
         let openChannels = OpenChannels()

@@ -31,6 +31,10 @@ struct ServerCommand: ParsableCommand {
     @Flag(name: .long, help: .hidden)
     var exitWithParent = false
 
+    /// `zkdash demo`'s children only: the `slow` / `fast` words (a slow disk).
+    @Flag(name: .long, help: .hidden)
+    var demoControl = false
+
     func run() throws {
         if exitWithParent, !ExitWithParent.arm() {
             FileHandle.standardError.write(Data("zkdash server: the parent process is gone; not starting\n".utf8))
@@ -47,7 +51,8 @@ struct ServerCommand: ParsableCommand {
         let logger = Logger(label: "zkdash.server")
         let server: StandaloneServer
         do {
-            server = try StandaloneServer.start(configPath: config, jaasConfigFile: jaasConfig ?? Self.jaasFromJVMFlags(), logger: logger)
+            server = try StandaloneServer.start(configPath: config, jaasConfigFile: jaasConfig ?? Self.jaasFromJVMFlags(),
+                                                demoControl: demoControl ? DemoControl() : nil, logger: logger)
         } catch {
             FileHandle.standardError.write(Data("zkdash server: \(error)\n".utf8))
             throw ExitCode(2)

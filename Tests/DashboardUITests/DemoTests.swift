@@ -180,6 +180,20 @@ struct DemoKeyTests {
         #expect(state.message == "s3 is not running (exited (exit status 2)); R starts it again")
     }
 
+    @Test func SSlowsTheSelectedNodesDiskAndAgainRestoresIt() {
+        var state = Self.demoState([.running, .paused, .running, .running])
+        #expect(Dashboard.reduce(&state, .key(.character("S"))) == [.demo(.slowDisk(node: 1, on: true))])
+        state.demo?.nodes[0].slowDisk = true
+        #expect(Dashboard.reduce(&state, .key(.character("S"))) == [.demo(.slowDisk(node: 1, on: false))])
+        #expect(EnsembleView.processLine(state.demo!.nodes[0]).0.contains("slow disk (every fsync +200 ms) · S restores it"))
+        _ = Dashboard.reduce(&state, .key(.down))
+        #expect(Dashboard.reduce(&state, .key(.character("S"))).isEmpty)
+        #expect(state.message == "s2 is not running (paused (SIGSTOP)); its disk cannot be slowed")
+        var monitor = SampleCluster.state(SampleCluster.healthy(), columns: 80, rows: 24)
+        #expect(Dashboard.reduce(&monitor, .key(.character("S"))).isEmpty)
+        #expect(monitor.message == "S: only nodes started by zkdash demo can get a slow disk")
+    }
+
     @Test func keysAreTheEnsembleViewsOnly() {
         var state = Self.demoState()
         _ = Dashboard.reduce(&state, .key(.character("4")))

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Testing
+import ZooKeeperAdmin
 import ZooKeeperProtocol
 @testable import ZooKeeperServer
 
@@ -26,6 +27,25 @@ import ZooKeeperProtocol
         let path = NSTemporaryDirectory() + "zkdash-servertest-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
+    }
+
+    /// The demo's slow disk answers only on a server started with
+    /// `--demo-control`; anywhere else `slow` is no word at all.
+    @Test func theSlowDiskWordExistsOnlyWithTheDemoControl() throws {
+        let plain = FourLetterWordService(whitelist: .default, context: try Self.context(), demoControl: nil)
+        #expect(!plain.isKnownWord("slow") && !plain.isKnownWord("fast"))
+        let control = DemoControl()
+        let demo = FourLetterWordService(whitelist: .default, context: try Self.context(), demoControl: control)
+        #expect(demo.isKnownWord("slow") && demo.isKnownWord("fast") && demo.isKnownWord("srvr"))
+        #expect(control.apply("slow") == "slow disk: every fsync takes 200 ms more\n" && control.fsyncDelayMs == 200)
+        #expect(control.apply("fast") == "disk at full speed\n" && control.fsyncDelayMs == 0)
+    }
+
+    static func context() throws -> ServerContext {
+        var config = ServerConfig()
+        config.dataDir = "/tmp"
+        return ServerContext(config: config, startedAtMs: 0, clientPort: 2181, snapshotDirectory: "/tmp", logDirectory: "/tmp",
+                             startupSnapshotLoadMs: 0, startupTxnsLoadMs: 0, startupTxnsLoaded: 0)
     }
 
     @Test func ioThreadsDefaultToOneAndABadValueNamesTheVariable() throws {

@@ -302,6 +302,44 @@ class DashboardDemoTests(unittest.TestCase):
         self.assertTrue(nodes, "node processes: %r" % node_processes(data_dir))
         return pane, base, data_dir, nodes
 
+    def test_e_slow_disk(self):
+        """S on a follower under the write load: the demo's control word (nothing else can send
+        it: only the demo's children take --demo-control) makes every fsync of that node take
+        200 ms more: its mntr max_fsynctime reaches 200 while the other nodes' stay low; the
+        process line says so; S again restores it; both steps are in Events.  (Its LAG stays 0:
+        a learner applies what the leader committed without waiting for its own fsync, as
+        Apache's does; docs/demo.md.)"""
+        pane, base, data_dir, nodes = self.start()
+        screen = pane.wait_for(lambda s: re.search(r"(?m)^\s*\d\s+127\.0\.0\.1:\d+\s+FOLLOWING", s), what="a follower")
+        rows = [l for l in screen.splitlines() if re.match(r"^\s*\d\s+127\.0\.0\.1:\d+\s+(FOLLOWING|LEADING)", l)]
+        follower = next(i for i, l in enumerate(rows) if "FOLLOWING" in l)
+        sid = int(rows[follower].split()[0])
+        port = int(rows[follower].split()[1].rsplit(":", 1)[1])
+        for _ in range(follower):
+            pane.keys("j")
+        pane.keys("L")
+        pane.wait_text("write load on")
+        pane.keys("S")
+        pane.wait_text("s%d disk slowed: every fsync takes 200 ms more" % sid)
+        pane.wait_text("slow disk (every fsync +200 ms)")
+
+        def max_fsync(p):
+            text = harness.four_letter(p, "mntr") or ""
+            m = re.search(r"zk_max_fsynctime\t(\d+)", text)
+            return int(m.group(1)) if m else None
+        self.assertTrue(wait_until(lambda: (max_fsync(port) or 0) >= 200, timeout=20), "s%d mntr: %r" % (sid, max_fsync(port)))
+        others = [int(l.split()[1].rsplit(":", 1)[1]) for i, l in enumerate(rows) if i != follower]
+        for p in others:
+            self.assertLess(max_fsync(p) or 0, 200, "port %d" % p)
+        pane.keys("S")
+        pane.wait_text("s%d disk at full speed" % sid)
+        pane.keys("L")
+        pane.keys("4")
+        screen = pane.wait_text("s%d disk at full speed" % sid)
+        self.assertIn("s%d disk slowed" % sid, screen)
+        pane.keys("q")
+        pane.assert_shell_restored()
+
     def test_a_kill_restart_pause_load_and_quit(self):
         pane, base, data_dir, nodes = self.start()
         old = nodes[1]

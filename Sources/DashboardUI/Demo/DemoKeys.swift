@@ -4,7 +4,7 @@
 /// `DemoUpdate`s. Outside `zkdash demo` the keys only explain themselves.
 /// `K` sits next to `k` (up), so it asks first: y kills, any other key cancels.
 enum DemoKeys {
-    static let keys: Set<Key> = [.character("K"), .character("R"), .character("P"), .character("L")]
+    static let keys: Set<Key> = [.character("K"), .character("R"), .character("P"), .character("L"), .character("S")]
 
     static func handle(_ state: inout DashboardState, _ key: Key) -> [DashboardEffect] {
         guard let demo = state.demo else {
@@ -26,6 +26,12 @@ enum DemoKeys {
             return []
         case .character("R"):
             return [.demo(.restart(node: node.id))]
+        case .character("S"):
+            guard node.process == .running else {
+                state.message = "\(node.name) is not running (\(node.processText)); its disk cannot be slowed"
+                return []
+            }
+            return [.demo(.slowDisk(node: node.id, on: !node.slowDisk))]
         default:
             switch node.process {
             case .running: return [.demo(.pause(node: node.id))]
@@ -58,6 +64,7 @@ enum DemoKeys {
     static func refusal(_ key: Key) -> String {
         switch key {
         case .character("K"): "K: only nodes started by zkdash demo can be killed"
+        case .character("S"): "S: only nodes started by zkdash demo can get a slow disk"
         case .character("R"): "R: only nodes started by zkdash demo can be restarted"
         case .character("P"): "P: only nodes started by zkdash demo can be paused"
         default: "L: only zkdash demo has a write load to turn on"

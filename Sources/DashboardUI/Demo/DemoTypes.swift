@@ -17,6 +17,8 @@ public struct DemoNode: Sendable, Equatable {
     public var isObserver: Bool
     public var pid: Int32?
     public var process: Process
+    /// `S` turned its slow disk on (a restart ends it: a new process).
+    public var slowDisk = false
 
     public init(id: Int, clientPort: Int, isObserver: Bool = false, pid: Int32?, process: Process) {
         self.id = id
@@ -67,6 +69,8 @@ public enum DemoAction: Sendable, Equatable {
     case pause(node: Int)
     case resume(node: Int)
     case setLoad(on: Bool)
+    /// `S`: every fsync of the node 200 ms slower (on) or back to full speed.
+    case slowDisk(node: Int, on: Bool)
 }
 
 /// One line for the event log from the demo: an action's outcome, a node that

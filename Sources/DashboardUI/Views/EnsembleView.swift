@@ -208,7 +208,9 @@ enum EnsembleView {
     static func processLine(_ process: DemoNode) -> (String, StyleRole) {
         let pid = process.pid.map { "pid \($0) " } ?? ""
         switch process.process {
-        case .running: return ("  process \(pid)running · K kills it, P pauses it, R restarts it", .dim)
+        case .running where process.slowDisk:
+            return ("  process \(pid)running · slow disk (every fsync +200 ms) · S restores it, R restarts it", .warning)
+        case .running: return ("  process \(pid)running · K kills it, P pauses it, S slows its disk, R restarts it", .dim)
         case .paused: return ("  process \(pid)paused (SIGSTOP) · P resumes it, K kills it", .warning)
         case .killed, .exited: return ("  process \(process.processText) · R starts it again", .warning)
         }

@@ -171,9 +171,45 @@ final class DemoSupervisor: @unchecked Sendable {
             kill(pid, SIGCONT)
             nodes[index].process = .running
             event("\(nodes[index].name) resumed (SIGCONT)")
+        case let .slowDisk(id, on):
+            guard let index = aliveIndex(id, doing: on ? "slow the disk of" : "restore the disk of") else { return }
+            let answer = Self.fourLetterWord(on ? "slow" : "fast", port: nodes[index].clientPort)
+            guard answer != nil else {
+                event("\(nodes[index].name): the slow-disk control did not answer", problem: true)
+                return
+            }
+            nodes[index].slowDisk = on
+            event(on ? "\(nodes[index].name) disk slowed: every fsync takes 200 ms more" : "\(nodes[index].name) disk at full speed")
         case .setLoad:
             break
         }
+    }
+
+    /// A four-letter word to a demo node (loopback), blocking up to 1 s: the
+    /// supervisor thread does nothing else meanwhile.
+    static func fourLetterWord(_ word: String, port: Int) -> String? {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var timeout = timeval(tv_sec: 1, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr(DemoPlan.host)
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0, Array(word.utf8).withUnsafeBytes({ send(fd, $0.baseAddress, $0.count, 0) }) == 4 else { return nil }
+        var answer: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 512)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if count <= 0 { break }
+            answer += buffer[0..<count]
+        }
+        return answer.isEmpty ? nil : String(decoding: answer, as: UTF8.self)
     }
 
     private func aliveIndex(_ id: Int, doing verb: String) -> Int? {
@@ -244,7 +280,7 @@ final class DemoSupervisor: @unchecked Sendable {
 
     /// posix_spawn of this executable as `zkdash server`; nil, or why it failed.
     private func spawn(_ index: Int) -> String? {
-        let arguments = [programName, "server", "--config", nodeDirectory(index) + "/zoo.cfg", "--exit-with-parent"]
+        let arguments = [programName, "server", "--config", nodeDirectory(index) + "/zoo.cfg", "--exit-with-parent", "--demo-control"]
         var environment = ProcessInfo.processInfo.environment
         environment[ExitWithParent.parentPidVariable] = String(getpid())
         let logPath = logPath(index)
@@ -292,6 +328,7 @@ final class DemoSupervisor: @unchecked Sendable {
         guard result == 0 else { return String(cString: strerror(result)) }
         nodes[index].pid = pid
         nodes[index].process = .running
+        nodes[index].slowDisk = false
         return nil
     }
 
