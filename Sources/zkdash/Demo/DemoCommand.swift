@@ -158,6 +158,15 @@ struct DemoCommand: AsyncParsableCommand {
 enum PortCheck {
     struct Problem { var reason: String? }
 
+    /// The demo's host (127.0.0.1) and `port` as a socket address.
+    static func loopback(port: Int) -> sockaddr_in {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr(DemoPlan.host)
+        return address
+    }
+
     /// nil when free; `reason` nil for "in use", else why it cannot be bound.
     static func problem(port: Int) -> Problem? {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -165,10 +174,7 @@ enum PortCheck {
         defer { close(fd) }
         var yes: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr(DemoPlan.host)
+        var address = Self.loopback(port: port)
         let result = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
