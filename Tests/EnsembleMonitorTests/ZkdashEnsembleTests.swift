@@ -237,7 +237,10 @@ struct ZkdashEnsembleTests {
         defer { zkdash.stop(); apache.stop(); serving.stop() }
         let monitor = EnsembleMonitor(
             members: [zkdash, apache, serving].map { Member(address: NodeAddress(host: "127.0.0.1", clientPort: $0.port)) },
-            settings: MonitorSettings(askAdmin: false), pollerSettings: PollerSettings(timeoutMs: 2000, defaultAdminPort: nil))
+            // A generous deadline: the listeners answer one connection at a time on
+            // their own thread, which a loaded machine can hold up for seconds
+            // (2 s once failed under a full CI run); the claim is "within the round".
+            settings: MonitorSettings(askAdmin: false), pollerSettings: PollerSettings(timeoutMs: 15_000, defaultAdminPort: nil))
         await monitor.pollRound()
         let nodes = await monitor.model.nodes
         #expect(nodes.map(\.state) == [.looking, .notServing, .following])
