@@ -1,9 +1,11 @@
 import DashboardUI
+import Foundation
 import EnsembleModel
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import ZooKeeperAdmin
 import ZooKeeperClient
 import ZooKeeperProtocol
 
@@ -187,6 +189,49 @@ public final class TreeExecutor: Sendable {
             } catch {
                 return [.mutationFailed(path: to, message: Self.message(error))]
             }
+        case let .exportTo(path, file):
+            return await read(path) { client in
+                guard let export = try await TreeTransfer.read(client, root: path) else {
+                    return [.failed(path: path, message: ErrorCode.noNode.message)]
+                }
+                guard FileManager.default.createFile(atPath: file, contents: Data(export.json())) else {
+                    return [.report(title: ":export \(path)", text: "cannot write \(file)")]
+                }
+                return [.report(title: ":export \(path)", text: "wrote \(export.nodes.count) nodes to \(file)")]
+            }
+        case let .importFrom(path, file, apply):
+            return await read(path) { client in
+                let title = ":import \(file) at \(path)" + (apply ? " --apply" : "")
+                let export: TreeExport
+                do { export = try Self.load(file) } catch { return [.report(title: title, text: "\(error)")] }
+                let steps = ImportPlan.plan(export, into: path, existing: try await TreeTransfer.current(client, of: export, under: path))
+                var lines = steps.map { ($0.isChange && !apply ? "would " : "") + ImportPlan.describe($0) }
+                let changes = steps.filter(\.isChange).count
+                if apply {
+                    do {
+                        let done = try await TreeTransfer.apply(steps, client)
+                        lines.append("\(done) change\(done == 1 ? "" : "s") made")
+                    } catch let refusal as TreeTransfer.Refusal {
+                        lines.append("stopped at \(refusal.path): \(Self.message(refusal.error))")
+                    }
+                } else {
+                    lines.append(changes == 0 ? "nothing to change" : "\(changes) change\(changes == 1 ? "" : "s"); :import \(file) --apply makes them")
+                }
+                return [.report(title: title, text: lines.joined(separator: "\n"))]
+            }
+        case let .diffWith(path, file):
+            return await read(path) { client in
+                let title = ":diff \(path) \(file)"
+                let other: TreeExport
+                do { other = try Self.load(file) } catch { return [.report(title: title, text: "\(error)")] }
+                guard let here = try await TreeTransfer.read(client, root: path) else {
+                    return [.failed(path: path, message: ErrorCode.noNode.message)]
+                }
+                let changes = TreeDiff.compare(here, other)
+                let text = "--- A \(path) (\(here.nodes.count) nodes)\n+++ B \(file) (\(other.nodes.count) nodes)\n"
+                    + (changes.isEmpty ? "the same" : TreeDiff.render(changes, a: here, b: other))
+                return [.report(title: title, text: text)]
+            }
         case .whoAmI:
             do {
                 let identities = try await client().whoAmI()
@@ -196,6 +241,16 @@ public final class TreeExecutor: Sendable {
             } catch {
                 return []
             }
+        }
+    }
+
+    /// An export file, or why it cannot be used.
+    static func load(_ file: String) throws -> TreeExport {
+        guard let data = FileManager.default.contents(atPath: file) else { throw TreeTransfer.CopyRefusal("cannot read \(file)") }
+        do {
+            return try TreeExport.parse(Array(data))
+        } catch {
+            throw TreeTransfer.CopyRefusal("\(file): \(error)")
         }
     }
 

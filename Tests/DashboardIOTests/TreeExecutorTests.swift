@@ -269,6 +269,35 @@ struct TreeExecutorTests {
         await other.close()
     }
 
+    /// `:export`, `:diff`, `:import` from the dashboard's command line: the
+    /// same format and plan as the CLI, reported in a box.
+    @Test func exportDiffAndImportFromTheCommandLine() async throws {
+        let server = try EmbeddedServer.start()
+        defer { server.stop() }
+        let other = try await otherClient(server)
+        _ = try await other.create("/cfg", data: Array("v1".utf8))
+        _ = try await other.create("/cfg/a", data: Array("a".utf8))
+        let tree = executor(server)
+        let file = NSTemporaryDirectory() + "zkdash-cmd-\(UUID().uuidString).json"
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        #expect(await tree.perform(.exportTo(path: "/cfg", file: file)) == [.report(title: ":export /cfg", text: "wrote 2 nodes to \(file)")])
+        guard case .report(_, let same)? = await tree.perform(.diffWith(path: "/cfg", file: file)).first else { Issue.record("no diff"); return }
+        #expect(same.hasSuffix("the same"))
+        _ = try await other.setData("/cfg/a", data: Array("changed".utf8))
+        guard case .report(_, let changed)? = await tree.perform(.diffWith(path: "/cfg", file: file)).first else { Issue.record("no diff"); return }
+        #expect(changed.contains(#"~ ./a  data: "changed" (7 bytes) → "a" (1 byte)"#), "\(changed)")
+        guard case .report(_, let plan)? = await tree.perform(.importFrom(path: "/copy", file: file, apply: false)).first else { Issue.record("no plan"); return }
+        #expect(plan.contains("would create /copy/a") && plan.hasSuffix(":import \(file) --apply makes them"))
+        #expect(try await other.exists("/copy") == nil, "a plan writes nothing")
+        guard case .report(_, let applied)? = await tree.perform(.importFrom(path: "/copy", file: file, apply: true)).first else { Issue.record("no apply"); return }
+        #expect(applied.hasSuffix("2 changes made"))
+        #expect(try await other.getData("/copy/a").data == Array("a".utf8))
+        guard case .report(_, let bad)? = await tree.perform(.diffWith(path: "/cfg", file: file + ".missing")).first else { Issue.record("no report"); return }
+        #expect(bad == "cannot read \(file).missing")
+        await tree.close()
+        await other.close()
+    }
+
     @Test func wchpParser() {
         let table = WchpParser.parse("/a\n\t0x100000abc\n\t0x2\n/b/c\n\t0xffffffffffffffff\n\n")
         #expect(table == ["/a": [0x1_0000_0abc, 2], "/b/c": [-1]])

@@ -25,7 +25,7 @@ import Testing
         #expect(DashboardCommand.parse("4lw kill") == .failure(CommandError(
             ":4lw WORD [sid], WORD one of conf cons crst dirs dump envi gtmk isro mntr ruok srst srvr stat wchc wchp wchs")))
         if case .failure(let error) = DashboardCommand.parse("nope") {
-            #expect(error.message.hasPrefix("unknown command :nope (Tab completes: 4lw clients election"))
+            #expect(error.message.hasPrefix("unknown command :nope (Tab completes: 4lw clients diff election"))
         } else {
             Issue.record("nope parsed")
         }
@@ -89,5 +89,22 @@ import Testing
         #expect(!screen.contains("line 1    value") && screen.contains("line 60"))
         _ = Dashboard.reduce(&state, .key(.character("x")))
         #expect(state.overlay == nil && state.view == .ensemble, "closing does nothing else")
+    }
+
+    @Test func exportImportAndDiffActOnTheSelectedSubtree() {
+        #expect(DashboardCommand.parse("export /tmp/a.json") == .success(.export("/tmp/a.json")))
+        #expect(DashboardCommand.parse("import a.json --apply") == .success(.importFrom("a.json", apply: true)))
+        #expect(DashboardCommand.parse("import a.json") == .success(.importFrom("a.json", apply: false)))
+        #expect(DashboardCommand.parse("diff a.json") == .success(.diff("a.json")))
+        #expect(DashboardCommand.parse("export") == .failure(CommandError(":export FILE (the Tree view's selected subtree)")))
+        var state = Self.state()
+        #expect(Self.type("export out.json", into: &state) == [.tree(.exportTo(path: "/", file: "out.json"))])
+        #expect(Self.type("diff out.json", into: &state) == [.tree(.diffWith(path: "/", file: "out.json"))])
+        #expect(Self.type("import out.json", into: &state) == [.tree(.importFrom(path: "/", file: "out.json", apply: false))])
+        state.readOnly = true
+        #expect(Self.type("import out.json --apply", into: &state).isEmpty)
+        #expect(state.message == ":import --apply: read-only (--read-only)")
+        _ = Dashboard.reduce(&state, .tree(.report(title: ":diff / out.json", text: "--- A\n+++ B\nthe same")))
+        #expect(state.overlay == TextOverlay(title: ":diff / out.json", text: "--- A\n+++ B\nthe same"))
     }
 }

@@ -76,7 +76,7 @@ struct FakeTree {
             return [.node(NodeDetail(path: path, data: node.data, stat: node.stat, acl: node.acl))]
         case .watchers(let path):
             return [.watchers(path: path, wchp)]
-        case .create, .setData, .delete:
+        case .create, .setData, .delete, .exportTo, .importFrom, .diffWith:
             return []
         case let .addAuth(scheme, credentials):
             let parts = String(decoding: credentials, as: UTF8.self).split(separator: ":", maxSplits: 1).map(String.init)

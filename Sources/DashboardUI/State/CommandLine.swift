@@ -10,9 +10,16 @@ public enum DashboardCommand: Sendable, Equatable {
     case view(DashboardView)
     /// `:4lw WORD [sid]`: the raw answer of the selected node (or node `sid`) in a box.
     case fourLetterWord(String, sid: Int?)
+    /// `:export FILE`: the Tree view's selected subtree as `zkdash export` writes it.
+    case export(String)
+    /// `:import FILE [--apply]`: the plan (or, with --apply, the changes) for the selected path.
+    case importFrom(String, apply: Bool)
+    /// `:diff FILE`: the selected subtree against an export file.
+    case diff(String)
 
     /// Command names, for completion and the error message.
-    public static let names = ["4lw", "clients", "election", "ensemble", "events", "goto", "q", "quit", "theme", "tree"]
+    public static let names = ["4lw", "clients", "diff", "election", "ensemble", "events", "export", "goto", "import", "q", "quit",
+                               "theme", "tree"]
 
     /// The four-letter words `:4lw` sends (Apache 3.8's; whitelisting is the server's).
     public static let words: Set<String> = ["conf", "cons", "crst", "dirs", "dump", "envi", "gtmk", "isro", "mntr",
@@ -36,6 +43,14 @@ public enum DashboardCommand: Sendable, Equatable {
         case "election": return .success(.view(.election))
         case "events": return .success(.view(.events))
         case "clients": return .success(.view(.clients))
+        case "export", "diff":
+            guard arguments.count == 1 else { return .failure(CommandError(":\(name) FILE (the Tree view's selected subtree)")) }
+            return .success(name == "export" ? .export(arguments[0]) : .diff(arguments[0]))
+        case "import":
+            let apply = arguments.contains("--apply")
+            let files = arguments.filter { $0 != "--apply" }
+            guard files.count == 1 else { return .failure(CommandError(":import FILE [--apply] (into the Tree view's selected path)")) }
+            return .success(.importFrom(files[0], apply: apply))
         case "4lw":
             guard (1...2).contains(arguments.count), Self.words.contains(arguments[0]) else {
                 return .failure(CommandError(":4lw WORD [sid], WORD one of \(Self.words.sorted().joined(separator: " "))"))

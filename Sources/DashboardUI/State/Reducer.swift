@@ -24,6 +24,9 @@ public enum Dashboard {
             state.ensembleSelection = min(state.ensembleSelection, max(0, model.rows.count - 1))
             if state.eventsScroll > 0 { state.eventsScroll += newEvents.count }
             return []
+        case .tree(.report(let title, let text)):
+            state.overlay = TextOverlay(title: title, text: text)
+            return []
         case .tree(let treeInput):
             logTreeSessionProblem(&state, treeInput)
             return state.tree.handle(treeInput, nowMs: state.nowMs).map(DashboardEffect.tree)
@@ -221,6 +224,19 @@ public enum Dashboard {
             }
             state.themeIndex = index
             return [.selectTheme(index: index)]
+        case .export(let file):
+            state.message = ":export: writing \(state.tree.selectedPath) to \(file)…"
+            return [.tree(.exportTo(path: state.tree.selectedPath, file: file))]
+        case let .importFrom(file, apply):
+            guard !(apply && state.readOnly) else {
+                state.message = ":import --apply: read-only (--read-only)"
+                return []
+            }
+            state.message = ":import: \(apply ? "applying" : "planning") \(file) at \(state.tree.selectedPath)…"
+            return [.tree(.importFrom(path: state.tree.selectedPath, file: file, apply: apply))]
+        case .diff(let file):
+            state.message = ":diff: comparing \(state.tree.selectedPath) with \(file)…"
+            return [.tree(.diffWith(path: state.tree.selectedPath, file: file))]
         case let .fourLetterWord(word, sid):
             let index: Int?
             if let sid {

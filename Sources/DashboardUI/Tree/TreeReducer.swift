@@ -188,6 +188,8 @@ extension TreeState {
                 deniedPath = path
                 deniedACL = acl
             }
+        case .report:
+            break   // the dashboard shows it in a box
         case let .edited(path, data, version):
             guard let current = detail, current.path == path, current.data ?? [] != data else {
                 say("E: \(path) unchanged", error: false)

@@ -122,6 +122,11 @@ public enum TreeCommand: Sendable, Equatable {
     /// Delete the subtree, children before parents (`D`, confirmed):
     /// `.mutationDone` or `.mutationFailed` saying how far it got.
     case deleteTree(path: String)
+    /// `:export FILE`, `:import FILE [--apply]`, `:diff FILE` on the selected
+    /// subtree: answered by `.report` (shown in a box) or `.failed`.
+    case exportTo(path: String, file: String)
+    case importFrom(path: String, file: String, apply: Bool)
+    case diffWith(path: String, file: String)
     /// Copy the subtree (data, ACLs) to a path that does not exist; `move`
     /// deletes the source afterwards (`C`, `M`, confirmed).
     case copyTree(from: String, to: String, move: Bool)
@@ -147,6 +152,8 @@ public enum TreeInput: Sendable, Equatable {
     /// The node exists but this session may not read it (NoAuth); its ACL
     /// when getACL was allowed (ADMIN without READ), else nil.
     case unreadable(path: String, acl: [TreeACLEntry]?)
+    /// A text for a box over the view (`:export`, `:import`, `:diff`).
+    case report(title: String, text: String)
     /// `E`: the editor closed with this text for `path` (read at `version`).
     case edited(path: String, data: [UInt8], version: Int32)
     /// The subtree under `path`: its node count (itself included) and data bytes.
