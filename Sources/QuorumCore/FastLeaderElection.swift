@@ -210,6 +210,17 @@ public struct FastLeaderElection: Sendable {
         return [.decided(state: newState, vote: vote, round: electionRound)]
     }
 
+    /// The network to the peers is back after a cut: announce the vote now,
+    /// not when the resend interval (doubled on every silent round, up to
+    /// `maxNotificationIntervalMs`) next runs out. Apache's nodes wait that
+    /// interval out; zkdash demo's healed partition should rejoin at once.
+    public mutating func resendNow(nowMs: Int64) -> [Directive] {
+        guard state == .looking else { return [] }
+        resendIntervalMs = settings.notificationIntervalMs
+        nextResendMs = nowMs + resendIntervalMs
+        return broadcast()
+    }
+
     /// Time passing: ends a finalizeWait with no better vote, resends when quiet.
     public mutating func tick(nowMs: Int64) -> [Directive] {
         guard state == .looking else { return [] }

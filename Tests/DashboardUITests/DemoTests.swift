@@ -194,6 +194,25 @@ struct DemoKeyTests {
         #expect(monitor.message == "S: only nodes started by zkdash demo can get a slow disk")
     }
 
+    @Test func NPartitionsTheSelectedNodeAndAgainHealsIt() {
+        var state = Self.demoState([.running, .paused, .running, .running])
+        #expect(Dashboard.reduce(&state, .key(.character("N"))) == [.demo(.partition(node: 1, on: true))])
+        state.demo?.nodes[0].partitioned = true
+        #expect(Dashboard.reduce(&state, .key(.character("N"))) == [.demo(.partition(node: 1, on: false))])
+        #expect(EnsembleView.processLine(state.demo!.nodes[0]).0.contains("partitioned from its peers · N heals it"))
+        // Both faults at once are both named.
+        state.demo?.nodes[0].slowDisk = true
+        let both = EnsembleView.processLine(state.demo!.nodes[0])
+        #expect(both.0.contains("partitioned from its peers · N heals it · slow disk (every fsync +200 ms) · S restores it"))
+        #expect(both.1 == .warning)
+        _ = Dashboard.reduce(&state, .key(.down))
+        #expect(Dashboard.reduce(&state, .key(.character("N"))).isEmpty)
+        #expect(state.message == "s2 is not running (paused (SIGSTOP)); it cannot be partitioned")
+        var monitor = SampleCluster.state(SampleCluster.healthy(), columns: 80, rows: 24)
+        #expect(Dashboard.reduce(&monitor, .key(.character("N"))).isEmpty)
+        #expect(monitor.message == "N: only nodes started by zkdash demo can be partitioned")
+    }
+
     @Test func keysAreTheEnsembleViewsOnly() {
         var state = Self.demoState()
         _ = Dashboard.reduce(&state, .key(.character("4")))
@@ -258,7 +277,7 @@ struct DemoKeyTests {
         _ = Dashboard.reduce(&state, .key(.down))
         let screen = Dashboard.render(state).text()
         #expect(screen.contains("process pid 1001 paused (SIGSTOP) · P resumes it, K kills it"))
-        #expect(screen.contains("K kill  R restart  P pause  L load on"))
+        #expect(screen.contains("K kill  R restart  P pause  S slow disk  N partition  L load on"))
         try GoldenScreenTests.check("ensemble-demo-80x24", Dashboard.render(state))
         state.size = ScreenSize(columns: 160, rows: 45)
         #expect(Dashboard.render(state).text().contains("write load 50/s"))

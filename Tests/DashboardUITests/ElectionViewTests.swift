@@ -36,6 +36,25 @@ struct ElectionViewTests {
         #expect(!screen.contains("Apache reports only"))
     }
 
+    /// A node cut off from its peers (zkdash demo's `N`) looks alone: it is
+    /// in an election although it received nothing; "no node is LOOKING"
+    /// would be false.
+    @Test func aNodeLookingAloneIsNotReportedAsNoElection() {
+        let alone = "state=LOOKING\nround=4\nvote leader=1 zxid=0x100000008 epoch=1 round=4\n"
+        let notServing = FourLetterReply.notServingText + "\n"
+        var model = ClusterModel(members: Array(SampleCluster.members.prefix(3)))
+        model.apply(PollRound(timeMs: 1_763_790_010_000, samples: [
+            NodeSample(answers: [.srvr: .success(notServing), .conf: .success(SampleCluster.conf(sid: 1)), .vote: .success(alone)]),
+            NodeSample(answers: [.srvr: .failure(.connectionRefused)]),
+            NodeSample(answers: [.srvr: .failure(.connectionRefused)]),
+        ]))
+        var state = SampleCluster.state(model, columns: 100, rows: 30)
+        state.view = .election
+        let screen = Dashboard.render(state).text()
+        #expect(screen.contains("s1 LOOKING: no vote received from a peer this round"))
+        #expect(!screen.contains("no node is LOOKING"))
+    }
+
     @Test func eachElectionIsOneLineWhateverNumberOfMembersRecordedIt() {
         func telemetry(durationMs: Int, secondStartMs: Int64) -> String {
             """

@@ -184,4 +184,28 @@ struct EarlyDecisionTests {
         let agreed = two.receive(Notification(from: 3, vote: Vote(leader: 2, zxid: 5, peerEpoch: 1), round: 1, state: .looking), nowMs: 4)
         #expect(agreed.contains(.decided(state: .leading, vote: Vote(leader: 2, zxid: 5, peerEpoch: 1), round: 1)))
     }
+
+    /// A server cut off for long has a resend interval of tens of seconds;
+    /// healed (zkdash demo's partition), it announces its vote at once and
+    /// its backoff starts again from the first interval.
+    @Test func resendNowAnnouncesAtOnceAndResetsTheBackoff() {
+        var lone = FastLeaderElection(settings: .init(myid: 1, voters: [1, 2, 3]))
+        _ = lone.start(lastZxid: 7, currentEpoch: 1, nowMs: 0)
+        var now: Int64 = 0
+        var resends = 0
+        while now < 60_000 {
+            now += 100
+            if !lone.tick(nowMs: now).isEmpty { resends += 1 }
+        }
+        // 200, 400, 800 ... doubled: only a handful of resends in a minute.
+        #expect(resends < 10)
+        let announced = lone.resendNow(nowMs: now)
+        #expect(announced == [.send(to: 2, lone.currentNotification), .send(to: 3, lone.currentNotification)])
+        #expect(lone.tick(nowMs: now + 100).isEmpty)
+        #expect(lone.tick(nowMs: now + 200).count == 2)
+        // Not looking: nothing to announce.
+        var decided = FastLeaderElection(settings: .init(myid: 1, voters: [1, 2, 3]))
+        decided.settle(state: .following, vote: Vote(leader: 2, zxid: 7, peerEpoch: 1))
+        #expect(decided.resendNow(nowMs: 0).isEmpty)
+    }
 }

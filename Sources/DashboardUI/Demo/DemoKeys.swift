@@ -1,10 +1,10 @@
-/// `K` kill, `R` restart, `P` pause / resume the selected node, `L` the write
-/// load: the Ensemble view's demo keys, and the demo's news. Pure: the keys
+/// `K` kill, `R` restart, `P` pause / resume, `S` slow disk, `N` partition
+/// the selected node, `L` the write load: the Ensemble view's demo keys, and the demo's news. Pure: the keys
 /// become `DashboardEffect.demo` for the shell; what happened comes back as
 /// `DemoUpdate`s. Outside `zkdash demo` the keys only explain themselves.
 /// `K` sits next to `k` (up), so it asks first: y kills, any other key cancels.
 enum DemoKeys {
-    static let keys: Set<Key> = [.character("K"), .character("R"), .character("P"), .character("L"), .character("S")]
+    static let keys: Set<Key> = [.character("K"), .character("R"), .character("P"), .character("L"), .character("S"), .character("N")]
 
     static func handle(_ state: inout DashboardState, _ key: Key) -> [DashboardEffect] {
         guard let demo = state.demo else {
@@ -32,6 +32,12 @@ enum DemoKeys {
                 return []
             }
             return [.demo(.slowDisk(node: node.id, on: !node.slowDisk))]
+        case .character("N"):
+            guard node.process == .running else {
+                state.message = "\(node.name) is not running (\(node.processText)); it cannot be partitioned"
+                return []
+            }
+            return [.demo(.partition(node: node.id, on: !node.partitioned))]
         default:
             switch node.process {
             case .running: return [.demo(.pause(node: node.id))]
@@ -65,6 +71,7 @@ enum DemoKeys {
         switch key {
         case .character("K"): "K: only nodes started by zkdash demo can be killed"
         case .character("S"): "S: only nodes started by zkdash demo can get a slow disk"
+        case .character("N"): "N: only nodes started by zkdash demo can be partitioned"
         case .character("R"): "R: only nodes started by zkdash demo can be restarted"
         case .character("P"): "P: only nodes started by zkdash demo can be paused"
         default: "L: only zkdash demo has a write load to turn on"

@@ -19,6 +19,8 @@ public struct DemoNode: Sendable, Equatable {
     public var process: Process
     /// `S` turned its slow disk on (a restart ends it: a new process).
     public var slowDisk = false
+    /// `N` cut its quorum and election traffic (a restart ends it too).
+    public var partitioned = false
 
     public init(id: Int, clientPort: Int, isObserver: Bool = false, pid: Int32?, process: Process) {
         self.id = id
@@ -62,7 +64,7 @@ public struct DemoStatus: Sendable, Equatable {
     }
 }
 
-/// What `K`, `R`, `P` and `L` ask the demo's supervisor to do (node ids are myids).
+/// What `K`, `R`, `P`, `S`, `N` and `L` ask the demo's supervisor to do (node ids are myids).
 public enum DemoAction: Sendable, Equatable {
     case kill(node: Int)
     case restart(node: Int)
@@ -71,6 +73,8 @@ public enum DemoAction: Sendable, Equatable {
     case setLoad(on: Bool)
     /// `S`: every fsync of the node 200 ms slower (on) or back to full speed.
     case slowDisk(node: Int, on: Bool)
+    /// `N`: the node's quorum and election traffic cut both ways (on) or healed.
+    case partition(node: Int, on: Bool)
 }
 
 /// One line for the event log from the demo: an action's outcome, a node that

@@ -48,7 +48,12 @@ enum ElectionView {
             out.append(Line("", .normal))
             out.append(Line("VOTES RECEIVED IN THE ELECTION IN PROGRESS (how votes move)", .title))
             let moves = voteMoves(state)
-            if moves.isEmpty { out.append(Line("no node is LOOKING: no election in progress", .dim)) }
+            if moves.isEmpty {
+                // A node can look alone (cut off from its peers): it is in an election, with nothing received.
+                let looking = model.rows.map { model.nodes[$0] }.filter { $0.state == .looking }.map(\.label)
+                out.append(Line(looking.isEmpty ? "no node is LOOKING: no election in progress"
+                                : "\(looking.joined(separator: ", ")) LOOKING: no vote received from a peer this round", .dim))
+            }
             out += moves.map { Line($0, .normal) }
         }
         out.append(Line("", .normal))

@@ -208,9 +208,11 @@ enum EnsembleView {
     static func processLine(_ process: DemoNode) -> (String, StyleRole) {
         let pid = process.pid.map { "pid \($0) " } ?? ""
         switch process.process {
-        case .running where process.slowDisk:
-            return ("  process \(pid)running · slow disk (every fsync +200 ms) · S restores it, R restarts it", .warning)
-        case .running: return ("  process \(pid)running · K kills it, P pauses it, S slows its disk, R restarts it", .dim)
+        case .running where process.slowDisk || process.partitioned:
+            let faults = (process.partitioned ? ["partitioned from its peers · N heals it"] : [])
+                + (process.slowDisk ? ["slow disk (every fsync +200 ms) · S restores it"] : [])
+            return ("  process \(pid)running · " + faults.joined(separator: " · ") + ", R restarts it", .warning)
+        case .running: return ("  process \(pid)running · K kills, P pauses, S slows its disk, N partitions, R restarts it", .dim)
         case .paused: return ("  process \(pid)paused (SIGSTOP) · P resumes it, K kills it", .warning)
         case .killed, .exited: return ("  process \(process.processText) · R starts it again", .warning)
         }

@@ -77,7 +77,7 @@ enum FrameView {
         case .ensemble:
             if let demo = state.demo {
                 // The demo's keys take the room of the theme hint.
-                hints = ["q quit", "? help", "1-5 views", "↑↓ select", "K kill", "R restart", "P pause",
+                hints = ["q quit", "? help", "K kill", "R restart", "P pause", "S slow disk", "N partition",
                          "L load \(demo.loadOn ? "on" : "off")"]
             } else {
                 hints.append("↑↓/jk select")

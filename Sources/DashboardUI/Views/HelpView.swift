@@ -9,7 +9,7 @@ enum HelpView {
         ]),
         ("Ensemble", [
             ("↑ ↓ j k  < > !", "select a node (detail below); sort by a column"),
-            ("K R P S  L", "demo: kill (y/n) / restart / pause / slow disk; load"),
+            ("K R P S N  L", "demo: kill/restart/pause/slow disk/partition; load"),
         ]),
         ("Tree", [
             ("Enter → l  ← h", "open, to first child / close, to parent"),

@@ -196,6 +196,15 @@ public struct QuorumPeerMachine: Sendable {
         return out
     }
 
+    /// The shell's peer network came back (zkdash demo healed a partition):
+    /// a LOOKING server announces its vote at once.
+    public mutating func networkHealed(nowMs: Int64) -> [PeerEffect] {
+        var out: [PeerEffect] = []
+        guard !isStopped, !awaitingState else { return out }
+        electionDirectives(election.resendNow(nowMs: nowMs), nowMs: nowMs, into: &out)
+        return out
+    }
+
     private mutating func electionDirectives(_ directives: [FastLeaderElection.Directive], nowMs: Int64, into out: inout [PeerEffect]) {
         for directive in directives {
             switch directive {

@@ -16,8 +16,13 @@ extension QuorumPeer {
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { [self] channel in
+                // zkdash demo's partition: nothing gets through.
+                guard !isPartitioned else { return channel.close() }
                 var sender: Int?
+                let key = ObjectIdentifier(channel)
+                electionIn[key] = channel
                 let handler = PeerFrameHandler(maxFrameBytes: QuorumWire.maxElectionFrameBytes, onFrame: { [self] channel, frame in
+                    guard !isPartitioned else { channel.close(promise: nil); return }
                     guard let from = sender else {
                         do { sender = try QuorumWire.decodeElectionHello(frame) } catch { channel.close(promise: nil) }
                         return
@@ -28,7 +33,7 @@ extension QuorumPeer {
                         logger.warning("bad election message from s\(from): \(error); closing")
                         channel.close(promise: nil)
                     }
-                }, onClose: { _ in })
+                }, onClose: { [self] _ in electionIn[key] = nil })
                 return channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(handler) }
             }
         do {
@@ -40,6 +45,7 @@ extension QuorumPeer {
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { [self] channel in
+                guard !isPartitioned else { return channel.close() }
                 let link = newLink()
                 var introduced = false
                 let handler = PeerFrameHandler(maxFrameBytes: QuorumWire.maxQuorumFrameBytes, onFrame: { [self] channel, frame in
@@ -62,7 +68,7 @@ extension QuorumPeer {
                         perform(machine.learnerIntroduced(sid, on: link, info: message, nowMs: nowMs))
                         return
                     }
-                    guard links[link] === channel else { return }
+                    guard links[link] === channel, !isPartitioned else { return }
                     perform(machine.learnerPacket(message, on: link, nowMs: nowMs))
                 }, onClose: { [self] _ in
                     guard introduced else { return }
@@ -82,6 +88,8 @@ extension QuorumPeer {
     // MARK: Election messages
 
     func sendElection(_ notification: Notification, to sid: Int) {
+        // zkdash demo's partition: lost on the way (FLE resends).
+        guard !isPartitioned else { return }
         if let channel = electionOut[sid], channel.isActive {
             channel.write(ByteBuffer(bytes: QuorumWire.encode(notification)), promise: nil)
             scheduleFlush()
@@ -159,13 +167,20 @@ extension QuorumPeer {
 
     func connectToLeader(_ leader: Int, attempt: Int) {
         guard let peer = members[leader] else { return }
+        guard !isPartitioned else {
+            // As a connection attempt into a cut network: it times out.
+            loop.scheduleTask(in: .milliseconds(Int64(max(200, config.tickTimeMs)))) { [self] in
+                perform(machine.leaderLinkFailed(attempt: attempt, reason: "partitioned by zkdash demo", nowMs: nowMs))
+            }
+            return
+        }
         let link = newLink()
         ClientBootstrap(group: loop)
             .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
             .connectTimeout(.milliseconds(Int64(max(200, config.tickTimeMs))))
             .channelInitializer { [self] channel in
                 let handler = PeerFrameHandler(maxFrameBytes: QuorumWire.maxQuorumFrameBytes, onFrame: { [self] channel, frame in
-                    guard links[link] === channel else { return }
+                    guard links[link] === channel, !isPartitioned else { return }
                     do {
                         perform(machine.leaderPacket(try QuorumWire.decodeQuorum(frame), on: link, nowMs: nowMs))
                     } catch {

@@ -39,6 +39,15 @@ final class QuorumPeer: @unchecked Sendable {
     var flushScheduled = false
     /// Quorum packets waiting for that flush, per connection.
     var peerOutbound: [ObjectIdentifier: (channel: any Channel, buffer: ByteBuffer)] = [:]
+    /// Election connections peers opened to us (closed when the demo cuts us off).
+    var electionIn: [ObjectIdentifier: any Channel] = [:]
+    /// zkdash demo's partition (DemoControl `part`), read on each tick.
+    var isPartitioned = false
+    /// zkdash demo's slow disk: the highest zxid this node's log holds, and the
+    /// committed txns held back until it does (in zxid order; bounded as the
+    /// log queue is, by the leader's in-flight bound).
+    var durableZxid: Int64 = 0
+    var heldCommits: [ZabTxn] = []
 
     var isStopped: Bool { machine.isStopped }
     var isObserver: Bool { machine.isObserver }
@@ -104,7 +113,9 @@ final class QuorumPeer: @unchecked Sendable {
                 perform(machine.proposed(ZabTxn(zxid: zxid, payload: payload), nowMs: nowMs))
             },
             durable: { [unowned self] zxid in
+                durableZxid = max(durableZxid, zxid)
                 perform(machine.durable(upTo: zxid, nowMs: nowMs))
+                releaseHeldCommits()
             },
             forward: { [unowned self] request in
                 guard let link = machine.leaderLink else { return }
@@ -114,6 +125,9 @@ final class QuorumPeer: @unchecked Sendable {
 
     private func tick() {
         guard !isStopped else { return }
+        if let demoControl = runner.demoControl, demoControl.isPartitioned != isPartitioned {
+            setPartitioned(demoControl.isPartitioned)
+        }
         perform(machine.tick(nowMs: nowMs))
         flushPeers()
     }
@@ -190,12 +204,13 @@ final class QuorumPeer: @unchecked Sendable {
                     return
                 }
             case .leaveRole:
+                heldCommits = []
                 runner.perform { $0.setServing(false) }
                 runner.discardPendingLog()
             case .restoreState:
                 restoreState()
             case .apply(let txn):
-                runner.perform { $0.applyCommitted(zxid: txn.zxid, payload: txn.payload, nowMs: nowMs) }
+                applyCommitted(txn)
             case .commit(let zxid):
                 runner.perform { $0.synced(upTo: zxid, nowMs: nowMs) }
             case .serveAsLeader(let epoch):
@@ -292,6 +307,7 @@ final class QuorumPeer: @unchecked Sendable {
     }
 
     private func truncateLog(after zxid: Int64) {
+        durableZxid = min(durableZxid, zxid)
         let dropped = truncateDisk(after: zxid)
         logger.info("TRUNC to \(Zxid.hex(zxid)): dropped \(dropped) uncommitted txns")
         reloadFromDisk()

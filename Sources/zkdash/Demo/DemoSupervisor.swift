@@ -180,6 +180,15 @@ final class DemoSupervisor: @unchecked Sendable {
             }
             nodes[index].slowDisk = on
             event(on ? "\(nodes[index].name) disk slowed: every fsync takes 200 ms more" : "\(nodes[index].name) disk at full speed")
+        case let .partition(id, on):
+            guard let index = aliveIndex(id, doing: on ? "partition" : "heal") else { return }
+            guard Self.fourLetterWord(on ? "part" : "heal", port: nodes[index].clientPort) != nil else {
+                event("\(nodes[index].name): the partition control did not answer", problem: true)
+                return
+            }
+            nodes[index].partitioned = on
+            event(on ? "\(nodes[index].name) partitioned: its quorum and election traffic is cut both ways (clients still reach it)"
+                : "\(nodes[index].name) partition healed: it rejoins through an election")
         case .setLoad:
             break
         }
@@ -326,6 +335,7 @@ final class DemoSupervisor: @unchecked Sendable {
         nodes[index].pid = pid
         nodes[index].process = .running
         nodes[index].slowDisk = false
+        nodes[index].partitioned = false
         return nil
     }
 
