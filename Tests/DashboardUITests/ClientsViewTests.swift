@@ -38,9 +38,55 @@ import Testing
         #expect(ClientsView.lines(state)[1].role == .warning, "queued requests stand out")
         let screen = Dashboard.render(state).text()
         #expect(screen.contains(" 5 Clients ") && screen.contains("NODE CLIENT"))
-        #expect(screen.contains("3 connections on 4 nodes (cons, asked while this view shows)"))
+        #expect(screen.contains("3 connections on 4 nodes (cons and dump, asked while this view shows)"))
         #expect(Dashboard.reduce(&state, .key(.character("1"))) == [.connectionDetail(false)])
         #expect(Dashboard.reduce(&state, .key(.character("2"))).contains(.connectionDetail(true)) == false)
+    }
+
+    /// Below the connections: the sessions that own ephemerals, from the
+    /// leader's dump, each with its client found in some node's cons.
+    @Test func sessionsWithTheirEphemeralsAndTheirClients() throws {
+        var model = SampleCluster.healthy(rounds: 2)
+        var first = SampleCluster.sample(sid: 1, mode: "follower", zxid: "0x100001388", received: 200)
+        first.answers[.cons] = .success(Self.cons)
+        var second = SampleCluster.sample(sid: 2, mode: "leader", zxid: "0x100001388", received: 400)
+        second.answers[.cons] = .success("")
+        second.answers[.dump] = .success("""
+            SessionTracker dump:
+            Session Sets (1)/(3):
+            2 expire at Mon Dec 07 18:03:49 UTC 2026:
+            	0x1000abc0002
+            ephemeral nodes dump:
+            Sessions with Ephemerals (2):
+            0x1000abc0002:
+            	/app/lock-0000000001
+            	/app/members/m1
+            0x2000def0009:
+            	/controller
+            Connections dump:
+            Connections Sets (0)/(0):
+
+            """)
+        var third = SampleCluster.sample(sid: 3, mode: "follower", zxid: "0x100001388", received: 90)
+        third.answers[.cons] = .success("")
+        var fourth = SampleCluster.sample(sid: 4, mode: "observer", zxid: "0x100001388", received: 30)
+        fourth.answers[.cons] = .success("")
+        model.apply(PollRound(timeMs: 1_763_790_009_000, samples: [first, second, third, fourth]))
+        var state = SampleCluster.state(model, columns: 160, rows: 45)
+        _ = Dashboard.reduce(&state, .key(.character("5")))
+        let lines = ClientsView.lines(state)
+        let texts = lines.map(\.text)
+        let title = try #require(texts.firstIndex { $0.hasPrefix("SESSIONS WITH EPHEMERALS") })
+        #expect(texts[title] == "SESSIONS WITH EPHEMERALS: 2 sessions, 3 ephemerals (s2's dump)")
+        #expect(texts[title + 1] == ClientsView.sessionsHeader)
+        #expect(texts[title + 2] == "0x1000abc0002               2  127.0.0.1:51040 on s1         /app/lock-0000000001, /app/members/m1")
+        // Every node answered cons and none holds 0x2000def0009: disconnected, it expires unless it returns.
+        #expect(texts[title + 3] == "0x2000def0009               1  no connection: disconnected   /controller")
+        #expect(lines[title + 3].role == .warning)
+        // `o` from the Tree marks the session in both tables.
+        state.clientsSession = 0x1000abc0002
+        #expect(ClientsView.lines(state).filter { $0.role == .selected }.count == 2)
+        try GoldenScreenTests.check("clients-sessions-160x45", Dashboard.render(state))
     }
 
     @Test func tabCyclesThroughFiveViewsAndTheCommandLineKnowsClients() {

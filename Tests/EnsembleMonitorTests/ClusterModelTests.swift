@@ -46,6 +46,17 @@ struct ClusterModelTests {
         ])
     }
 
+    /// Every member holds the same ephemerals: `dump` goes to the leader
+    /// alone, only while the Clients view wants connection detail.
+    @Test func dumpIsAskedOfTheLeaderOnlyWhileConnectionDetailIsWanted() {
+        var model = ClusterModel(members: Self.ensemble)
+        model.apply(Self.healthyRound())
+        #expect(model.pollRequests().allSatisfy { !$0.words.contains(.dump) })
+        model.setWantsConnectionDetail(true)
+        #expect(model.pollRequests().map { $0.words.contains(.dump) } == [false, false, true, false])
+        #expect(model.pollRequests().allSatisfy { $0.words.contains(.cons) })
+    }
+
     @Test func healthyEnsembleFromRealAnswers() {
         var model = ClusterModel(members: Self.ensemble)
         model.apply(Self.healthyRound())
@@ -125,13 +136,14 @@ struct ClusterModelTests {
         model.apply(PollRound(timeMs: 0, samples: [Fixture.sample(role: "default-whitelist", admin: false)]))
         #expect(model.nodes[0].state == .following)
         #expect(model.nodes[0].refusedWords == [.mntr, .conf, .cons, .wchs])
-        #expect(model.pollRequests()[0].words == [.srvr])
+        // dump is asked once the node is known to serve (the Clients view's sessions).
+        #expect(model.pollRequests()[0].words == [.srvr, .dump])
         #expect(model.nodes[0].sid == nil)
         model.apply(PollRound(timeMs: 1_000, samples: [NodeSample(answers: [.srvr: .success(Fixture.text("default-whitelist.srvr.txt"))])]))
         // Not asked this round, still refused.
         #expect(model.nodes[0].refusedWords == [.mntr, .conf, .cons, .wchs])
         model.apply(PollRound(timeMs: 2_000, samples: [NodeSample(answers: [.srvr: .success(Fixture.text("default-whitelist.srvr.txt"))])]))
-        #expect(model.pollRequests()[0].words == [.srvr, .mntr, .conf, .cons, .wchs])
+        #expect(model.pollRequests()[0].words == [.srvr, .mntr, .conf, .cons, .dump, .wchs])
     }
 
     @Test func refusedSrvrWithoutOtherSourcesIsRefused() {

@@ -93,6 +93,20 @@ struct ConnectionAndWatchParserTests {
         #expect(cons.connections[1].sessionId == nil && cons.connections[1].received == 1)
     }
 
+    @Test func dumpSessionsWithEphemerals() throws {
+        let dump = try #require(EphemeralsReport.parse(Fixture.text("standalone.dump.txt")).report)
+        #expect(dump.sessions == [
+            .init(sessionId: 0x10003a039f10001, paths: ["/lock-0000000002"]),
+            .init(sessionId: 0x10003a039f10000, paths: ["/e1", "/e2"]),
+        ])
+        #expect(dump.ephemeralCount == 3)
+        // No ephemerals at all is a report too; the refusal and other words are not.
+        let none = "SessionTracker dump:\nSession Sets (0)/(0):\nephemeral nodes dump:\nSessions with Ephemerals (0):\nConnections dump:\n"
+        #expect(EphemeralsReport.parse(none).report == EphemeralsReport(sessions: []))
+        #expect(EphemeralsReport.parse("dump is not executed because it is not in the whitelist.\n") == .refused(word: "dump"))
+        #expect(EphemeralsReport.parse(Fixture.text("follower.cons.txt")).report == nil)
+    }
+
     @Test func wchs() throws {
         let wchs = try #require(WatchSummaryReport.parse(Fixture.text("follower.wchs.txt")).report)
         #expect(wchs == WatchSummaryReport(connections: 1, paths: 2, totalWatches: 2))

@@ -229,6 +229,24 @@ class ApacheEnsembleMonitorTests(MonitorCase):
         pane.keys("q")
         pane.assert_shell_restored()
 
+    def test_c_clients_view_sessions_with_ephemerals(self):
+        """View 5 on Apache: the sessions that own ephemerals come from the leader's `dump`,
+        each with its paths and the connection holding it (found in a follower's `cons`)."""
+        c = harness.kazoo_client(self.ens.hosts, start_timeout=20)
+        self.addCleanup(harness.stop_kazoo, c)
+        c.create("/sessions-view-a", b"", ephemeral=True)
+        c.create("/sessions-view-b", b"", ephemeral=True)
+        session = "0x%x" % c.client_id[0]
+        pane = Pane(self)
+        pane.start_monitor("--servers", self.servers(), "--timeout", "1", "--no-admin", "--interval", "0.5")
+        pane.wait_for(lambda s: len(rows_with(s, "LEADING")) == 1, what="a LEADING row")
+        pane.keys("5")
+        screen = pane.wait_for(lambda s: re.search(r"(?m)^%s\s+2\s+127\.0\.0\.1:\d+ on s\d\s+/sessions-view-a, /sessions-view-b" % session, s),
+                               timeout=20, what="kazoo's session with its two ephemerals and its client")
+        self.assertRegex(screen, r"SESSIONS WITH EPHEMERALS: \d+ sessions?, \d+ ephemerals? \(s\d's dump\)")
+        pane.keys("q")
+        pane.assert_shell_restored()
+
     def test_b_too_small_then_resized(self):
         pane = Pane(self, columns=60, rows=10)
         cmd = [zkdash_bin(), "monitor", "--servers", self.servers(), "--timeout", "1", "--no-admin"]
@@ -374,11 +392,18 @@ class ZkdashServerMonitorTests(MonitorCase):
         pane.wait_text("copied /zookeeper (OSC 52")
         self.assertTrue(harness.wait_until(lambda: pane.tmux("show-buffer", check=False) == "/zookeeper", timeout=5.0),
                         repr(pane.tmux("show-buffer", check=False)))
-        # View 5: the Tree view's own session shows among the node's connections (cons).
+        # View 5: the Tree view's own session shows among the node's connections (cons), and a
+        # kazoo session with an ephemeral among the sessions (dump) with its connection.
+        c = harness.kazoo_client(s.hosts, start_timeout=20)
+        self.addCleanup(harness.stop_kazoo, c)
+        c.create("/sessions-view", b"", ephemeral=True)
+        session = "0x%x" % c.client_id[0]
         pane.keys("5")
         screen = pane.wait_for(lambda x: re.search(r"(?m)^-\s+127\.0\.0\.1:\d+\s+0x[0-9a-f]+", x)
                                and "connections on 1 node" in x, what="a connection row from cons")
         self.assertIn("NODE CLIENT", screen)
+        pane.wait_for(lambda x: re.search(r"(?m)^%s\s+1\s+127\.0\.0\.1:\d+\s+/sessions-view\s*$" % session, x),
+                      what="kazoo's session with its ephemeral")
         pane.keys(":")
         pane.tmux("send-keys", "-t", pane.name, "-l", "q")
         pane.keys("Enter")

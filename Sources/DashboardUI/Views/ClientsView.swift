@@ -3,7 +3,10 @@ import EnsembleModel
 /// View 5: every client connection of every node, from `cons` (zktop's
 /// table, for the whole ensemble): the node, the client's address, its
 /// session, what it has queued, sent and received, its latency and last
-/// operation. `cons` is asked only while this view is on screen.
+/// operation. Below it, every session that owns ephemerals, from one serving
+/// node's `dump` (the leader's when there is one), with its client's
+/// connection when a node's `cons` lists it. `cons` and `dump` are asked only
+/// while this view is on screen.
 enum ClientsView {
     struct Line: Equatable {
         var text: String
@@ -47,6 +50,49 @@ enum ClientsView {
             }
         }
         if waiting > 0 { lines.append(Line(text: "asking \(waiting) node\(waiting == 1 ? "" : "s") for cons…", role: .dim)) }
+        lines += sessionLines(state)
+        return lines
+    }
+
+    static let sessionsHeader = pad("SESSION", 19) + padLeft("EPHEMERALS", 10) + "  " + pad("CLIENT", 30) + "PATHS"
+
+    /// The sessions that own ephemerals, each with its client (the node and
+    /// address of the connection holding it) and its paths.
+    static func sessionLines(_ state: DashboardState) -> [Line] {
+        let model = state.cluster
+        guard let source = model.rows.first(where: { model.nodes[$0].sessionEphemerals != nil }),
+              let report = model.nodes[source].sessionEphemerals else {
+            if model.rows.contains(where: { model.nodes[$0].refusedWords.contains(.dump) }) {
+                return [Line(text: "", role: .normal), Line(text: "sessions with ephemerals: dump is not in 4lw.commands.whitelist", role: .warning)]
+            }
+            return []
+        }
+        var clients: [UInt64: String] = [:]
+        var everyNodeAnswered = true
+        for index in model.rows where model.nodes[index].state.isUp {
+            let node = model.nodes[index]
+            guard let cons = node.clientConnections else { everyNodeAnswered = false; continue }
+            // A lone standalone server needs no name; several are told apart by address.
+            let name = node.sid.map { " on s\($0)" } ?? (model.rows.count == 1 ? "" : " on \(node.address)")
+            for connection in cons.connections {
+                if let session = connection.sessionId { clients[session] = connection.remoteAddress + name }
+            }
+        }
+        let sourceName = model.nodes[source].sid.map { "s\($0)" } ?? model.nodes[source].address.description
+        let sessions = report.sessions.count
+        var lines = [
+            Line(text: "", role: .normal),
+            Line(text: "SESSIONS WITH EPHEMERALS: \(sessions) session\(sessions == 1 ? "" : "s"), \(report.ephemeralCount) ephemeral\(report.ephemeralCount == 1 ? "" : "s") (\(sourceName)'s dump)", role: .title),
+            Line(text: sessionsHeader, role: .header),
+        ]
+        for session in report.sessions {
+            // A session no node lists is disconnected: it expires unless its client comes back in time.
+            let client = clients[session.sessionId] ?? (everyNodeAnswered ? "no connection: disconnected" : "-")
+            let text = pad("0x" + String(session.sessionId, radix: 16), 19) + padLeft(String(session.paths.count), 10) + "  "
+                + pad(client, 30) + session.paths.joined(separator: ", ")
+            let role: StyleRole = session.sessionId == state.clientsSession ? .selected : clients[session.sessionId] == nil && everyNodeAnswered ? .warning : .normal
+            lines.append(Line(text: text, role: role, session: session.sessionId))
+        }
         return lines
     }
 
@@ -58,7 +104,7 @@ enum ClientsView {
         for (offset, line) in all.dropFirst(start).prefix(max(0, rect.height - 2)).enumerated() {
             buffer.put(line.text, x: rect.x, y: rect.y + 1 + offset, role: line.role, maxWidth: rect.width)
         }
-        let footer = "\(connections) connection\(connections == 1 ? "" : "s") on \(state.cluster.rows.count) node\(state.cluster.rows.count == 1 ? "" : "s") (cons, asked while this view shows)"
+        let footer = "\(connections) connection\(connections == 1 ? "" : "s") on \(state.cluster.rows.count) node\(state.cluster.rows.count == 1 ? "" : "s") (cons and dump, asked while this view shows)"
         buffer.put(footer, x: rect.x, y: rect.maxY - 1, role: .dim, maxWidth: rect.width)
     }
 

@@ -117,7 +117,7 @@ public struct ClusterModel: Sendable {
     static let adminDownRetryMs: Int64 = 30_000
     static let adminWrongNodeRetryMs: Int64 = 60_000
 
-    /// Ask `cons` every round (the dashboard's Clients view is on screen) or not.
+    /// Ask `cons` of every node and `dump` of one every round (the dashboard's Clients view is on screen) or not.
     public mutating func setWantsConnectionDetail(_ wanted: Bool) {
         settings.wantsConnectionDetail = wanted
     }
@@ -153,7 +153,8 @@ public struct ClusterModel: Sendable {
 
     /// One request per member that is not a duplicate.
     public func pollRequests() -> [PollRequest] {
-        members.indices.compactMap { index in
+        let dumpIndex = settings.wantsConnectionDetail ? ephemeralsSourceIndex() : nil
+        return members.indices.compactMap { index in
             guard members[index].duplicateOf == nil, members[index].unpollableReason == nil else { return nil }
             let book = bookkeeping[index]
             func refused(_ word: MonitorWord) -> Bool {
@@ -166,6 +167,7 @@ public struct ClusterModel: Sendable {
             } ?? true
             if confDue, !refused(.conf) { words.append(.conf) }
             if settings.wantsConnectionDetail, !refused(.cons) { words.append(.cons) }
+            if index == dumpIndex, !refused(.dump) { words.append(.dump) }
             // mntr's zk_watch_count covers what wchs says.
             if book.refusedAtRound[.mntr] != nil, !refused(.wchs) { words.append(.wchs) }
             // Election telemetry: every round from zkdash nodes; from a node of
@@ -175,6 +177,14 @@ public struct ClusterModel: Sendable {
             return PollRequest(memberIndex: index, address: members[index].address, words: words, admin: adminRequest(index),
                                probeVote: book.isZkdash == nil && !voteRefused)
         }
+    }
+
+    /// The one node asked for `dump`: every member holds the same ephemerals,
+    /// and the leader's are never behind. Else the first serving node.
+    private func ephemeralsSourceIndex() -> Int? {
+        let pollable = members.indices.filter { members[$0].duplicateOf == nil && members[$0].unpollableReason == nil }
+        return pollable.first { nodes[$0].state == .leading }
+            ?? pollable.first { [.standalone, .following, .observing].contains(nodes[$0].state) }
     }
 
     private func adminRequest(_ index: Int) -> AdminRequest? {

@@ -81,6 +81,9 @@ public struct NodeStatus: Sendable, Equatable {
     public var confMembers: [ServerEntry]?
     public var monitor: MonitorReport?
     public var clientConnections: ConnectionsReport?
+    /// Sessions and their ephemerals from this node's `dump` (asked of one
+    /// serving node, the leader when there is one, while the Clients view shows).
+    public var sessionEphemerals: EphemeralsReport?
     public var adminAnswered = false
     /// Time the node took to answer this round.
     public var pollMs: Double?

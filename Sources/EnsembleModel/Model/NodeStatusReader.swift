@@ -54,6 +54,13 @@ enum NodeStatusReader {
             case .notServing, .unreadable: break
             }
         }
+        if case .success(let text)? = sample.answers[.dump] {
+            switch EphemeralsReport.parse(text) {
+            case .report(let dump): status.sessionEphemerals = dump
+            case .refused: status.refusedWords.append(.dump)
+            case .notServing, .unreadable: break
+            }
+        }
         if case .success(let text)? = sample.answers[.wchs] {
             switch WatchSummaryReport.parse(text) {
             case .report(let wchs): status.watches = status.watches ?? Int64(wchs.totalWatches)

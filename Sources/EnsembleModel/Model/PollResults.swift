@@ -42,6 +42,8 @@ public enum PollFailure: Error, Sendable, Equatable {
 /// The four-letter words the monitor asks for.
 public enum MonitorWord: String, Sendable, CaseIterable, Comparable {
     case srvr, mntr, conf, cons, wchs
+    /// Sessions and their ephemerals: asked of one serving node while the Clients view shows.
+    case dump
     /// zkdash's election telemetry (the embedded server only).
     case vote
 
