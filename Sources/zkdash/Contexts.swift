@@ -1,5 +1,6 @@
 import DashboardUI
 import Foundation
+import Synchronization
 
 /// `--context NAME`: the flags of a named ensemble from the config file
 /// (`$ZKDASH_CONFIG`, else `$XDG_CONFIG_HOME/zkdash/config.toml`, else
@@ -28,6 +29,24 @@ enum Contexts {
     struct Failure: Error, CustomStringConvertible {
         var description: String
         init(_ description: String) { self.description = description }
+    }
+
+    /// The context this process was started with (`--context NAME`), for the
+    /// dashboard's banner and `:ctx`.
+    static let active = Mutex<String?>(nil)
+
+    /// The name `--context` gives in these arguments, if any.
+    static func name(in arguments: [String]) -> String? {
+        guard let at = arguments.firstIndex(where: { $0 == "--context" || $0.hasPrefix("--context=") }) else { return nil }
+        if arguments[at].hasPrefix("--context=") { return String(arguments[at].dropFirst("--context=".count)) }
+        return at + 1 < arguments.count ? arguments[at + 1] : nil
+    }
+
+    /// The contexts the config file names (none when it is missing or unreadable).
+    static func names(environment: [String: String], read: (String) -> String?) -> [String] {
+        guard let text = read(configPath(environment)), let document = try? TOMLReader.parse(text),
+              case .table(let contexts)? = document["contexts"] else { return [] }
+        return contexts.keys.sorted()
     }
 
     static func configPath(_ environment: [String: String]) -> String {

@@ -53,7 +53,11 @@ struct MonitorCommand: AsyncParsableCommand {
                                             channelSetup: SecurityOptions.channelSetup(pollerSettings.tls),
                                             login: try SASLLogin.treeLogin(ensemble.security.saslLogin()))
         } catch { Self.exitWithUsage(error) }
-        let target = EnsembleTarget.description(servers: ensemble.servers, config: ensemble.config, memberCount: members.count)
+        let environment = ProcessInfo.processInfo.environment
+        let contextName = Contexts.active.withLock { $0 }
+        // The context's name first: the operator must see which ensemble this is.
+        let target = (contextName.map { "\($0) · " } ?? "")
+            + EnsembleTarget.description(servers: ensemble.servers, config: ensemble.config, memberCount: members.count)
             + " · " + ensemble.security.connectionDescription
         let settings = MonitorSettings(discoverMembers: discover, askAdmin: !ensemble.noAdmin, wantsConnectionDetail: false)
         let session = DashboardSession(
@@ -63,10 +67,49 @@ struct MonitorCommand: AsyncParsableCommand {
                 readOnly: readOnly,
                 targetDescription: target,
                 liveTargetDescription: Self.liveTarget(target, tls: pollerSettings.tls),
-                themes: MonitorThemes.load(theme), members: members, settings: settings, intervalSeconds: interval))
-        if let failure = await session.run() {
+                themes: MonitorThemes.load(theme), members: members, settings: settings, intervalSeconds: interval,
+                contextNames: Contexts.names(environment: environment, read: Self.readFile), contextName: contextName,
+                contextFile: Contexts.configPath(environment),
+                checkContext: { [readOnly] name in
+                    do {
+                        _ = try Self.command(forContext: name, themeName: nil, intervalSeconds: 1, readOnly: readOnly)
+                        return nil
+                    } catch {
+                        return Self.message(error)
+                    }
+                }))
+        switch await session.run() {
+        case .quit:
+            return
+        case .failed(let failure):
             FileHandle.standardError.write(Data("zkdash monitor: \(failure)\n".utf8))
             throw ExitCode(1)
+        case .switchContext(let next):
+            // A new monitor on the context's flags; the theme and refresh interval carry over.
+            Contexts.active.withLock { $0 = next.name }
+            let command = try Self.command(forContext: next.name, themeName: next.themeName, intervalSeconds: next.intervalSeconds,
+                                           readOnly: readOnly)
+            try await command.run()
         }
+    }
+
+    static func readFile(_ path: String) -> String? { try? String(contentsOfFile: path, encoding: .utf8) }
+
+    /// `zkdash monitor --context NAME`, as if typed, with the interval and
+    /// read-only flag of the monitor being left, and its theme unless the
+    /// context names one (a theme from a file is not carried).
+    static func command(forContext name: String, themeName: String?, intervalSeconds: Double, readOnly: Bool) throws -> MonitorCommand {
+        var arguments = ["monitor", "--context", name, "--interval", String(intervalSeconds)]
+        if readOnly { arguments.append("--read-only") }
+        var expanded = try Contexts.expand(arguments, environment: ProcessInfo.processInfo.environment, read: readFile)
+        if let themeName, ThemeCatalog.builtInNames.contains(themeName), !expanded.contains("--theme") {
+            expanded += ["--theme", themeName]
+        }
+        return try MonitorCommand.parse(Array(expanded.dropFirst()))
+    }
+
+    /// An error as ArgumentParser would word it, on one line.
+    static func message(_ error: any Error) -> String {
+        MonitorCommand.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
     }
 }

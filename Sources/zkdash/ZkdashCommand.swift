@@ -17,6 +17,7 @@ struct Zkdash: AsyncParsableCommand {
             expanded = try Contexts.expand(arguments, environment: ProcessInfo.processInfo.environment) { path in
                 try? String(contentsOfFile: path, encoding: .utf8)
             }
+            Contexts.active.withLock { $0 = Contexts.name(in: arguments) }
         } catch {
             FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
             Foundation.exit(64)

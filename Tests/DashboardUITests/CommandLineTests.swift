@@ -25,10 +25,44 @@ import Testing
         #expect(DashboardCommand.parse("4lw kill") == .failure(CommandError(
             ":4lw WORD [sid], WORD one of conf cons crst dirs dump envi gtmk isro mntr ruok srst srvr stat wchc wchp wchs")))
         if case .failure(let error) = DashboardCommand.parse("nope") {
-            #expect(error.message.hasPrefix("unknown command :nope (Tab completes: 4lw clients diff election"))
+            #expect(error.message.hasPrefix("unknown command :nope (Tab completes: 4lw clients ctx diff election"))
         } else {
             Issue.record("nope parsed")
         }
+    }
+
+    /// `:ctx`: the config file's contexts; `:ctx NAME` asks the shell to
+    /// watch that ensemble; names complete with Tab; the demo refuses.
+    @Test func ctxListsSwitchesAndCompletes() {
+        var state = Self.state()
+        #expect(Self.type("ctx", into: &state).isEmpty)
+        #expect(state.message == ":ctx: the config file names no contexts (~/.config/zkdash/config.toml)")
+        state.contextNames = ["prod", "staging", "stress"]
+        state.contextName = "prod"
+        #expect(Self.type("ctx", into: &state).isEmpty)
+        #expect(state.message == "contexts: prod staging stress (now: prod); :ctx NAME switches")
+        #expect(Self.type("ctx nope", into: &state).isEmpty)
+        #expect(state.message == ":ctx: no context nope (prod, staging, stress)")
+        #expect(Self.type("ctx prod", into: &state).isEmpty)
+        #expect(state.message == ":ctx: already watching prod")
+        #expect(Self.type("ctx staging", into: &state) == [.switchContext("staging")])
+        #expect(state.message == "switching to context staging…")
+        #expect(DashboardCommand.parse("ctx a b") == .failure(CommandError(":ctx NAME (a context of the config file; :ctx alone lists them)")))
+        // Tab: the command, then a context name (or the shared prefix), and theme names the same way.
+        #expect(DashboardCommand.complete("ct") == "ctx ")
+        #expect(DashboardCommand.complete("ctx s", contextNames: state.contextNames) == "ctx st")
+        #expect(DashboardCommand.complete("ctx st", contextNames: state.contextNames) == nil, "staging and stress share only st")
+        #expect(DashboardCommand.complete("ctx sta", contextNames: state.contextNames) == "ctx staging ")
+        #expect(DashboardCommand.complete("ctx staging", contextNames: state.contextNames) == nil)
+        #expect(DashboardCommand.complete("theme l", themeNames: state.themeNames) == "theme light ")
+        _ = Dashboard.reduce(&state, .key(.character(":")))
+        for character in "ctx p" { _ = Dashboard.reduce(&state, .key(.character(character))) }
+        _ = Dashboard.reduce(&state, .key(.tab))
+        #expect(state.commandLine?.text == "ctx prod ")
+        _ = Dashboard.reduce(&state, .key(.escape))
+        state.demo = DemoStatus(nodes: [])
+        #expect(Self.type("ctx staging", into: &state).isEmpty)
+        #expect(state.message == ":ctx: zkdash demo's dashboard watches the demo's own nodes")
     }
 
     @Test func tabCompletesAndArrowsRecallHistory() {

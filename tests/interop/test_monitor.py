@@ -24,6 +24,7 @@ import shutil
 import signal
 import statistics
 import subprocess
+import tempfile
 import time
 import unittest
 
@@ -407,6 +408,48 @@ class ZkdashServerMonitorTests(MonitorCase):
         pane.keys(":")
         pane.tmux("send-keys", "-t", pane.name, "-l", "q")
         pane.keys("Enter")
+        pane.assert_shell_restored()
+
+    def test_b4_ctx_switches_to_another_context_live(self):
+        """`:ctx NAME` (issue 16, contexts): started on context `blue`, the dashboard names it in
+        the banner; `:ctx` lists the config file's contexts, `:ctx nope` says there is none, a
+        context whose flags do not parse is refused before anything is left, and `:ctx green`
+        watches green's server (its row, its name in the banner) in the same terminal; one `q`
+        quits."""
+        blue, green = self.servers[5], self.servers[6]
+        workdir = tempfile.mkdtemp(prefix="zkdash-ctx-")
+        self.addCleanup(shutil.rmtree, workdir, True)
+        config = os.path.join(workdir, "config.toml")
+        with open(config, "w") as f:
+            f.write('[contexts.blue]\nservers = "%s"\n\n[contexts.green]\nservers = "%s"\ntheme = "light"\n'
+                    '\n[contexts.broken]\ntimeout = "soon"\n' % (blue.hosts, green.hosts))
+        pane = Pane(self)
+        cmd = ["ZKDASH_CONFIG=%s" % _sh(config), _sh(zkdash_bin()), "monitor", "--context", "blue", "--no-admin", "--interval", "0.5"]
+        pane.type_line(" ".join(cmd) + "; echo ZKDASH_EXIT=$?")
+        pane.wait_for(lambda x: "blue · " in x and "127.0.0.1:%d" % blue.port in x and len(rows_with(x, "STANDALONE")) == 1,
+                      what="blue's server")
+
+        def command(text):
+            pane.keys(":")
+            pane.tmux("send-keys", "-t", pane.name, "-l", text)
+            pane.keys("Enter")
+        command("ctx")
+        pane.wait_text("contexts: blue broken green (now: blue); :ctx NAME switches")
+        command("ctx nope")
+        pane.wait_text(":ctx: no context nope (blue, broken, green)")
+        command("ctx broken")
+        pane.wait_text(":ctx broken:")
+        self.assertIn("127.0.0.1:%d" % blue.port, pane.screen())
+        command("ctx gr")
+        pane.wait_text(":ctx: no context gr")
+        pane.keys(":")
+        pane.tmux("send-keys", "-t", pane.name, "-l", "ctx gr")
+        pane.keys("Tab", "Enter")
+        screen = pane.wait_for(lambda x: "green · " in x and "127.0.0.1:%d" % green.port in x
+                               and len(rows_with(x, "STANDALONE")) == 1, what="green's server after :ctx green")
+        self.assertNotIn("127.0.0.1:%d" % blue.port, screen)
+        self.assertIn("theme light", screen)
+        pane.keys("q")
         pane.assert_shell_restored()
 
     def test_b3_edit_in_the_users_editor(self):

@@ -16,9 +16,11 @@ public enum DashboardCommand: Sendable, Equatable {
     case importFrom(String, apply: Bool)
     /// `:diff FILE`: the selected subtree against an export file.
     case diff(String)
+    /// `:ctx NAME`: watch the ensemble of that context instead; `:ctx` lists them.
+    case context(String?)
 
     /// Command names, for completion and the error message.
-    public static let names = ["4lw", "clients", "diff", "election", "ensemble", "events", "export", "goto", "import", "q", "quit",
+    public static let names = ["4lw", "clients", "ctx", "diff", "election", "ensemble", "events", "export", "goto", "import", "q", "quit",
                                "theme", "tree"]
 
     /// The four-letter words `:4lw` sends (Apache 3.8's; whitelisting is the server's).
@@ -38,6 +40,9 @@ public enum DashboardCommand: Sendable, Equatable {
         case "theme":
             guard arguments.count == 1 else { return .failure(CommandError(":theme NAME")) }
             return .success(.theme(arguments[0]))
+        case "ctx":
+            guard arguments.count <= 1 else { return .failure(CommandError(":ctx NAME (a context of the config file; :ctx alone lists them)")) }
+            return .success(.context(arguments.first))
         case "ensemble": return .success(.view(.ensemble))
         case "tree": return .success(.view(.tree))
         case "election": return .success(.view(.election))
@@ -69,13 +74,23 @@ public enum DashboardCommand: Sendable, Equatable {
     }
 
     /// Tab: the command name completed to its only match (with a space), or to
-    /// the longest prefix its matches share; nil when nothing matches or the
-    /// name is already typed.
-    public static func complete(_ text: String) -> String? {
-        guard !text.contains(" ") else { return nil }
-        let matches = names.filter { $0.hasPrefix(text) }
+    /// the longest prefix its matches share; after `ctx `, a context name, and
+    /// after `theme `, a theme name, the same way. Nil when nothing matches or
+    /// the word is already typed.
+    public static func complete(_ text: String, contextNames: [String] = [], themeNames: [String] = []) -> String? {
+        let words = text.split(separator: " ", omittingEmptySubsequences: false)
+        if words.count == 2, words[0] == "ctx" || words[0] == "theme" {
+            let candidates = words[0] == "ctx" ? contextNames : themeNames
+            return completeWord(String(words[1]), from: candidates).map { "\(words[0]) " + $0 }
+        }
+        guard words.count == 1 else { return nil }
+        return completeWord(text, from: names)
+    }
+
+    private static func completeWord(_ text: String, from candidates: [String]) -> String? {
+        let matches = candidates.filter { $0.hasPrefix(text) }
         guard let first = matches.first else { return nil }
-        if matches.count == 1 { return first + " " }
+        if matches.count == 1 { return first == text ? nil : first + " " }
         var prefix = first
         for match in matches.dropFirst() {
             while !match.hasPrefix(prefix) { prefix.removeLast() }

@@ -84,6 +84,10 @@ public struct DashboardState: Sendable {
     public var overlay: TextOverlay?
     /// The themes `:theme NAME` can pick, in `t`'s order (the shell sets it).
     public var themeNames: [String] = []
+    /// The config file's contexts (`:ctx`), the one being watched, and the file.
+    public var contextNames: [String] = []
+    public var contextName: String?
+    public var contextFile: String?
 
     /// The Ensemble table's sort (`<` / `>` pick the column, `!` reverses);
     /// nil: sid order.

@@ -62,6 +62,8 @@ public enum DashboardEffect: Sendable, Equatable {
     /// Tree view `E`: edit this node's data in $VISUAL / $EDITOR; the text
     /// comes back as `.tree(.edited(…))`, to be confirmed.
     case editInEditor(path: String, data: [UInt8], version: Int32)
+    /// `:ctx NAME`: leave this ensemble and watch the one that context names.
+    case switchContext(String)
 }
 
 /// The kinds of events the Events view shows (`f` cycles through them).

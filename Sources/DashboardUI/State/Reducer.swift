@@ -177,7 +177,9 @@ public enum Dashboard {
             state.commandLine = nil
             return []
         case .tab:
-            if let completed = DashboardCommand.complete(line.text) { line = LineEditor(completed) }
+            if let completed = DashboardCommand.complete(line.text, contextNames: state.contextNames, themeNames: state.themeNames) {
+                line = LineEditor(completed)
+            }
         case .up, .down:
             let history = state.commandHistory
             guard !history.isEmpty else { return [] }
@@ -234,6 +236,8 @@ public enum Dashboard {
             }
             state.message = ":import: \(apply ? "applying" : "planning") \(file) at \(state.tree.selectedPath)…"
             return [.tree(.importFrom(path: state.tree.selectedPath, file: file, apply: apply))]
+        case .context(let name):
+            return switchContext(&state, to: name)
         case .diff(let file):
             state.message = ":diff: comparing \(state.tree.selectedPath) with \(file)…"
             return [.tree(.diffWith(path: state.tree.selectedPath, file: file))]
@@ -255,6 +259,35 @@ public enum Dashboard {
             state.message = "asking \(state.cluster.members[index].address) \(word)…"
             return [.fourLetterWord(word: word, memberIndex: index)]
         }
+    }
+
+    /// `:ctx`: the contexts of the config file; `:ctx NAME`: the shell starts
+    /// watching that context's ensemble (a new monitor on its servers, TLS,
+    /// identities and theme) and this state is left behind.
+    static func switchContext(_ state: inout DashboardState, to name: String?) -> [DashboardEffect] {
+        guard state.demo == nil else {
+            state.message = ":ctx: zkdash demo's dashboard watches the demo's own nodes"
+            return []
+        }
+        let current = state.contextName.map { " (now: \($0))" } ?? ""
+        guard !state.contextNames.isEmpty else {
+            state.message = ":ctx: the config file names no contexts (\(state.contextFile ?? "~/.config/zkdash/config.toml"))"
+            return []
+        }
+        guard let name else {
+            state.message = "contexts: \(state.contextNames.joined(separator: " "))\(current); :ctx NAME switches"
+            return []
+        }
+        guard state.contextNames.contains(name) else {
+            state.message = ":ctx: no context \(name) (\(state.contextNames.joined(separator: ", ")))"
+            return []
+        }
+        guard name != state.contextName else {
+            state.message = ":ctx: already watching \(name)"
+            return []
+        }
+        state.message = "switching to context \(name)…"
+        return [.switchContext(name)]
     }
 
     /// Events view: `f` cycles the kinds shown, `/` searches (live), Esc

@@ -5,7 +5,7 @@ enum HelpView {
         ("Everywhere", [
             ("1 2 3 4 5", "Ensemble, Tree, Election, Events, Clients"), ("Tab Shift-Tab", "next / previous view"),
             ("↑↓ jk g G PgUp/Dn", "move in lists: line, first / last, page"), ("t  + -  space", "theme; refresh slower / faster; freeze"),
-            ("mouse", "click a tab or a row; the wheel scrolls"), ("? : q Ctrl-C", "help; commands (:goto :4lw :theme, Tab); quit"),
+            ("mouse", "click a tab or a row; the wheel scrolls"), ("? : q Ctrl-C", "help; commands (:goto :4lw :ctx :theme, Tab); quit"),
         ]),
         ("Ensemble", [
             ("↑ ↓ j k  < > !", "select a node (detail below); sort by a column"),

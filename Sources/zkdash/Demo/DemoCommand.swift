@@ -138,7 +138,8 @@ struct DemoCommand: AsyncParsableCommand {
                 supervisor.perform(action)
             }
         }
-        return await session.run()
+        if case .failed(let failure) = await session.run() { return failure }
+        return nil
     }
 
     private static func wait(for signals: SignalWaiter) async -> Int32 {

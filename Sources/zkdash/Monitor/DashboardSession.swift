@@ -45,8 +45,16 @@ struct DashboardSession {
         }
     }
 
-    /// Runs until `q` or Ctrl-C; nil, or why the terminal loop failed.
-    func run() async -> String? {
+    enum Outcome {
+        case quit
+        /// Why the terminal loop failed.
+        case failed(String)
+        /// `:ctx NAME`: the caller starts watching that context.
+        case switchContext(MonitorLoop.ContextSwitch)
+    }
+
+    /// Runs until `q` or Ctrl-C, a failure of the terminal loop, or `:ctx NAME`.
+    func run() async -> Outcome {
         let monitor = EnsembleMonitor(members: members, settings: settings, pollerSettings: pollerSettings)
         let inbox = inbox
         // `+` / `-` in the dashboard change it between rounds.
@@ -64,17 +72,17 @@ struct DashboardSession {
         let tree = MonitorTree(members: members, connection: treeConnection, inbox: inbox)
         let options = options
         let performDemo = performDemo
-        let failure: String? = await withCheckedContinuation { continuation in
+        let outcome: Outcome = await withCheckedContinuation { continuation in
             let thread = Thread {
                 let loop = MonitorLoop(options: options, inbox: inbox, performTree: { tree.perform($0) }, performDemo: performDemo,
                                        setPollInterval: { interval.seconds = $0 },
                                        askWord: { word, index in Self.ask(word, of: members, index, connection: treeConnection, inbox: inbox) },
                                        setConnectionDetail: { on in Task { await monitor.setWantsConnectionDetail(on) } })
                 do {
-                    try loop.run()
-                    continuation.resume(returning: nil)
+                    let next = try loop.run()
+                    continuation.resume(returning: next.map(Outcome.switchContext) ?? .quit)
                 } catch {
-                    continuation.resume(returning: "\(error)")
+                    continuation.resume(returning: .failed("\(error)"))
                 }
             }
             thread.name = "zkdash-terminal"
@@ -83,7 +91,7 @@ struct DashboardSession {
         }
         polling.cancel()
         await tree.close()
-        return failure
+        return outcome
     }
 }
 

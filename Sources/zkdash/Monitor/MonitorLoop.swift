@@ -21,6 +21,21 @@ final class MonitorLoop {
         var demo: DemoStatus? = nil
         /// Seconds between poll rounds at start (`+` / `-` change it).
         var intervalSeconds: Double = 1
+        /// `:ctx`: the config file's contexts, the one watched, the file.
+        var contextNames: [String] = []
+        var contextName: String? = nil
+        var contextFile: String? = nil
+        /// `:ctx NAME`: why that context cannot be watched (its flags do not
+        /// parse), or nil; asked before the dashboard is left.
+        var checkContext: @Sendable (String) -> String? = { _ in nil }
+    }
+
+    /// `:ctx NAME` ended the loop: watch that context next, keeping the
+    /// theme and refresh interval the operator had.
+    struct ContextSwitch: Sendable {
+        var name: String
+        var themeName: String
+        var intervalSeconds: Double
     }
 
     private let options: Options
@@ -51,8 +66,9 @@ final class MonitorLoop {
         self.performDemo = performDemo
     }
 
-    /// Runs until `q`/Ctrl-C; throws when there is no terminal.
-    func run() throws {
+    /// Runs until `q`/Ctrl-C (nil) or `:ctx NAME` (the switch); throws when
+    /// there is no terminal.
+    func run() throws -> ContextSwitch? {
         let terminal = Terminal()
         let environment = ProcessInfo.processInfo.environment
         let noColor = !(environment["NO_COLOR"] ?? "").isEmpty
@@ -72,6 +88,9 @@ final class MonitorLoop {
         state.themeName = themes.themes[themes.index].name
         state.themeNames = themes.themes.map(\.name)
         state.message = themes.problem
+        state.contextNames = options.contextNames
+        state.contextName = options.contextName
+        state.contextFile = options.contextFile
         state.timeZoneOffsetSeconds = Self.localOffsetSeconds()
         state.nowMs = Self.nowMs()
 
@@ -90,7 +109,7 @@ final class MonitorLoop {
 
         while true {
             // A deferred SIGINT / SIGTERM / SIGHUP (zkdash demo) ends the loop like q.
-            if Terminal.pendingTerminationSignal != nil { return }
+            if Terminal.pendingTerminationSignal != nil { return nil }
             var changed = false
             var effects: [DashboardEffect] = []
             var clipboard: [String] = []
@@ -130,7 +149,14 @@ final class MonitorLoop {
             for effect in effects {
                 switch effect {
                 case .quit:
-                    return
+                    return nil
+                case .switchContext(let name):
+                    if let problem = options.checkContext(name) {
+                        state.message = ":ctx \(name): \(problem)"
+                        changed = true
+                    } else {
+                        return ContextSwitch(name: name, themeName: state.themeName, intervalSeconds: Double(state.pollIntervalMs) / 1000)
+                    }
                 case .selectTheme(let index):
                     guard themes.themes.indices.contains(index) else { continue }
                     themes.index = index
