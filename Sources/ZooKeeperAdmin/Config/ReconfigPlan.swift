@@ -1,0 +1,121 @@
+/// The membership a `reconfig` request asks for, computed from the one in
+/// force as Apache 3.8's PrepRequestProcessor does, with its errors:
+///
+/// - non-incremental (`newMembers`, `reconfig -members`): the whole new list,
+///   `server.N=…` entries separated by commas or newlines;
+/// - incremental (`joining` / `leaving`, `reconfig -add/-remove`): the
+///   current members, minus the leaving sids, plus (or replacing) the joiners,
+///   each `server.N=host:quorum:election[:role];[clientHost:]clientPort` —
+///   a joiner must name its client port.
+///
+/// Pure: the caller checks what needs the running ensemble (a reconfig in
+/// progress, the config version, a synced quorum of the new voters, the ACL
+/// of /zookeeper/config) in Apache's order around it.
+public enum ReconfigPlan {
+    public enum Failure: Error, Equatable, Sendable {
+        /// KeeperException.BadArguments, with Apache's message.
+        case badArguments(String)
+    }
+
+    /// The next membership, in sid order.
+    /// `standaloneEnabled` (Apache's default true) requires 2 voters at least.
+    public static func nextMembers(
+        current: [ServerEntry], joining: String?, leaving: String?, newMembers: String?, standaloneEnabled: Bool = true
+    ) throws(Failure) -> [ServerEntry] {
+        let next: [ServerEntry]
+        if let newMembers {
+            next = try parseMembers(newMembers)
+        } else {
+            next = try incremental(current: current, joining: joining, leaving: leaving)
+        }
+        let voters = next.filter { $0.role == .participant }.count
+        if standaloneEnabled, voters < 2 {
+            throw .badArguments("Reconfig failed - new configuration must include at least 2 followers")
+        } else if voters < 1 {
+            throw .badArguments("Reconfig failed - new configuration must include at least 1 follower")
+        }
+        return next
+    }
+
+    /// `newMembers`: Apache reads it as a properties file once commas are
+    /// newlines; every line must be a `server.N=` entry (a `version=` line is
+    /// allowed and ignored, as the dynamic file has one).
+    static func parseMembers(_ text: String) throws(Failure) -> [ServerEntry] {
+        var members: [Int: ServerEntry] = [:]
+        let lines = text.replacingOccurrences(",", with: "\n").split(whereSeparator: \.isNewline)
+        for rawLine in lines {
+            let line = rawLine.trimmingCharacters(in: " \t")
+            if line.isEmpty || line.hasPrefix("#") || line.hasPrefix("!") { continue }
+            guard let equals = line.firstIndex(of: "=") else { throw .badArguments("\(line): not a server.N=… entry") }
+            let key = line[..<equals].trimmingCharacters(in: " \t")
+            let value = line[line.index(after: equals)...].trimmingCharacters(in: " \t")
+            if key == "version" { continue }
+            guard key.hasPrefix("server."), let sid = Int(key.dropFirst("server.".count)), sid >= 0 else {
+                throw .badArguments("\(key) is not a server.N key")
+            }
+            let entry: ServerEntry
+            do {
+                entry = try ServerEntry.parse(sid: sid, value: value)
+            } catch {
+                throw .badArguments("\(key)=\(value): \(error.reason)")
+            }
+            guard members[sid] == nil else { throw .badArguments("\(key) is given twice") }
+            try checkNoSharedAddress(entry, among: Array(members.values))
+            members[sid] = entry
+        }
+        return members.values.sorted { $0.sid < $1.sid }
+    }
+
+    static func incremental(current: [ServerEntry], joining: String?, leaving: String?) throws(Failure) -> [ServerEntry] {
+        var next = Dictionary(current.map { ($0.sid, $0) }, uniquingKeysWith: { first, _ in first })
+        for leaver in (leaving ?? "").split(separator: ",").map({ $0.trimmingCharacters(in: " \t") }) where !leaver.isEmpty {
+            guard let sid = Int(leaver) else { throw .badArguments("\(leaver) is not a server id") }
+            next[sid] = nil
+        }
+        for joiner in (joining ?? "").split(separator: ",").map({ $0.trimmingCharacters(in: " \t") }) where !joiner.isEmpty {
+            let parts = joiner.split(separator: "=", omittingEmptySubsequences: true)
+            guard parts.count == 2 else { throw .badArguments("Wrong format of server string") }
+            let key = parts[0].trimmingCharacters(in: " \t")
+            guard let dot = key.lastIndex(of: "."), let sid = Int(key[key.index(after: dot)...]) else {
+                throw .badArguments("Wrong format of server string")
+            }
+            let entry: ServerEntry
+            do {
+                entry = try ServerEntry.parse(sid: sid, value: parts[1].trimmingCharacters(in: " \t"))
+            } catch {
+                throw .badArguments("Reconfiguration failed")
+            }
+            guard entry.clientPort != nil else {
+                throw .badArguments("Wrong format of server string - each server should have 3 ports specified")
+            }
+            try checkNoSharedAddress(entry, among: next.values.filter { $0.sid != sid })
+            next[sid] = entry
+        }
+        return next.values.sorted { $0.sid < $1.sid }
+    }
+
+    /// Apache's `QuorumServer.checkAddressDuplicate`: two members may not
+    /// share a quorum or election address.
+    static func checkNoSharedAddress(_ entry: ServerEntry, among others: [ServerEntry]) throws(Failure) {
+        let mine: Set<String> = ["\(entry.host):\(entry.quorumPort)", "\(entry.host):\(entry.electionPort)"]
+        for other in others {
+            let theirs: Set<String> = ["\(other.host):\(other.quorumPort)", "\(other.host):\(other.electionPort)"]
+            if !mine.isDisjoint(with: theirs) { throw .badArguments("Reconfiguration failed") }
+        }
+    }
+}
+
+private extension StringProtocol {
+    func trimmingCharacters(in blanks: String) -> String {
+        var text = Substring(self)
+        while let first = text.first, blanks.contains(first) { text.removeFirst() }
+        while let last = text.last, blanks.contains(last) { text.removeLast() }
+        return String(text)
+    }
+
+    func replacingOccurrences(_ target: Character, with replacement: String) -> String {
+        var out = ""
+        for character in self { if character == target { out += replacement } else { out.append(character) } }
+        return out
+    }
+}
