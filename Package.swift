@@ -40,6 +40,8 @@ let package = Package(
             name: "ZooKeeperCore",
             dependencies: [
                 "ZooKeeperProtocol",
+                // Membership text and the reconfig arithmetic (pure, as this module).
+                "ZooKeeperAdmin",
                 .product(name: "Logging", package: "swift-log"),
                 // Persistent hash tries: an O(1) copy of the whole tree for snapshots.
                 .product(name: "HashTreeCollections", package: "swift-collections"),

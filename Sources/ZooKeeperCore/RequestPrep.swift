@@ -20,6 +20,10 @@ public struct RequestPrep {
     public let sessions: SessionTracker
     /// Apache refuses TTL nodes unless `zookeeper.extendedTypesEnabled`.
     public var ttlEnabled = false
+    /// `reconfig` (Reconfig.swift): zoo.cfg's flags and the leader's view.
+    public var reconfigEnabled = false
+    public var standaloneEnabled = true
+    public var reconfig: ReconfigView?
 
     public init(tree: DataTree, pending: PendingChanges, access: AccessControl, sessions: SessionTracker) {
         self.tree = tree
@@ -101,18 +105,18 @@ public struct RequestPrep {
         }
     }
 
-    private mutating func record(_ path: String, zxid: Int64, view: NodeView?) {
+    mutating func record(_ path: String, zxid: Int64, view: NodeView?) {
         let previous = pending.record(path, zxid: zxid, view: view)
         multiUndo?.append((path, previous))
         touchedPaths.append(path)
     }
 
-    private func existing(_ path: String) throws(ErrorCode) -> NodeView {
+    func existing(_ path: String) throws(ErrorCode) -> NodeView {
         guard let view = pending.view(path, in: tree) else { throw .noNode }
         return view
     }
 
-    private func checkSession(_ caller: Caller) throws(ErrorCode) {
+    func checkSession(_ caller: Caller) throws(ErrorCode) {
         if !sessions.isAlive(caller.sessionId) { throw .sessionExpired }
     }
 
@@ -120,7 +124,7 @@ public struct RequestPrep {
         if !ZnodePath.isValid(path) { throw .badArguments }
     }
 
-    private func checkACL(_ view: NodeView, _ perm: Perms, _ caller: Caller) throws(ErrorCode) {
+    func checkACL(_ view: NodeView, _ perm: Perms, _ caller: Caller) throws(ErrorCode) {
         if !access.isAllowed(perm, acl: view.acl, authIds: caller.authIds) { throw .noAuth }
     }
 
@@ -201,8 +205,8 @@ public struct RequestPrep {
             node.acl = acl
             record(set.path, zxid: zxid, view: node)
             return .setACL(SetACLTxn(path: set.path, acl: acl, version: version))
-        case .reconfig:
-            throw .reconfigDisabled
+        case .reconfig(let request):
+            return try prepReconfig(request, caller: caller, zxid: zxid)
         default:
             throw .unimplemented
         }

@@ -1,3 +1,4 @@
+import ZooKeeperAdmin
 import ZooKeeperProtocol
 
 /// What the shell must do after the core handled an input. Order matters:
@@ -17,6 +18,9 @@ public enum CoreEffect: Sendable, Equatable {
     case log(String)
     /// Learner only: hand this client request to the leader.
     case forward(ForwardedRequest)
+    /// A reconfig txn was applied: /zookeeper/config now holds this
+    /// membership (QuorumMembership text); the quorum shell adopts it.
+    case reconfigured(String)
 }
 
 /// Apache's `new SetSASLResponse(null)` after a refused login.
@@ -45,6 +49,9 @@ public struct ServerCore: Sendable {
     /// Zxid of the newest txn handed to the log (applied or not).
     public internal(set) var lastPreppedZxid: Int64
     public private(set) var txnsSinceSnapshot = 0
+    /// A quorum leader's view for `reconfig` (Reconfig.swift), kept current by
+    /// the shell; nil elsewhere, where prep answers `reconfig` Unimplemented.
+    public var reconfig: ReconfigView?
     /// Txns after which the next snapshot is due: `snapCount` until the shell
     /// rolls Apache's jitter (`rollSnapshotThreshold`).
     public private(set) var snapshotThreshold: Int
@@ -444,6 +451,9 @@ public struct ServerCore: Sendable {
         // copy to return to.
         let before = accept == nil ? nil : pending
         var prep = RequestPrep(tree: tree, pending: PendingChanges(), access: access, sessions: sessions)
+        prep.reconfigEnabled = settings.reconfigEnabled
+        prep.standaloneEnabled = settings.standaloneEnabled
+        prep.reconfig = reconfig
         swap(&pending, &prep.pending)
         let zxid = lastPreppedZxid + 1
         let body = prep.prep(request, caller: caller, zxid: zxid, time: nowMs)
@@ -452,7 +462,12 @@ public struct ServerCore: Sendable {
             return []
         }
         swap(&pending, &prep.pending)
-        let type = txnType ?? body.opCode
+        var type = txnType ?? body.opCode
+        if case .reconfig = request, case .setData = body {
+            // Apache logs it as a reconfig txn with a SetDataTxn body.
+            type = .reconfig
+            reconfig?.inProgress = true
+        }
         return submit(InFlightTxn(
             header: TxnHeader(clientId: caller.sessionId, cxid: xid, zxid: zxid, time: nowMs, type: type.rawValue),
             body: body, connection: connection, xid: xid, opCode: txnType ?? request.opCode, receivedAtMs: nowMs,
@@ -503,6 +518,12 @@ public struct ServerCore: Sendable {
             if let acl = outcome.eventACLs[event.path], !access.isAllowed(.read, acl: acl, authIds: connection.authIds) { continue }
             effects.append(sendReply(watcher, ReplyHeader(xid: SpecialXid.notification, zxid: -1, err: .ok), body: event, nowMs: nowMs))
         }
+        if header.type == OpCode.reconfig.rawValue, outcome.err == .ok,
+           let data = tree.node(DataTree.configPath)?.data, let text = String(validating: data, as: UTF8.self) {
+            if let membership = QuorumMembership.parse(text) { reconfig?.membership = membership }
+            reconfig?.inProgress = false
+            effects.append(.reconfigured(text))
+        }
         switch body {
         case .closeSession:
             sessions.remove(header.clientId)
@@ -552,6 +573,8 @@ public struct ServerCore: Sendable {
         case .create: body = CreateResponse(path: outcome.path ?? "")
         case .create2, .createContainer, .createTTL: body = Create2Response(path: outcome.path ?? "", stat: outcome.stat ?? Stat())
         case .setData: body = SetDataResponse(stat: outcome.stat ?? Stat())
+        // The new membership and its stat, as getData would answer.
+        case .reconfig: body = GetDataResponse(data: tree.node(DataTree.configPath)?.data, stat: outcome.stat ?? Stat())
         case .setACL: body = SetACLResponse(stat: outcome.stat ?? Stat())
         case .multi:
             // A multi's header is OK; errors travel in the per-op results.

@@ -23,6 +23,9 @@ public struct ServerSettings: Sendable {
     public var snapCount: Int
     /// How often container nodes are checked for removal (Apache: 60 s).
     public var containerCheckIntervalMs: Int
+    /// zoo.cfg `reconfigEnabled` and `standaloneEnabled` (Reconfig.swift).
+    public var reconfigEnabled = false
+    public var standaloneEnabled = true
 
     public init(
         tickTimeMs: Int = 2000, minSessionTimeoutMs: Int? = nil, maxSessionTimeoutMs: Int? = nil,

@@ -28,6 +28,8 @@ struct ReplicationHooks {
     var durable: (Int64) -> Void
     /// Learner: a client write for the leader.
     var forward: (ForwardedRequest) -> Void
+    /// A reconfig txn was applied: the membership it put in /zookeeper/config.
+    var reconfigured: (String) -> Void = { _ in }
 }
 
 final class CoreRunner: @unchecked Sendable {
@@ -161,6 +163,8 @@ final class CoreRunner: @unchecked Sendable {
                 hooks?.proposed(zxid, payload)
             case .forward(let request):
                 hooks?.forward(request)
+            case .reconfigured(let text):
+                hooks?.reconfigured(text)
             case .setReading(let id, let readable):
                 channels[id]?.pipeline.fireUserInboundEventTriggered(CoreReadingGate(allowed: readable))
             case .snapshotDue:

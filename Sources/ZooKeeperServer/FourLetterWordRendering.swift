@@ -84,9 +84,17 @@ struct LiveFourLetterWordSource: FourLetterWordSource {
 
     func conf() -> ConfSnapshot {
         let sizes = directorySizes()
-        return ConfSnapshot(
+        var snapshot = ConfSnapshot(
             config: context.config, boundClientPort: context.clientPort, snapshotDirectory: context.snapshotDirectory,
             dataDirSizeBytes: sizes.dataDirBytes, logDirectory: context.logDirectory, dataLogSizeBytes: sizes.logDirBytes)
+        // The membership in force (a reconfig changes it), as /zookeeper/config holds it.
+        if var quorum = snapshot.quorum, let data = core.tree.node(DataTree.configPath)?.data,
+           let live = QuorumMembership.parse(String(decoding: data, as: UTF8.self)) {
+            quorum.members = live.members
+            quorum.version = live.version
+            snapshot.quorum = quorum
+        }
+        return snapshot
     }
 
     func dump() -> DumpSnapshot {

@@ -87,11 +87,13 @@ public final class StandaloneServer: Sendable {
         } catch {
             throw ServerStartError("cannot recover from \(config.dataDir): \(error)")
         }
-        let settings = ServerSettings(
+        var settings = ServerSettings(
             tickTimeMs: config.tickTimeMs, minSessionTimeoutMs: config.minSessionTimeoutMs,
             maxSessionTimeoutMs: config.maxSessionTimeoutMs, serverId: Int64(config.myid ?? 0),
             superDigest: config.superDigest, maxOutstandingPerConnection: max(1, config.globalOutstandingLimit),
             snapCount: config.snapCount, sasl: sasl, x509Enabled: serverTLS != nil)
+        settings.reconfigEnabled = config.reconfigEnabled
+        settings.standaloneEnabled = config.standaloneEnabled
         let quorumRole: ServerRole? = config.isStandalone ? nil : (config.peerType == .observer ? .observer : .follower)
         // A quorum member serves nobody until it has a leader.
         let core = ServerCore(

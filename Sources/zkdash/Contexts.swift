@@ -16,7 +16,7 @@ import Synchronization
 enum Contexts {
     /// Context keys, the flags they become, and the commands that take them.
     static let keys: [String: Set<String>] = {
-        let connecting: Set<String> = ["status", "monitor", "get", "ls", "export", "import"]
+        let connecting: Set<String> = ["status", "monitor", "get", "ls", "export", "import", "reconfig"]
         return [
             "servers": connecting,
             "tls-ca": connecting.union(["diff"]), "tls-cert": connecting.union(["diff"]), "tls-key": connecting.union(["diff"]),

@@ -6,7 +6,7 @@ struct Zkdash: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "zkdash",
         abstract: "A terminal dashboard for ZooKeeper ensembles, with a ZooKeeper-compatible server built in.",
-        subcommands: [ServerCommand.self, StatusCommand.self, MonitorCommand.self, DemoCommand.self, GetCommand.self, LsCommand.self, ExportCommand.self, ImportCommand.self, DiffCommand.self]
+        subcommands: [ServerCommand.self, StatusCommand.self, MonitorCommand.self, DemoCommand.self, GetCommand.self, LsCommand.self, ExportCommand.self, ImportCommand.self, DiffCommand.self, ReconfigCommand.self]
     )
 
     /// `--context NAME` is expanded into flags before parsing (Contexts.swift).

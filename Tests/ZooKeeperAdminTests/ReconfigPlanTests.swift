@@ -52,9 +52,18 @@ struct ReconfigPlanTests {
         #expect(failure(joining: "some thing") == "Wrong format of server string")
         #expect(failure(joining: "server.5=127.0.0.1:2895:3895") == "Wrong format of server string - each server should have 3 ports specified")
         #expect(failure(joining: "server.5=127.0.0.1:x:3895;2185") == "Reconfiguration failed")
-        // A joiner on another member's quorum or election address.
-        #expect(failure(joining: "server.5=127.0.0.1:2888:3895;2185") == "Reconfiguration failed")
-        #expect(failure(leaving: "two") == "two is not a server id")
+        // A joiner on another member's address; loopback and wildcard addresses are
+        // shared by servers on one host and not compared (Apache's excludedSpecialAddresses).
+        #expect(failure(joining: "server.5=127.0.0.1:2888:3895;2185") == nil)
+        let hosts = [ServerEntry(sid: 1, host: "zk1", quorumPort: 2888, electionPort: 3888, clientHost: "zk1", clientPort: 2181),
+                     ServerEntry(sid: 2, host: "zk2", quorumPort: 2888, electionPort: 3888, clientPort: 2181)]
+        #expect(throws: ReconfigPlan.Failure.badArguments("server.3 shares an address with server.1")) {
+            try ReconfigPlan.nextMembers(current: hosts, joining: "server.3=zk3:2888:3888;zk1:2181", leaving: nil, newMembers: nil)
+        }
+        #expect((try? ReconfigPlan.nextMembers(current: hosts, joining: "server.3=zk3:2888:3888;2181", leaving: nil, newMembers: nil))?.count == 3)
+        #expect(throws: ReconfigPlan.Failure.notANumber("two")) {
+            try ReconfigPlan.nextMembers(current: Self.three, joining: nil, leaving: "two", newMembers: nil)
+        }
         #expect(failure(leaving: "1,2") == "Reconfig failed - new configuration must include at least 2 followers")
         #expect(failure(leaving: "1,2", standalone: false) == nil)
         #expect(failure(leaving: "1,2,3", standalone: false) == "Reconfig failed - new configuration must include at least 1 follower")

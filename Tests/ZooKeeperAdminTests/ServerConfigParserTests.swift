@@ -159,6 +159,16 @@ import Testing
         }
     }
 
+    /// Apache: "Invalid option … Choose 'true' or 'false.'"; any case is taken.
+    @Test func reconfigAndStandaloneFlagsAreTrueOrFalse() throws {
+        let c = try ServerConfigParser.parse("dataDir=/d\nclientPort=1\nreconfigEnabled=TRUE\nstandaloneEnabled=false\n")
+        #expect(c.reconfigEnabled && !c.standaloneEnabled && c.unknownKeys.isEmpty)
+        let d = try ServerConfigParser.parse("dataDir=/d\nclientPort=1\n")
+        #expect(!d.reconfigEnabled && d.standaloneEnabled)
+        let error = #expect(throws: ConfigError.self) { try ServerConfigParser.parse("dataDir=/d\nclientPort=1\nreconfigEnabled=yes\n") }
+        #expect(error?.key == "reconfigEnabled" && error?.reason == "must be true or false")
+    }
+
     @Test func unsupportedAndUnknownKeysAreWarningsNeverErrors() throws {
         let text = """
             dataDir=/d
@@ -168,8 +178,7 @@ import Testing
             metricsProvider.className=org.apache.zookeeper.metrics.prometheus.PrometheusMetricsProvider
             metricsProvider.httpPort=7000
             quorumListenOnAllIPs=true
-            standaloneEnabled=false
-            reconfigEnabled=notabool
+            dynamicConfigFile=/etc/zk/zoo.cfg.dynamic
             ssl.quorum.keyStore.location=/x
             authProvider.1=com.example.KerberosOnlyProvider
             clientPortListenBacklog=50
@@ -178,12 +187,12 @@ import Testing
         let c = try ServerConfigParser.parse(text)
         #expect(c.unknownKeys.map(\.key) == [
             "admin.serverPort", "admin.enableServer", "metricsProvider.className", "metricsProvider.httpPort",
-            "quorumListenOnAllIPs", "standaloneEnabled", "reconfigEnabled", "ssl.quorum.keyStore.location",
+            "quorumListenOnAllIPs", "dynamicConfigFile", "ssl.quorum.keyStore.location",
             "authProvider.1", "clientPortListenBacklog", "tikTime",
         ])
-        #expect(c.unknownKeys.map(\.line) == Array(3...13))
+        #expect(c.unknownKeys.map(\.line) == Array(3...12))
         #expect(c.warnings.last == ConfigWarning(
-            kind: .unknownKey, key: "tikTime", line: 13, value: "2000", message: "ignoring unknown key tikTime"))
+            kind: .unknownKey, key: "tikTime", line: 12, value: "2000", message: "ignoring unknown key tikTime"))
         #expect(c.warnings.first?.description == "ignoring unsupported key admin.serverPort (line 3)")
         #expect(c.tickTimeMs == 3000)
     }

@@ -38,6 +38,7 @@ enum Output: Equatable, CustomStringConvertible {
     case snapshotDue
     case log
     case forward(ForwardedRequest)
+    case reconfigured(String)
 
     var description: String {
         switch self {
@@ -49,6 +50,7 @@ enum Output: Equatable, CustomStringConvertible {
         case .snapshotDue: "snapshotDue"
         case .log: "log"
         case let .forward(request): "forward(session 0x\(String(request.sessionId, radix: 16)) cxid \(request.cxid) op \(request.opCode))"
+        case let .reconfigured(text): "reconfigured(\(text))"
         }
     }
 
@@ -153,6 +155,8 @@ struct CoreHarness {
                 outputs.append(.log)
             case let .forward(request):
                 outputs.append(.forward(request))
+            case let .reconfigured(text):
+                outputs.append(.reconfigured(text))
             }
         }
         return outputs

@@ -40,7 +40,7 @@ public struct QuorumPeerMachine: Sendable {
         var payload: [UInt8]
     }
 
-    public let settings: Settings
+    public internal(set) var settings: Settings
     public var myid: Int { settings.zab.myid }
     public var isObserver: Bool { !settings.zab.voters.contains(myid) }
 

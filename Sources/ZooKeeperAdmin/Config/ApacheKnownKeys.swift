@@ -6,8 +6,8 @@ enum ApacheKnownKeys {
     static let quorumPeerConfigKeys: Set<String> = [
         "secureClientPortAddress", "observerMasterPort", "clientPortListenBacklog",
         "localSessionsEnabled", "localSessionsUpgradingEnabled", "connectToLearnerMasterLimit",
-        "quorumListenOnAllIPs", "syncEnabled", "dynamicConfigFile", "standaloneEnabled",
-        "reconfigEnabled", "sslQuorum", "portUnification", "sslQuorumReloadCertFiles",
+        "quorumListenOnAllIPs", "syncEnabled", "dynamicConfigFile",
+        "sslQuorum", "portUnification", "sslQuorumReloadCertFiles",
         "quorum.auth.enableSasl", "quorum.auth.serverRequireSasl", "quorum.auth.learnerRequireSasl",
         "quorum.auth.learner.saslLoginContext", "quorum.auth.server.saslLoginContext",
         "quorum.auth.kerberos.servicePrincipal", "quorum.cnxn.threads.size",

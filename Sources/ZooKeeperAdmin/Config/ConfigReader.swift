@@ -135,6 +135,12 @@ struct ConfigReader {
             config.peerType = type
         case "electionAlg":
             guard try int(e) == 3 else { throw fail(e, "only electionAlg 3 is supported") }
+        case "reconfigEnabled", "standaloneEnabled":
+            // Apache: "Invalid option … Choose 'true' or 'false.'" for anything else.
+            guard let flag = ["true": true, "false": false][e.value.lowercased()] else {
+                throw fail(e, "must be true or false")
+            }
+            if e.key == "reconfigEnabled" { config.reconfigEnabled = flag } else { config.standaloneEnabled = flag }
         case "superUser", "zookeeper.superUser":
             guard !e.value.isEmpty else { throw fail(e, "empty user name") }
             config.saslSuperUser = e.value

@@ -15,6 +15,9 @@ public enum ReconfigPlan {
     public enum Failure: Error, Equatable, Sendable {
         /// KeeperException.BadArguments, with Apache's message.
         case badArguments(String)
+        /// A leaving id that is not a number: Apache's NumberFormatException,
+        /// which its prep answers with MarshallingError.
+        case notANumber(String)
     }
 
     /// The next membership, in sid order.
@@ -69,7 +72,7 @@ public enum ReconfigPlan {
     static func incremental(current: [ServerEntry], joining: String?, leaving: String?) throws(Failure) -> [ServerEntry] {
         var next = Dictionary(current.map { ($0.sid, $0) }, uniquingKeysWith: { first, _ in first })
         for leaver in (leaving ?? "").split(separator: ",").map({ $0.trimmingCharacters(in: " \t") }) where !leaver.isEmpty {
-            guard let sid = Int(leaver) else { throw .badArguments("\(leaver) is not a server id") }
+            guard let sid = Int(leaver) else { throw .notANumber(leaver) }
             next[sid] = nil
         }
         for joiner in (joining ?? "").split(separator: ",").map({ $0.trimmingCharacters(in: " \t") }) where !joiner.isEmpty {
@@ -94,14 +97,26 @@ public enum ReconfigPlan {
         return next.values.sorted { $0.sid < $1.sid }
     }
 
-    /// Apache's `QuorumServer.checkAddressDuplicate`: two members may not
-    /// share a quorum or election address.
+    /// Apache's `QuorumServer.checkAddressDuplicate`: no quorum, election or
+    /// client address of a joiner may be another member's. Loopback and
+    /// wildcard addresses are left out (several servers on one host share
+    /// them), as Apache's `excludedSpecialAddresses` does.
     static func checkNoSharedAddress(_ entry: ServerEntry, among others: [ServerEntry]) throws(Failure) {
-        let mine: Set<String> = ["\(entry.host):\(entry.quorumPort)", "\(entry.host):\(entry.electionPort)"]
-        for other in others {
-            let theirs: Set<String> = ["\(other.host):\(other.quorumPort)", "\(other.host):\(other.electionPort)"]
-            if !mine.isDisjoint(with: theirs) { throw .badArguments("Reconfiguration failed") }
+        let mine = addresses(entry)
+        guard !mine.isEmpty else { return }
+        for other in others where !mine.isDisjoint(with: addresses(other)) {
+            throw .badArguments("server.\(entry.sid) shares an address with server.\(other.sid)")
         }
+    }
+
+    static func addresses(_ entry: ServerEntry) -> Set<String> {
+        func isSpecial(_ host: String) -> Bool {
+            host == "0.0.0.0" || host == "::" || host == "::1" || host == "localhost" || host.hasPrefix("127.")
+        }
+        var out: Set<String> = []
+        if !isSpecial(entry.host) { out.formUnion(["\(entry.host):\(entry.quorumPort)", "\(entry.host):\(entry.electionPort)"]) }
+        if let port = entry.clientPort, let host = entry.clientHost, !isSpecial(host) { out.insert("\(host):\(port)") }
+        return out
     }
 }
 

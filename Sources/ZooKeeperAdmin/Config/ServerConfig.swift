@@ -28,7 +28,8 @@
 /// | server.N                              | parsed        | quorum membership, see ServerEntry                     |
 /// | peerType                              | parsed        | participant; observer or participant (any case)        |
 /// | electionAlg                           | checked       | only 3 is accepted, as in Apache                       |
-/// | everything else Apache knows (admin.*, other ssl.*, metricsProvider.*, standaloneEnabled, reconfigEnabled, quorumListenOnAllIPs, dynamicConfigFile, localSessions*, clientPortListenBacklog, ...) | ignored | warning `unsupportedKey` |
+/// | reconfigEnabled, standaloneEnabled    | used          | false / true; `true` or `false` (any case), else an error, as Apache |
+/// | everything else Apache knows (admin.*, other ssl.*, metricsProvider.*, quorumListenOnAllIPs, dynamicConfigFile, localSessions*, clientPortListenBacklog, ...) | ignored | warning `unsupportedKey` |
 /// | anything else                         | ignored       | warning `unknownKey` (Apache would set `zookeeper.<key>`) |
 ///
 /// (*) Apache reads the super digest only from the JVM property
@@ -97,6 +98,13 @@ public struct ServerConfig: Sendable, Equatable {
     /// This server's role from `peerType` (overridden by its own server.N
     /// line once `myid` is applied, as Apache does).
     public var peerType: PeerType = .participant
+    /// `reconfigEnabled`: the `reconfig` request changes the membership live
+    /// (false: it is answered ReconfigDisabled, Apache's default).
+    public var reconfigEnabled = false
+    /// `standaloneEnabled` (Apache's default true): a reconfig must leave at
+    /// least 2 voters. False lets it leave 1; zkdash still runs a lone
+    /// `server.N` standalone (with a warning).
+    public var standaloneEnabled = true
     /// This server's id, from `dataDir/myid`; set via `applyingMyid`.
     public var myid: Int?
     /// Largest request/response payload, in bytes (`jute.maxbuffer`).

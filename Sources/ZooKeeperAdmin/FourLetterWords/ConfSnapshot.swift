@@ -117,10 +117,7 @@ public struct QuorumConfSnapshot: Sendable, Equatable {
 
     /// What Apache serves in `/zookeeper/config` (`QuorumVerifier.toString()`):
     /// one `server.N=` line per member, then `version=` in hex, no final newline.
-    public var configZnodeText: String {
-        members.map { "server.\($0.sid)=\(Self.memberText($0))" }.joined(separator: "\n")
-            + "\nversion=\(String(version, radix: 16))"
-    }
+    public var configZnodeText: String { QuorumMembership(members: members, version: version).text }
 
     /// Apache's `QuorumServer.toString()`: `host:quorumPort:electionPort:type`,
     /// then `;clientHost:clientPort` when the line named a client address

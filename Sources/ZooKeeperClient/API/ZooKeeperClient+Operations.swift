@@ -54,6 +54,18 @@ extension ZooKeeperClient {
         return NodeData(data: data, stat: stat, watch: stream.map { OneShotWatch(path: path, events: $0.1) })
     }
 
+    /// `reconfig` (Apache 3.5+): an incremental change (`joining` server.N=…
+    /// entries, `leaving` ids, comma-separated) or a whole new membership
+    /// (`newMembers`), only from membership version `fromConfig` (-1: any).
+    /// Returns /zookeeper/config's new data and stat. Never chrooted.
+    public func reconfig(joining: String?, leaving: String?, newMembers: String?, fromConfig: Int64 = -1) async throws -> NodeData {
+        let request = ClientRequest.reconfig(ReconfigRequest(
+            joiningServers: joining, leavingServers: leaving, newMembers: newMembers, curConfigId: fromConfig))
+        let reply = try await call(request, expecting: .data, path: "/zookeeper/config")
+        guard case let .data(data, stat) = reply else { throw Self.unexpected(reply, "/zookeeper/config") }
+        return NodeData(data: data, stat: stat, watch: nil)
+    }
+
     /// Replaces the node's data if `version` matches (-1: any); returns the new Stat.
     public func setData(_ path: String, data: [UInt8]?, version: Int32 = -1) async throws -> Stat {
         let request = ClientRequest.setData(SetDataRequest(path: try serverPath(path), data: data, version: version))

@@ -20,7 +20,10 @@ final class QuorumPeer: @unchecked Sendable {
     let logger: Logger
     let snapshotDirectory: String
     let logDirectory: String
-    let members: [Int: ServerEntry]
+    /// Members by sid, and the membership they come from: zoo.cfg's, until a
+    /// reconfig (kept in /zookeeper/config, so it survives restarts) changes it.
+    var members: [Int: ServerEntry]
+    var membership: QuorumMembership
 
     var machine: QuorumPeerMachine
     /// mntr's zk_election_time: ms from looking to a decision.
@@ -62,9 +65,10 @@ final class QuorumPeer: @unchecked Sendable {
         self.logger = logger
         self.snapshotDirectory = snapshotDirectory
         self.logDirectory = logDirectory
-        members = Dictionary(uniqueKeysWithValues: config.servers.map { ($0.sid, $0) })
+        membership = Self.startingMembership(config: config, tree: runner.core.tree)
+        members = Dictionary(uniqueKeysWithValues: membership.members.map { ($0.sid, $0) })
         guard members[myid] != nil else { throw ServerStartError("myid \(myid) has no server.\(myid) line") }
-        let voters = Set(config.servers.filter { $0.role == .participant }.map(\.sid))
+        let voters = membership.voters
         let zabSettings = ZabSettings(
             myid: myid, voters: voters, tickMs: Int64(config.tickTimeMs),
             initLimitTicks: Int64(config.initLimitTicks), syncLimitTicks: Int64(config.syncLimitTicks))
@@ -120,7 +124,8 @@ final class QuorumPeer: @unchecked Sendable {
             forward: { [unowned self] request in
                 guard let link = machine.leaderLink else { return }
                 send(.request(payload: ReplicationPayloads.encode(request)), on: link)
-            })
+            },
+            reconfigured: { [unowned self] text in adopt(text) })
     }
 
     private func tick() {
@@ -129,6 +134,7 @@ final class QuorumPeer: @unchecked Sendable {
             setPartitioned(demoControl.isPartitioned)
         }
         perform(machine.tick(nowMs: nowMs))
+        refreshReconfigView()
         flushPeers()
     }
 
@@ -217,6 +223,7 @@ final class QuorumPeer: @unchecked Sendable {
                 let core = runner.core
                 installCore(tree: core.tree, sessions: core.sessionTimeouts, role: .leader, epoch: epoch)
             case .serveAsLearner:
+                installMembership()
                 runner.perform { $0.setServing(true) }
             case .sessionTouches(_, let payload):
                 if let touches = try? ReplicationPayloads.decodeTouches(payload) {
@@ -297,14 +304,9 @@ final class QuorumPeer: @unchecked Sendable {
         runner.perform { $0.setServing(false) }
         runner.core = ServerCore(settings: runner.core.settings, tree: tree, sessions: sessions, nowMs: nowMs, role: role, epoch: epoch)
         runner.rollSnapshotThreshold()
-        installMembership()
+        installMembership(epoch: role == .leader ? epoch : nil)
     }
 
-    /// /zookeeper/config lists the members, as on Apache quorum members.
-    func installMembership() {
-        guard let text = QuorumConfSnapshot(config: config)?.configZnodeText else { return }
-        runner.core.installQuorumConfig(Array(text.utf8), nowMs: nowMs)
-    }
 
     private func truncateLog(after zxid: Int64) {
         durableZxid = min(durableZxid, zxid)

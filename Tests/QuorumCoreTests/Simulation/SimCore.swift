@@ -68,7 +68,7 @@ extension EnsembleSim {
                 if let link = node.machine?.leaderLink {
                     sendQuorum(.request(payload: ReplicationPayloads.encode(request)), on: link.id, from: node)
                 }
-            case .setReading, .snapshotDue, .log:
+            case .setReading, .snapshotDue, .log, .reconfigured:
                 break
             }
         }
