@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import ZooKeeperAdmin
 @testable import EnsembleModel
@@ -44,6 +45,38 @@ struct ClusterModelTests {
         return PollRound(timeMs: timeMs, samples: [
             Fixture.sample(role: "follower"), follower2, Fixture.sample(role: "leader"), Fixture.sample(role: "observer"),
         ])
+    }
+
+    /// A reconfiguration seen in the leader's `conf`: Apache's first-leader
+    /// version stamp is no event; an observer joining is one (and, with
+    /// discovery, a new row); its leaving is one too, and its row drops out.
+    @Test func reconfigurationsAreEventsAndDepartedMembersDropOut() {
+        var model = ClusterModel(members: Self.ensemble, settings: MonitorSettings(discoverMembers: true))
+        model.apply(Self.healthyRound())
+        #expect(model.membershipVersion == 0)
+        let leaderConf = Fixture.text("leader.conf.txt")
+        func round(_ timeMs: Int64, _ conf: String) -> PollRound {
+            var round = Self.healthyRound(at: timeMs)
+            round.samples[2]?.answers[.conf] = .success(conf)
+            return round
+        }
+        let stamped = leaderConf.replacingOccurrences(of: "version=0", with: "version=100000000")
+        _ = model.apply(round(2_000, stamped))
+        #expect(model.membershipVersion == 0x1_0000_0000)
+        #expect(!model.eventLog.events.contains { $0.text.hasPrefix("reconfiguration") })
+        let joined = stamped.replacingOccurrences(
+            of: "version=100000000", with: "server.5=127.0.0.1:24990:24991:observer;127.0.0.1:24992\nversion=100000004")
+        let joinEvents = model.apply(round(3_000, joined))
+        #expect(joinEvents.map(\.text).contains(
+            "reconfiguration 0x100000004: s1 s2 s3 s4 s5 (was s1 s2 s3 s4): s5 joined as observer"))
+        #expect(model.rows.count == 5 && model.members.last?.address.clientPort == 24992)
+        let left = stamped.replacingOccurrences(of: "version=100000000", with: "version=100000005")
+        let leaveEvents = model.apply(round(4_000, left))
+        #expect(leaveEvents.map(\.text).contains("reconfiguration 0x100000005: s1 s2 s3 s4 (was s1 s2 s3 s4 s5): s5 left"))
+        #expect(model.rows.count == 4)
+        // An older version reported later (a lagging member) changes nothing.
+        _ = model.apply(round(5_000, joined))
+        #expect(model.membershipVersion == 0x1_0000_0005 && model.rows.count == 4)
     }
 
     /// Every member holds the same ephemerals: `dump` goes to the leader

@@ -149,6 +149,46 @@ class ReconfigDifferentialTests(unittest.TestCase):
         self.assertEqual(zkdash, expected, "zkdash")
 
 
+class ReconfigMonitorTests(unittest.TestCase):
+    """`zkdash status --watch` from one seed (discovery) while an observer joins and leaves by
+    reconfig: both are events naming the change, on Apache 3.8 and zkdash ensembles alike."""
+
+    def watch_through_reconfigs(self, cls):
+        ens = cls(voters=3, extra_cfg=RECONFIG_CFG)
+        self.addCleanup(ens.destroy)
+        ens.start()
+        admin = harness.kazoo_client(ens.hosts, start_timeout=30, auth_data=[("digest", SUPER)])
+        self.addCleanup(harness.stop_kazoo, admin)
+        seed = ens.nodes[0].client_address
+        watcher = subprocess.Popen([harness.zkdash_bin(), "status", "--servers", seed, "--no-admin", "--watch",
+                                    "--interval", "0.3", "--timeout", "1"],
+                                   stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        self.addCleanup(harness.stop_process, watcher)
+        lines = []
+        reader = threading.Thread(target=lambda: [lines.append(l) for l in watcher.stdout], daemon=True)
+        reader.start()
+        self.assertTrue(harness.wait_until(lambda: any("QUORUM OK" in l for l in lines), timeout=20), "".join(lines[-20:]))
+        p1, p2, p3 = bound_ports(self)
+        joining = "server.100=%s:%d:%d:observer;%s:%d" % (harness.LOOPBACK, p1, p2, harness.LOOPBACK, p3)
+        _, stat = admin.reconfig(joining=joining, leaving=None, new_members=None)
+        joined = "reconfiguration 0x%x: s1 s2 s3 s100 (was s1 s2 s3): s100 joined as observer" % stat.mzxid
+        self.assertTrue(harness.wait_until(lambda: any(joined in l for l in lines), timeout=20),
+                        "%s: %r not in:\n%s" % (getattr(cls, "__name__", "apache"), joined, "".join(lines[-30:])))
+        _, stat = admin.reconfig(joining=None, leaving="100", new_members=None)
+        left = "reconfiguration 0x%x: s1 s2 s3 (was s1 s2 s3 s100): s100 left" % stat.mzxid
+        self.assertTrue(harness.wait_until(lambda: any(left in l for l in lines), timeout=20),
+                        "%s: %r not in:\n%s" % (getattr(cls, "__name__", "apache"), left, "".join(lines[-30:])))
+
+    def test_apache(self):
+        if apache_reason():
+            self.skipTest(apache_reason())
+        # With ;clientPort in the server lines, as discovery needs.
+        self.watch_through_reconfigs(lambda **kw: ApacheEnsemble(client_in_server_line=True, **kw))
+
+    def test_zkdash(self):
+        self.watch_through_reconfigs(ZkdashEnsemble)
+
+
 class ReconfigDisabledTests(unittest.TestCase):
     def test_disabled_by_default_on_both(self):
         for cls in ([ApacheEnsemble] if apache_reason() is None else []) + [ZkdashEnsemble]:

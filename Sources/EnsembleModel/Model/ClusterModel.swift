@@ -49,8 +49,9 @@ public struct ClusterModel: Sendable {
     public private(set) var roundsApplied = 0
     /// The ensemble membership as the nodes report it (latest `conf`).
     public private(set) var membership: [ServerEntry] = []
-    /// The member whose `conf` gave `membership`.
+    /// The member whose `conf` gave `membership`, and its version.
     private var membershipReporter: Int?
+    public private(set) var membershipVersion: Int64?
     /// Members were added (discovery) and have not been polled yet.
     public private(set) var hasUnpolledMembers = false
 
@@ -94,6 +95,7 @@ public struct ClusterModel: Sendable {
         var confAskedAtRound: Int?
         /// The last conf answer's view, reused between conf polls.
         var confMembers: [ServerEntry]?
+        var confVersion: Int64?
         /// The node's own plain client port and server id from its last `conf`
         /// (reached over its secure port, its AdminServer names those).
         var confClientPort: Int?
@@ -264,8 +266,10 @@ public struct ClusterModel: Sendable {
             if sample.answers[.conf] != nil {
                 bookkeeping[index].confAskedAtRound = roundsApplied
                 bookkeeping[index].confMembers = status.confMembers
+                bookkeeping[index].confVersion = status.confVersion
             } else if status.state.isUp {
                 status.confMembers = bookkeeping[index].confMembers
+                status.confVersion = bookkeeping[index].confVersion
             }
             // Words not asked this round because the node refused them still are.
             let stillRefused = bookkeeping[index].refusedAtRound.keys.filter {
@@ -291,7 +295,7 @@ public struct ClusterModel: Sendable {
         markResolvedDuplicates(round)
         markSameSidDuplicates()
         copyDuplicates()
-        updateMembership()
+        updateMembership(at: eventTimeMs)
         if settings.discoverMembers { discoverMembers(at: eventTimeMs) }
 
         var next = ClusterSummary()
@@ -440,15 +444,23 @@ public struct ClusterModel: Sendable {
         }
     }
 
-    /// The leader's membership wins; otherwise the largest one any node reports.
-    private mutating func updateMembership() {
-        let candidates = members.indices.filter { members[$0].duplicateOf == nil }.compactMap { index -> (Bool, [ServerEntry], Int)? in
+    /// The leader's membership wins; otherwise the newest version, then the
+    /// largest one any node reports. A reconfiguration (a new version whose
+    /// members or roles differ) is an event naming who joined and who left.
+    private mutating func updateMembership(at timeMs: Int64) {
+        let candidates = members.indices.filter { members[$0].duplicateOf == nil }.compactMap { index -> (Bool, Int64, [ServerEntry], Int)? in
             guard let conf = nodes[index].confMembers else { return nil }
-            return (nodes[index].state == .leading, conf, index)
+            return (nodes[index].state == .leading, nodes[index].confVersion ?? 0, conf, index)
         }
-        if let best = candidates.max(by: { ($0.0 ? 1 : 0, $0.1.count) < ($1.0 ? 1 : 0, $1.1.count) }) {
-            membership = best.1
-            membershipReporter = best.2
+        if let best = candidates.max(by: { ($0.0 ? 1 : 0, $0.1, $0.2.count) < ($1.0 ? 1 : 0, $1.1, $1.2.count) }) {
+            if let before = membershipVersion, best.1 > before, let event = Self.reconfiguration(from: membership, to: best.2, version: best.1) {
+                record(.membership, MonitorEvent(timeMs: timeMs, kind: .membership, memberIndex: best.3, text: event))
+            }
+            if membershipVersion.map({ best.1 >= $0 }) ?? true {
+                membership = best.2
+                membershipVersion = best.1
+                membershipReporter = best.3
+            }
         }
         for index in members.indices {
             guard let sid = nodes[index].sid, let entry = membership.first(where: { $0.sid == sid }) else { continue }
@@ -485,7 +497,33 @@ public struct ClusterModel: Sendable {
     /// One row per node: members that are not another member's alias
     /// (unpollable ones included: they are voters we cannot see). Views and
     /// reports list these; an alias shows in its node's `aliases`.
-    public var rows: [Int] { members.indices.filter { members[$0].duplicateOf == nil } }
+    public var rows: [Int] { members.indices.filter { members[$0].duplicateOf == nil && !hasLeft($0) } }
+
+    /// A member found by discovery that a reconfiguration since removed: it
+    /// drops out of the views (one listed with --servers stays, showing what
+    /// that process now says).
+    func hasLeft(_ index: Int) -> Bool {
+        guard members[index].origin == .discovered, (membershipVersion ?? 0) > 0, !membership.isEmpty,
+              let sid = nodes[index].sid ?? members[index].configuredSid else { return false }
+        return !membership.contains { $0.sid == sid }
+    }
+
+    /// "reconfiguration 0x100000004: s1 s2 s3 s100 (was s1 s2 s3): s100 joined
+    /// as observer", or nil when members and roles are the same (Apache's
+    /// first leader only stamps a version on the static membership).
+    static func reconfiguration(from old: [ServerEntry], to new: [ServerEntry], version: Int64) -> String? {
+        let before = Dictionary(old.map { ($0.sid, $0.role) }, uniquingKeysWith: { first, _ in first })
+        let after = Dictionary(new.map { ($0.sid, $0.role) }, uniquingKeysWith: { first, _ in first })
+        guard before != after else { return nil }
+        func names(_ roles: [Int: PeerType]) -> String { roles.keys.sorted().map { "s\($0)" }.joined(separator: " ") }
+        var changes: [String] = []
+        for sid in after.keys.sorted() where before[sid] == nil { changes.append("s\(sid) joined as \(after[sid]!.rawValue)") }
+        for sid in before.keys.sorted() where after[sid] == nil { changes.append("s\(sid) left") }
+        for sid in after.keys.sorted() where before[sid] != nil && before[sid] != after[sid] {
+            changes.append("s\(sid) is now \(after[sid] == .observer ? "an observer" : "a participant")")
+        }
+        return "reconfiguration 0x\(String(version, radix: 16)): \(names(after)) (was \(names(before))): \(changes.joined(separator: ", "))"
+    }
 
     var countedIndices: [Int] { rows }
 

@@ -79,6 +79,8 @@ public struct NodeStatus: Sendable, Equatable {
     public var telemetry: ElectionTelemetry?
     /// The `server.N` membership from this node's `conf`.
     public var confMembers: [ServerEntry]?
+    /// That membership's version (`conf`'s `version=`).
+    public var confVersion: Int64?
     public var monitor: MonitorReport?
     public var clientConnections: ConnectionsReport?
     /// Sessions and their ephemerals from this node's `dump` (asked of one

@@ -42,7 +42,10 @@ enum NodeStatusReader {
             case .report(let conf):
                 if let sid = conf.serverId { status.reportedSid = sid }
                 if let own = conf.ownEntry { status.role = own.role }
-                if !conf.members.isEmpty { status.confMembers = conf.members }
+                if !conf.members.isEmpty {
+                    status.confMembers = conf.members
+                    status.confVersion = conf.configVersion
+                }
             case .refused: status.refusedWords.append(.conf)
             case .notServing, .unreadable: break
             }

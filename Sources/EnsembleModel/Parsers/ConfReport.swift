@@ -43,5 +43,8 @@ public struct ConfReport: Sendable, Equatable {
     }
 
     public var participants: [ServerEntry] { members.filter { $0.role == .participant } }
+    /// The membership's `version=` (hex): 0 for a static zoo.cfg, else the
+    /// zxid that stamped it (a reconfig, or Apache's first leader).
+    public var configVersion: Int64? { values["version"].flatMap { Int64($0, radix: 16) } }
     public var ownEntry: ServerEntry? { members.first { $0.sid == serverId } }
 }
