@@ -2031,29 +2031,42 @@ class ZkdashServerBadTlsConfigTests(ZkdashCase):
                 self.assertIsNone(harness.four_letter(port, "ruok", timeout=0.5), "%s: port %d answers" % (name, port))
 
     def test_bad_sasl_settings_stop_the_start_naming_the_cause(self):
-        """authProvider.1=SASLAuthenticationProvider without a JAAS file (nor
-        -Djava.security.auth.login.config in SERVER_JVMFLAGS), with a missing one, one that does
-        not parse (file and line named) or one without Server users: exit 2 within seconds."""
+        """authProvider.1=SASLAuthenticationProvider with a JAAS file that is missing or does not
+        parse (file and line named): exit 2 within seconds, as Apache (its JAAS parser throws)."""
         broken = os.path.join(self.dir, "broken-jaas.conf")
         with open(broken, "w") as f:
             f.write("Server {\n  %s mandatory\n  user_alice=\"x\";\n};\n" % tf.DIGEST_LOGIN_MODULE)
-        client_only = tf.write_client_jaas(os.path.join(self.dir, "client-jaas.conf"), ALICE, ALICE_PW)
         env = dict(os.environ)
         env.pop("SERVER_JVMFLAGS", None)
         env.pop("JVMFLAGS", None)
         sasl = {"authProvider.1": tf.SASL_PROVIDER}
         cases = [
-            ("no-jaas", [], env, "SASLAuthenticationProvider needs a JAAS file with a Server section"),
             ("missing-jaas", ["--jaas-config", os.path.join(self.dir, "none.conf")], env, "cannot read the JAAS file"),
             ("broken-jaas", ["--jaas-config", broken], env, "%s line 2: %s: control flag must be" % (broken, tf.DIGEST_LOGIN_MODULE)),
-            ("client-only-jaas", [], dict(env, SERVER_JVMFLAGS="-Xmx1g -Djava.security.auth.login.config=%s" % client_only),
-             "no Server section"),
         ]
         for name, args, e, text in cases:
             rc, out, secs, ports = self.start_with(name, sasl, args=args, env=e)
             self.assertEqual(rc, 2, "%s: %s" % (name, out[-2000:]))
             self.assertIn(text, out, "%s: %s" % (name, out[-2000:]))
             self.assertLess(secs, 5.0, name)
+
+    def test_sasl_without_server_users_starts_as_apache_does(self):
+        """The SASL provider with no JAAS file at all, or one without a Server section (a client's,
+        or kazoo's test harness's empty file): Apache 3.8 starts (its configureSaslLogin returns
+        quietly), so zkdash starts too, warns, and refuses every SASL login."""
+        client_only = tf.write_client_jaas(os.path.join(self.dir, "client-only-jaas.conf"), ALICE, ALICE_PW)
+        empty = os.path.join(self.dir, "empty-jaas.conf")
+        open(empty, "w").close()
+        sasl = {"authProvider.1": tf.SASL_PROVIDER}
+        for kind in ["apache", "zkdash"]:
+            for label, props in [("no JAAS file", None), ("a client-only JAAS file", client_only), ("an empty JAAS file", empty)]:
+                s = harness.ZkServer(kind, cfg=sasl, java_props={"java.security.auth.login.config": props} if props else None)
+                self.addCleanup(s.destroy)
+                s.start()
+                self.assertEqual(harness.four_letter(s.port, "ruok"), "imok", "%s with %s" % (kind, label))
+                if kind == "zkdash":
+                    self.assertIn("every SASL login will be refused", s.log_tail(80), label)
+                s.destroy()
 
 
 # ---------------------------------------------------------------- the monitor in tmux
