@@ -36,7 +36,7 @@ sys.path.insert(0, HERE)
 
 import harness  # noqa: E402
 
-SUITES = ["kazoo", "clients", "four_letter_words", "hostile", "restart", "status", "monitor", "demo", "ensemble", "telemetry", "truth", "security", "nemesis", "tls", "tree_transfer", "reconfig"]
+SUITES = ["kazoo", "clients", "four_letter_words", "hostile", "restart", "status", "monitor", "demo", "ensemble", "telemetry", "truth", "security", "nemesis", "tls", "tree_transfer", "reconfig", "kazoo_upstream"]
 
 
 class LineResult(unittest.TestResult):
