@@ -45,13 +45,12 @@ public enum ReconfigPlan {
     /// allowed and ignored, as the dynamic file has one).
     static func parseMembers(_ text: String) throws(Failure) -> [ServerEntry] {
         var members: [Int: ServerEntry] = [:]
-        let lines = text.replacingOccurrences(",", with: "\n").split(whereSeparator: \.isNewline)
-        for rawLine in lines {
-            let line = rawLine.trimmingCharacters(in: " \t")
+        for rawLine in text.split(whereSeparator: { $0 == "," || $0.isNewline }) {
+            let line = String(rawLine).trimmingJavaWhitespace()
             if line.isEmpty || line.hasPrefix("#") || line.hasPrefix("!") { continue }
             guard let equals = line.firstIndex(of: "=") else { throw .badArguments("\(line): not a server.N=… entry") }
-            let key = line[..<equals].trimmingCharacters(in: " \t")
-            let value = line[line.index(after: equals)...].trimmingCharacters(in: " \t")
+            let key = String(line[..<equals]).trimmingJavaWhitespace()
+            let value = String(line[line.index(after: equals)...]).trimmingJavaWhitespace()
             if key == "version" { continue }
             guard key.hasPrefix("server."), let sid = Int(key.dropFirst("server.".count)), sid >= 0 else {
                 throw .badArguments("\(key) is not a server.N key")
@@ -71,20 +70,20 @@ public enum ReconfigPlan {
 
     static func incremental(current: [ServerEntry], joining: String?, leaving: String?) throws(Failure) -> [ServerEntry] {
         var next = Dictionary(current.map { ($0.sid, $0) }, uniquingKeysWith: { first, _ in first })
-        for leaver in (leaving ?? "").split(separator: ",").map({ $0.trimmingCharacters(in: " \t") }) where !leaver.isEmpty {
+        for leaver in (leaving ?? "").split(separator: ",").map({ String($0).trimmingJavaWhitespace() }) where !leaver.isEmpty {
             guard let sid = Int(leaver) else { throw .notANumber(leaver) }
             next[sid] = nil
         }
-        for joiner in (joining ?? "").split(separator: ",").map({ $0.trimmingCharacters(in: " \t") }) where !joiner.isEmpty {
+        for joiner in (joining ?? "").split(separator: ",").map({ String($0).trimmingJavaWhitespace() }) where !joiner.isEmpty {
             let parts = joiner.split(separator: "=", omittingEmptySubsequences: true)
             guard parts.count == 2 else { throw .badArguments("Wrong format of server string") }
-            let key = parts[0].trimmingCharacters(in: " \t")
+            let key = String(parts[0]).trimmingJavaWhitespace()
             guard let dot = key.lastIndex(of: "."), let sid = Int(key[key.index(after: dot)...]) else {
                 throw .badArguments("Wrong format of server string")
             }
             let entry: ServerEntry
             do {
-                entry = try ServerEntry.parse(sid: sid, value: parts[1].trimmingCharacters(in: " \t"))
+                entry = try ServerEntry.parse(sid: sid, value: String(parts[1]).trimmingJavaWhitespace())
             } catch {
                 throw .badArguments("Reconfiguration failed")
             }
@@ -116,21 +115,6 @@ public enum ReconfigPlan {
         var out: Set<String> = []
         if !isSpecial(entry.host) { out.formUnion(["\(entry.host):\(entry.quorumPort)", "\(entry.host):\(entry.electionPort)"]) }
         if let port = entry.clientPort, let host = entry.clientHost, !isSpecial(host) { out.insert("\(host):\(port)") }
-        return out
-    }
-}
-
-private extension StringProtocol {
-    func trimmingCharacters(in blanks: String) -> String {
-        var text = Substring(self)
-        while let first = text.first, blanks.contains(first) { text.removeFirst() }
-        while let last = text.last, blanks.contains(last) { text.removeLast() }
-        return String(text)
-    }
-
-    func replacingOccurrences(_ target: Character, with replacement: String) -> String {
-        var out = ""
-        for character in self { if character == target { out += replacement } else { out.append(character) } }
         return out
     }
 }
