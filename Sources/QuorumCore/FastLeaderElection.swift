@@ -5,8 +5,15 @@
 public struct FastLeaderElection: Sendable {
     public struct Settings: Sendable {
         public var myid: Int
-        /// Voting members (participants), including this server if it votes.
+        /// Voting members (participants) of the configuration in force,
+        /// including this server if it votes.
         public var voters: Set<Int>
+        /// The voters of a reconfiguration this server has logged but not
+        /// seen activated (Apache's last-seen quorum verifier). While it is
+        /// known, a decision needs a quorum of both sets (Apache's
+        /// `hasAllQuorums`): old and new voters may otherwise elect two
+        /// leaders from disjoint majorities.
+        public var proposedVoters: Set<Int>?
         /// After a quorum agrees, how long to wait for a better vote (Apache: 200 ms).
         public var finalizeWaitMs: Int64 = 200
         /// Resend notifications when nothing arrived for this long; doubles up to `maxNotificationIntervalMs`.
@@ -18,14 +25,27 @@ public struct FastLeaderElection: Sendable {
         /// Safety does not rest on the wait: ZAB's discovery stops a leader
         /// that a voter is ahead of.)
         public var decidesWhenAllReachableAgree = false
+        /// A server outside the configuration (joining by reconfig, or
+        /// removed by one) that is not an observer there follows as a
+        /// non-voting follower when it decides, as Apache's participants do;
+        /// false: a non-voter observes.
+        public var nonVoterFollows = false
 
         public init(myid: Int, voters: Set<Int>) {
             self.myid = myid
             self.voters = voters
         }
 
-        public var isVoter: Bool { voters.contains(myid) }
-        public var majority: Int { voters.count / 2 + 1 }
+        public var isVoter: Bool { voters.contains(myid) || proposedVoters?.contains(myid) == true }
+        /// Everyone whose vote can count: the voters of both configurations.
+        public var everyVoter: Set<Int> { proposedVoters.map { voters.union($0) } ?? voters }
+
+        /// A majority of the voters in force and of the proposed ones, if any.
+        public func isQuorum(_ sids: Set<Int>) -> Bool {
+            guard sids.intersection(voters).count > voters.count / 2 else { return false }
+            guard let proposed = proposedVoters else { return true }
+            return sids.intersection(proposed).count > proposed.count / 2
+        }
     }
 
     /// What the shell must do.
@@ -35,7 +55,7 @@ public struct FastLeaderElection: Sendable {
         case decided(state: PeerState, vote: Vote, round: UInt64)
     }
 
-    public let settings: Settings
+    public private(set) var settings: Settings
     public private(set) var state: PeerState = .looking
     /// The election round (Apache's logicalclock).
     public private(set) var round: UInt64 = 0
@@ -80,8 +100,17 @@ public struct FastLeaderElection: Sendable {
         Notification(from: settings.myid, vote: proposal, round: round, state: state)
     }
 
+    /// A reconfiguration was logged (`proposed`) or activated (`voters`,
+    /// proposed nil): who counts changes from the next message on. A round
+    /// in progress keeps the votes it has; only how they are counted changes.
+    public mutating func setVoters(_ voters: Set<Int>, proposed: Set<Int>?, nonVoterFollows: Bool? = nil) {
+        if let nonVoterFollows { settings.nonVoterFollows = nonVoterFollows }
+        settings.voters = voters
+        settings.proposedVoters = proposed == voters ? nil : proposed
+    }
+
     private func broadcast() -> [Directive] {
-        settings.voters.sorted().filter { $0 != settings.myid }.map { .send(to: $0, currentNotification) }
+        settings.everyVoter.sorted().filter { $0 != settings.myid }.map { .send(to: $0, currentNotification) }
     }
 
     /// Once decided, the vote this server keeps announcing to latecomers.
@@ -112,7 +141,7 @@ public struct FastLeaderElection: Sendable {
             return n.state == .looking && settings.isVoter ? [.send(to: n.from, currentNotification)] : []
         }
         // A non-voter's notifications never count; answer so it learns the vote.
-        guard settings.voters.contains(n.from) else { return [.send(to: n.from, currentNotification)] }
+        guard settings.everyVoter.contains(n.from) else { return [.send(to: n.from, currentNotification)] }
         switch n.state {
         case .looking:
             return receiveLooking(n, nowMs: nowMs)
@@ -161,7 +190,7 @@ public struct FastLeaderElection: Sendable {
 
     private func allReachableVotersAgree() -> Bool {
         guard settings.decidesWhenAllReachableAgree, settings.isVoter, hasQuorum(for: proposal, in: received) else { return false }
-        return settings.voters.allSatisfy { $0 == settings.myid || unreachable.contains($0) || received[$0] == proposal }
+        return settings.everyVoter.allSatisfy { $0 == settings.myid || unreachable.contains($0) || received[$0] == proposal }
     }
 
     private mutating func receiveDecided(_ n: Notification, nowMs: Int64) -> [Directive] {
@@ -179,9 +208,9 @@ public struct FastLeaderElection: Sendable {
         // unable to ever join a working ensemble (found by the ensemble
         // simulation; EnsembleRegressionTests.lookersJoinFollowersOfDifferentRounds).
         let agreeing = outOfElection.filter {
-            settings.voters.contains($0.key) && $0.value.vote.leader == n.vote.leader && $0.value.vote.peerEpoch == n.vote.peerEpoch
+            $0.value.vote.leader == n.vote.leader && $0.value.vote.peerEpoch == n.vote.peerEpoch
         }
-        if agreeing.count >= settings.majority, leaderConfirmed(n.vote.leader, round: n.round, sender: n) {
+        if settings.isQuorum(Set(agreeing.keys)), leaderConfirmed(n.vote.leader, round: n.round, sender: n) {
             round = n.round
             return decide(n.vote, round: n.round)
         }
@@ -197,7 +226,7 @@ public struct FastLeaderElection: Sendable {
     }
 
     private func hasQuorum(for vote: Vote, in votes: [Int: Vote]) -> Bool {
-        votes.filter { settings.voters.contains($0.key) && $0.value == vote }.count >= settings.majority
+        settings.isQuorum(Set(votes.filter { $0.value == vote }.keys))
     }
 
     private mutating func decide(_ vote: Vote, round electionRound: UInt64) -> [Directive] {
@@ -205,7 +234,8 @@ public struct FastLeaderElection: Sendable {
         // quorum outside the election already follows ends the election.
         assert(vote.leader != settings.myid || settings.isVoter, "an observer decided to lead")
         assert(electionRound <= round, "decided on round \(electionRound), ahead of our round \(round)")
-        let newState: PeerState = vote.leader == settings.myid ? .leading : (settings.isVoter ? .following : .observing)
+        let newState: PeerState = vote.leader == settings.myid ? .leading
+            : (settings.isVoter || settings.nonVoterFollows ? .following : .observing)
         settle(state: newState, vote: vote)
         return [.decided(state: newState, vote: vote, round: electionRound)]
     }

@@ -35,7 +35,10 @@ public enum QuorumMessage: Hashable, Sendable {
     /// A committed txn for an observer, which never acks.
     case inform(ZabTxn)
     /// The learner has the leader's history; once it acks this, it counts.
-    case newLeader(zxid: Int64)
+    /// `config`: the leader's membership text (/zookeeper/config), as
+    /// Apache's NEWLEADER carries its quorum verifier; empty from a leader
+    /// without reconfigEnabled.
+    case newLeader(zxid: Int64, config: [UInt8] = [])
     case ack(zxid: Int64)
     /// The leader is serving: so may the learner.
     case upToDate

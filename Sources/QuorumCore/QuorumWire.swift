@@ -49,8 +49,10 @@ public enum QuorumWire {
             var data = JuteWriter(capacity: 4)
             data.writeInt(Int32(truncatingIfNeeded: currentEpoch))
             return (lastZxid, data.bytes)
-        case .diff(let zxid), .trunc(let zxid), .commit(let zxid), .newLeader(let zxid), .ack(let zxid):
+        case .diff(let zxid), .trunc(let zxid), .commit(let zxid), .ack(let zxid):
             return (zxid, nil)
+        case .newLeader(let zxid, let config):
+            return (zxid, config.isEmpty ? nil : config)
         case .snap(let zxid, let snapshot):
             return (zxid, snapshot)
         case .proposal(let txn), .inform(let txn):
@@ -83,7 +85,7 @@ public enum QuorumWire {
         case 2: return .proposal(ZabTxn(zxid: zxid, payload: data))
         case 8: return .inform(ZabTxn(zxid: zxid, payload: data))
         case 4: return .commit(zxid: zxid)
-        case 10: return .newLeader(zxid: zxid)
+        case 10: return .newLeader(zxid: zxid, config: data)
         case 3: return .ack(zxid: zxid)
         case 12: return .upToDate
         case 5: return .ping(payload: data)
@@ -95,20 +97,46 @@ public enum QuorumWire {
 
     // MARK: Election
 
-    public static func electionHello(sid: Int) -> [UInt8] {
-        var writer = JuteWriter(capacity: 20)
-        writer.writeInt(16)
+    /// What the first frame on an election connection says: the sender's sid
+    /// and, from zkdash 0.17 on, the address its election port listens on
+    /// (Apache's protocol version 1 layout). A server that is not yet a
+    /// member of our configuration (a voter joining by reconfig) is answered
+    /// at that address: we have no server line for it.
+    public struct ElectionHello: Equatable, Sendable {
+        public var sid: Int
+        public var electionAddress: HostPort?
+
+        public init(sid: Int, electionAddress: HostPort?) {
+            self.sid = sid
+            self.electionAddress = electionAddress
+        }
+    }
+
+    public static func electionHello(sid: Int, electionAddress: HostPort? = nil) -> [UInt8] {
+        var writer = JuteWriter(capacity: 64)
+        writer.writeInt(0)
         writer.writeLong(electionProtocolMarker)
         writer.writeLong(Int64(sid))
+        if let address = electionAddress {
+            // Apache's text form: an IPv6 literal in brackets.
+            let host = address.host.contains(":") ? "[\(address.host)]" : address.host
+            writer.writeBuffer(Array("\(host):\(address.port)".utf8))
+        }
+        writer.patchInt(Int32(writer.bytes.count - 4), at: 0)
         return writer.bytes
     }
 
-    public static func decodeElectionHello(_ frame: [UInt8]) throws -> Int {
+    public static func decodeElectionHello(_ frame: [UInt8]) throws -> ElectionHello {
         var reader = JuteReader(frame)
         guard try reader.readLong() == electionProtocolMarker else { throw DecodeError(description: "not an election connection") }
         let sid = try reader.readLong()
         guard sid > 0, sid <= Int64(Int32.max) else { throw DecodeError(description: "election hello with sid \(sid)") }
-        return Int(sid)
+        guard !reader.isAtEnd else { return ElectionHello(sid: Int(sid), electionAddress: nil) }
+        guard let bytes = try reader.readBuffer(), bytes.count <= 300,
+              let address = try? HostPort.parse(Substring(decoding: bytes, as: UTF8.self), defaultPort: 0), address.port > 0 else {
+            throw DecodeError(description: "election hello from s\(sid) with an unreadable address")
+        }
+        return ElectionHello(sid: Int(sid), electionAddress: address)
     }
 
     public static func stateCode(_ state: PeerState) -> Int32 {

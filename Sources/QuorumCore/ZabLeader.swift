@@ -13,6 +13,9 @@ public struct ZabSettings: Sendable, Equatable {
     /// Committed txns the leader keeps in memory to sync learners by DIFF;
     /// a learner further behind gets a snapshot.
     public var maxHistory: Int
+    /// The membership in force as /zookeeper/config text, sent with NEWLEADER
+    /// (empty: none is sent, the ensemble does not reconfigure).
+    public var configData: [UInt8] = []
 
     public init(myid: Int, voters: Set<Int>, tickMs: Int64, initLimitTicks: Int64, syncLimitTicks: Int64, maxHistory: Int = 100_000) {
         self.myid = myid
@@ -23,7 +26,6 @@ public struct ZabSettings: Sendable, Equatable {
         self.maxHistory = maxHistory
     }
 
-    public var majority: Int { voters.count / 2 + 1 }
     var initLimitMs: Int64 { tickMs * initLimitTicks }
     var syncLimitMs: Int64 { tickMs * syncLimitTicks }
 }
@@ -39,6 +41,14 @@ public struct ZabSettings: Sendable, Equatable {
 /// NEWLEADER; once a quorum acks NEWLEADER the epoch becomes current and the
 /// leader serves), broadcast (PROPOSAL → ACK from a quorum → COMMIT, INFORM
 /// to observers).
+///
+/// Reconfiguration (Apache's ZOOKEEPER-107): while a reconfig txn is
+/// outstanding (`pendingReconfig`), every commit needs a quorum of the old
+/// voters and of the new ones, so no txn commits without a quorum of the
+/// configuration it was proposed under; the new voters count alone from the
+/// commit of the reconfig txn on. A follower that is not a voter yet (a
+/// server joining by reconfig) is synced, gets proposals and acks them like
+/// any follower: its acks count once its configuration is proposed.
 public struct ZabLeader: Sendable {
     public enum Phase: String, Sendable { case discovery, synchronization, broadcast }
 
@@ -71,7 +81,10 @@ public struct ZabLeader: Sendable {
         var upToDateSent = false
     }
 
-    public let settings: ZabSettings
+    public private(set) var settings: ZabSettings
+    /// A reconfig txn proposed (or found in the log a new leader starts
+    /// from) and not committed yet, with the voters it makes.
+    public private(set) var pendingReconfig: (zxid: Int64, voters: Set<Int>)?
     public private(set) var phase: Phase = .discovery
     public private(set) var newEpoch: Int64?
     public private(set) var lastCommittedZxid: Int64
@@ -100,9 +113,14 @@ public struct ZabLeader: Sendable {
     /// `history` holds the txns logged after its floor (the last snapshot);
     /// the leader's whole log counts as committed in its epoch. Only its
     /// newest `settings.maxHistory` txns are kept.
+    ///
+    /// `proposedVoters`: the voters of a reconfig txn in our log that we have
+    /// not seen committed. It commits with the rest of the log once a quorum
+    /// of both configurations has synced (every phase needs both until then).
     public init(settings: ZabSettings, acceptedEpoch: Int64, currentEpoch: Int64, lastZxid: Int64,
-                history: [ZabTxn], historyFloorZxid: Int64, nowMs: Int64) {
+                history: [ZabTxn], historyFloorZxid: Int64, proposedVoters: Set<Int>? = nil, nowMs: Int64) {
         self.settings = settings
+        if let proposed = proposedVoters, proposed != settings.voters { pendingReconfig = (lastZxid, proposed) }
         self.acceptedEpoch = acceptedEpoch
         self.currentEpoch = currentEpoch
         self.history = TxnHistory(capacity: settings.maxHistory, floorZxid: historyFloorZxid, txns: history)
@@ -119,13 +137,16 @@ public struct ZabLeader: Sendable {
 
     private var newLeaderZxid: Int64 { Zxid.make(epoch: newEpoch ?? 0, counter: 0) }
 
+    /// A majority of the voters in force and, while a reconfig is pending,
+    /// of its voters too.
     private func isQuorum(_ sids: Set<Int>) -> Bool {
-        sids.intersection(settings.voters).count >= settings.majority
+        guard sids.intersection(settings.voters).count > settings.voters.count / 2 else { return false }
+        guard let pending = pendingReconfig else { return true }
+        return sids.intersection(pending.voters).count > pending.voters.count / 2
     }
 
-    private func isVoter(_ sid: Int) -> Bool {
-        settings.voters.contains(sid) && learners[sid]?.isObserver != true
-    }
+    /// The voters whose acks count now, in either configuration.
+    public var countingVoters: Set<Int> { pendingReconfig.map { settings.voters.union($0.voters) } ?? settings.voters }
 
     // MARK: Learners
 
@@ -148,8 +169,10 @@ public struct ZabLeader: Sendable {
         }
     }
 
-    private mutating func learnerJoined(_ sid: Int, acceptedEpoch accepted: Int64, isObserver: Bool, nowMs: Int64) -> [Directive] {
-        let observer = isObserver || !settings.voters.contains(sid)
+    private mutating func learnerJoined(_ sid: Int, acceptedEpoch accepted: Int64, isObserver observer: Bool, nowMs: Int64) -> [Directive] {
+        // The learner's own word decides how it is fed (Apache's LearnerType):
+        // a participant outside our voters is a non-voting follower, whose
+        // acks count only once a configuration naming it is proposed.
         learners[sid] = Learner(isObserver: observer, acceptedEpoch: accepted, lastHeardMs: nowMs)
         highestAcceptedEpoch = max(highestAcceptedEpoch, accepted)
         if let epoch = newEpoch { return [.send(to: sid, .leaderInfo(newEpoch: epoch))] }
@@ -208,7 +231,7 @@ public struct ZabLeader: Sendable {
         if !learner.isObserver {
             for txn in outstanding { out.append(.send(to: sid, .proposal(txn))) }
         }
-        out.append(.send(to: sid, .newLeader(zxid: newLeaderZxid)))
+        out.append(.send(to: sid, .newLeader(zxid: newLeaderZxid, config: settings.configData)))
         return out
     }
 
@@ -245,6 +268,8 @@ public struct ZabLeader: Sendable {
         guard let epoch = newEpoch else { return [] }
         phase = .broadcast
         currentEpoch = epoch
+        // The whole log is the new epoch's committed history now.
+        activatePendingReconfig(committedUpTo: lastCommittedZxid)
         var out: [Directive] = [.persistCurrentEpoch(epoch), .startServing(epoch: epoch)]
         for (sid, learner) in learners.sorted(by: { $0.key < $1.key }) where learner.phase == .synced {
             learners[sid]?.upToDateSent = true
@@ -261,8 +286,15 @@ public struct ZabLeader: Sendable {
     // MARK: Broadcast
 
     /// A txn the local core prepared (zxids increase by one within the epoch).
-    public mutating func propose(_ txn: ZabTxn) -> [Directive] {
+    ///
+    /// `reconfiguringTo`: the txn is a reconfig making these the voters. The
+    /// core refuses a second one while one is outstanding (ReconfigInProgress).
+    public mutating func propose(_ txn: ZabTxn, reconfiguringTo newVoters: Set<Int>? = nil) -> [Directive] {
         guard phase == .broadcast, txn.zxid > lastProposedZxid else { return [] }
+        if let newVoters {
+            precondition(pendingReconfig == nil, "a second reconfig \(Zxid.hex(txn.zxid)) while one is outstanding")
+            pendingReconfig = (txn.zxid, newVoters)
+        }
         assert(newEpoch.map { Zxid.epoch(txn.zxid) == $0 } ?? true, "proposal \(Zxid.hex(txn.zxid)) outside the leader's epoch")
         lastProposedZxid = txn.zxid
         outstanding.append(txn)
@@ -286,12 +318,39 @@ public struct ZabLeader: Sendable {
 
     /// The highest zxid a quorum of voters has on disk: acks are cumulative,
     /// so it is the majority-th highest of the voters' acked zxids. O(voters).
+    /// While a reconfig is pending, the lower of both configurations' (a
+    /// commit before the reconfig txn then waits for the new voters too:
+    /// stricter than needed, never weaker).
     private func quorumDurableZxid() -> Int64 {
+        let current = durableZxid(ofQuorumIn: settings.voters)
+        guard let pending = pendingReconfig else { return current }
+        return min(current, durableZxid(ofQuorumIn: pending.voters))
+    }
+
+    private func durableZxid(ofQuorumIn voters: Set<Int>) -> Int64 {
         var acked: [Int64] = []
-        acked.reserveCapacity(settings.voters.count)
-        for sid in settings.voters { acked.append(ackedZxid(of: sid) ?? Int64.min) }
+        acked.reserveCapacity(voters.count)
+        for sid in voters { acked.append(ackedZxid(of: sid) ?? Int64.min) }
         acked.sort(by: >)
-        return acked.count >= settings.majority ? acked[settings.majority - 1] : Int64.min
+        let majority = voters.count / 2 + 1
+        return acked.count >= majority ? acked[majority - 1] : Int64.min
+    }
+
+    /// The reconfig txn committed (or the log holding it became the new
+    /// epoch's): its voters alone count from now on.
+    private mutating func activatePendingReconfig(committedUpTo zxid: Int64) {
+        guard let pending = pendingReconfig, pending.zxid <= zxid else { return }
+        settings.voters = pending.voters
+        pendingReconfig = nil
+    }
+
+    /// The quorum shell activated a configuration the leader did not propose
+    /// itself (observers changed, or the same voters): keeps the machine's
+    /// voters equal to the members' view.
+    public mutating func setVoters(_ voters: Set<Int>, configData: [UInt8]) {
+        settings.configData = configData
+        guard pendingReconfig == nil else { return }
+        settings.voters = voters
     }
 
     /// Commits the longest prefix of outstanding proposals a quorum has on
@@ -310,6 +369,7 @@ public struct ZabLeader: Sendable {
         assert(upTo > lastCommittedZxid && upTo <= lastProposedZxid && upTo <= durable,
                "commit \(Zxid.hex(upTo)) after \(Zxid.hex(lastCommittedZxid)), proposed \(Zxid.hex(lastProposedZxid)), durable \(Zxid.hex(durable))")
         lastCommittedZxid = upTo
+        activatePendingReconfig(committedUpTo: upTo)
         var out: [Directive] = [.commit(upTo: upTo)]
         for sid in learners.keys.sorted() {
             guard let learner = learners[sid] else { continue }
@@ -350,7 +410,7 @@ public struct ZabLeader: Sendable {
         }
         let alive = Set(learners.filter { !$0.value.isObserver && $0.value.phase == .synced }.keys).union([settings.myid])
         if !isQuorum(alive) {
-            out.append(.abandon(reason: "lost the quorum: \(alive.intersection(settings.voters).count) of \(settings.voters.count) voters in touch"))
+            out.append(.abandon(reason: "lost the quorum: \(alive.intersection(countingVoters).count) of \(countingVoters.count) voters in touch"))
             return out
         }
         if nowMs >= nextPingMs {

@@ -24,6 +24,8 @@ public struct ZabLearner: Sendable {
         case startServing
         /// Answer the leader's ping (with the sessions' activity).
         case answerPing
+        /// The leader's membership, from its NEWLEADER: in force here when newer.
+        case leaderConfig([UInt8])
         case abandon(reason: String)
     }
 
@@ -110,8 +112,9 @@ public struct ZabLearner: Sendable {
             lastLoggedZxid = txn.zxid
             lastCommittedZxid = txn.zxid
             return [.log(txn), .apply(txn)]
-        case .newLeader(let zxid):
-            return newLeader(zxid)
+        case .newLeader(let zxid, let config):
+            let out = newLeader(zxid)
+            return config.isEmpty || out.contains(where: { if case .abandon = $0 { true } else { false } }) ? out : [.leaderConfig(config)] + out
         case .upToDate:
             guard phase == .synchronization, newLeaderAcked else { return [] }
             phase = .broadcast

@@ -44,10 +44,6 @@ extension RequestPrep {
             }
         }
         let nextMembership = QuorumMembership(members: next, version: zxid)
-        // zkdash changes observers live; a change of the voters (who they are
-        // or where they listen) needs commits under both quorums, not built yet.
-        let voterEntries = { (members: [ServerEntry]) in members.filter { $0.role == .participant } }
-        guard voterEntries(next) == voterEntries(view.membership.members) else { throw .unimplemented }
         guard nextMembership.voters.intersection(view.syncedVoters).count > nextMembership.voters.count / 2 else {
             throw .newConfigNoQuorum
         }
@@ -56,5 +52,26 @@ extension RequestPrep {
         node.version = -1
         record(DataTree.configPath, zxid: zxid, view: node)
         return .setData(SetDataTxn(path: DataTree.configPath, data: Array(nextMembership.text.utf8), version: -1))
+    }
+}
+
+/// Reconfig txns in the log: the quorum shell must know which txn changes
+/// the voters (the leader counts its acks under both configurations, a
+/// learner's election needs both quorums until it activates).
+public enum ReconfigTxn {
+    /// The membership a logged txn (TxnHeader + body, as the log and the
+    /// quorum carry it) installs, or nil when it is not a reconfig txn. Reads
+    /// only the header's type field for every other txn: this runs on each
+    /// proposal.
+    public static func membership(inLogPayload payload: [UInt8]) -> QuorumMembership? {
+        // TxnHeader: clientId (8), cxid (4), zxid (8), time (8), then type.
+        let typeOffset = 28
+        guard payload.count >= typeOffset + 4 else { return nil }
+        let type = payload[typeOffset..<typeOffset + 4].reduce(Int32(0)) { $0 << 8 | Int32($1) }
+        guard type == OpCode.reconfig.rawValue else { return nil }
+        var reader = JuteReader(payload)
+        guard (try? TxnHeader(from: &reader)) != nil, let body = try? SetDataTxn(from: &reader),
+              body.path == DataTree.configPath, let data = body.data else { return nil }
+        return QuorumMembership.parse(String(decoding: data, as: UTF8.self))
     }
 }

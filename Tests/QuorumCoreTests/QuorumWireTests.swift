@@ -48,7 +48,15 @@ struct QuorumWireTests {
 
     @Test func electionHelloGoldenBytes() throws {
         #expect(Self.hex(QuorumWire.electionHello(sid: 5)) == "00000010ffffffffffff00000000000000000005")
-        #expect(try QuorumWire.decodeElectionHello(Self.body(QuorumWire.electionHello(sid: 5))) == 5)
+        #expect(try QuorumWire.decodeElectionHello(Self.body(QuorumWire.electionHello(sid: 5))).sid == 5)
+        // Apache's protocol version 1: then the election address as a length-prefixed "host:port".
+        let joiner = HostPort(host: "127.0.0.4", port: 3888)
+        #expect(Self.hex(QuorumWire.electionHello(sid: 5, electionAddress: joiner))
+            == "00000022ffffffffffff000000000000000000050000000e3132372e302e302e343a33383838")
+        #expect(try QuorumWire.decodeElectionHello(Self.body(QuorumWire.electionHello(sid: 5, electionAddress: joiner)))
+            == .init(sid: 5, electionAddress: joiner))
+        let v6 = HostPort(host: "::1", port: 3888)
+        #expect(try QuorumWire.decodeElectionHello(Self.body(QuorumWire.electionHello(sid: 5, electionAddress: v6))).electionAddress == v6)
     }
 
     static let everyMessage: [QuorumMessage] = [
@@ -63,6 +71,7 @@ struct QuorumWireTests {
         .commit(zxid: 0x5_0000_0001),
         .inform(ZabTxn(zxid: 0x5_0000_0002, payload: [])),
         .newLeader(zxid: 0x5_0000_0000),
+        .newLeader(zxid: 0x5_0000_0000, config: Array("server.1=127.0.0.1:2888:3888:participant;127.0.0.1:2181\nversion=500000000".utf8)),
         .ack(zxid: 0x5_0000_0001),
         .upToDate,
         .ping(payload: [9, 9]),

@@ -72,6 +72,7 @@ struct ZabBench {
                 nodes[sid]!.applied = leaderNode.applied
             case .startServing: nodes[sid]!.serving = true
             case .answerPing: toLeader.append((sid, .ping(payload: [])))
+            case .leaderConfig: break
             case .abandon(let reason): nodes[sid]!.abandoned = reason
             }
         }
@@ -117,10 +118,10 @@ struct ZabBench {
         if sid == leaderId { runLeader(leader.localSynced(upTo: zxid)) } else { run(sid, learners[sid]!.logSynced(upTo: zxid)) }
     }
 
-    mutating func propose(counter: Int64) {
+    mutating func propose(counter: Int64, reconfiguringTo voters: Set<Int>? = nil) {
         let txn = ZabTxn(zxid: Zxid.make(epoch: leader.newEpoch!, counter: counter), payload: [UInt8(counter)])
         nodes[leaderId]!.log.append(txn)
-        runLeader(leader.propose(txn))
+        runLeader(leader.propose(txn, reconfiguringTo: voters))
     }
 }
 

@@ -437,6 +437,18 @@ class ApacheEnsemble:
             f.write("\n".join(lines) + "\n")
         return path
 
+    def add_node(self, sid=None, observer=False):
+        """A new node (fresh ports and temp dir, next free sid unless given) appended to
+        `nodes`, its zoo.cfg written but not started: it lists every member plus itself,
+        the config a server joining by `reconfig` starts with (Apache's documented
+        procedure).  Members already running keep their own zoo.cfg."""
+        sid = sid if sid is not None else max(n.sid for n in self.nodes) + 1
+        assert all(n.sid != sid for n in self.nodes), "sid %d taken" % sid
+        node = self.node_class(self, sid, observer=observer)
+        self.nodes.append(node)
+        node.write_cfg()
+        return node
+
     # -- lifecycle
     def start(self, timeout=None, one_by_one=False):
         """Starts every node and waits for a leader with every live node serving.

@@ -6,8 +6,9 @@ its version line, its stat version, error classes) must agree.
 What it covers: kazoo's own TestReconfig cases (NoAuth without super, add and remove an observer,
 BadVersion from a future `from_config`, BadArguments on garbage), the other BadArguments cases of
 Apache's prep, MarshallingError for a non-numeric leaving id, ReconfigDisabled when the flag is
-off, and the membership every member then reports in `conf`.  Voter changes are not covered:
-zkdash does not make them yet (it answers Unimplemented) — docs/ensemble.md.
+off, and the membership every member then reports in `conf`.  Voter changes (add, remove, remove the
+leader, promote / demote an observer, new_members) are in test_reconfig_voters.py, which this
+module's load_tests adds to the suite.
 
 The observer added is never started (as in kazoo's test): its ports are bound by this test and
 never accept, so nothing connects anywhere but loopback."""
@@ -57,6 +58,13 @@ def error_name(fn):
         return "ok"
     except ZookeeperError as e:
         return type(e).__name__
+
+
+def load_tests(loader, tests, pattern):
+    """`run.py reconfig` loads this module only: the voter scenarios, kept in their own module, join it."""
+    import test_reconfig_voters
+    tests.addTests(loader.loadTestsFromModule(test_reconfig_voters))
+    return tests
 
 
 class _ReconfigObservations:

@@ -70,6 +70,9 @@ public enum PeerEffect: Sendable, Equatable {
     /// The leader answered a sync this learner forwarded.
     case syncAnswered(payload: [UInt8])
 
+    /// The leader's membership text from its NEWLEADER: adopt it if newer.
+    case leaderConfig([UInt8])
+
     /// A line for the server log (the simulation's trace).
     case log(PeerLogLevel, String)
 }

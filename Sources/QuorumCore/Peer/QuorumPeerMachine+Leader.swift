@@ -59,23 +59,7 @@ extension QuorumPeerMachine {
         return []
     }
 
-    /// A committed reconfig changed who the members are (observers joined or
-    /// left; the voters stay): a learner that is no longer a member loses its
-    /// link to us, and a leader outside the set is never followed.
-    public mutating func membershipChanged(members: Set<Int>, nowMs: Int64) -> [PeerEffect] {
-        precondition(members.isSuperset(of: settings.zab.voters), "a membership change keeps every voter")
-        settings.members = members
-        var out: [PeerEffect] = []
-        for sid in learnerLinks.keys.sorted() where !members.contains(sid) {
-            let link = learnerLinks[sid]!
-            forgetLearner(sid, tellLeader: true)
-            out.append(.log(.info, "s\(sid) is no longer a member: its link closes"))
-            out.append(.close(link))
-        }
-        return out
-    }
-
-    private mutating func forgetLearner(_ sid: Int, tellLeader: Bool) {
+    mutating func forgetLearner(_ sid: Int, tellLeader: Bool) {
         if let link = learnerLinks.removeValue(forKey: sid) { learnerOfLink[link] = nil }
         if tellLeader {
             _ = role.withLeader {

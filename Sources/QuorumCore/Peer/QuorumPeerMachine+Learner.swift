@@ -77,6 +77,8 @@ extension QuorumPeerMachine {
                 out.append(.serveAsLearner)
             case .answerPing:
                 if let link = leaderLink { out.append(.answerPing(link)) }
+            case .leaderConfig(let config):
+                out.append(.leaderConfig(config))
             case .abandon(let reason):
                 lookAgain(reason: reason, nowMs: nowMs, into: &out)
                 return

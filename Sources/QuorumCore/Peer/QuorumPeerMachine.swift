@@ -42,7 +42,15 @@ public struct QuorumPeerMachine: Sendable {
 
     public internal(set) var settings: Settings
     public var myid: Int { settings.zab.myid }
-    public var isObserver: Bool { !settings.zab.voters.contains(myid) }
+    /// Observing: an observer's role, or looking as an observer of the
+    /// configuration. A server outside it (joining or removed by reconfig)
+    /// follows without a vote, as Apache's participants do.
+    public var isObserver: Bool {
+        role.learner?.isObserver ?? (!settings.zab.voters.contains(myid) && settings.members.contains(myid))
+    }
+    /// The voters of a reconfig this server logged and has not seen
+    /// activated (QuorumPeerMachine+Reconfig.swift).
+    public internal(set) var proposedVoters: Set<Int>?
 
     public internal(set) var election: FastLeaderElection
     public internal(set) var recorder = ElectionRecorder()
@@ -224,7 +232,8 @@ public struct QuorumPeerMachine: Sendable {
         if state == .leading {
             precondition(leader == myid, "s\(myid) leads for s\(leader)")
             role = .leading(ZabLeader(settings: settings.zab, acceptedEpoch: acceptedEpoch, currentEpoch: currentEpoch,
-                                      lastZxid: appliedZxid, history: history, historyFloorZxid: historyFloorZxid, nowMs: nowMs))
+                                      lastZxid: appliedZxid, history: history, historyFloorZxid: historyFloorZxid,
+                                      proposedVoters: proposedVoters, nowMs: nowMs))
             history = []
             admitEarlyLearners(nowMs: nowMs, into: &out)
         } else {
@@ -276,10 +285,12 @@ public struct QuorumPeerMachine: Sendable {
         return out
     }
 
-    /// The leader's core prepared and logged a txn.
-    public mutating func proposed(_ txn: ZabTxn, nowMs: Int64) -> [PeerEffect] {
+    /// The leader's core prepared and logged a txn; `reconfiguringTo`: it is a
+    /// reconfig that makes these the voters.
+    public mutating func proposed(_ txn: ZabTxn, reconfiguringTo newVoters: Set<Int>? = nil, nowMs: Int64) -> [PeerEffect] {
         var out: [PeerEffect] = []
-        runLeader({ $0.propose(txn) }, nowMs: nowMs, into: &out)
+        if let newVoters { reconfigSeen(voters: newVoters) }
+        runLeader({ $0.propose(txn, reconfiguringTo: newVoters) }, nowMs: nowMs, into: &out)
         return out
     }
 }

@@ -5,27 +5,40 @@ import ZooKeeperCore
 
 /// Dynamic membership (issue 17): where the membership comes from, what
 /// /zookeeper/config says, what the leader's prep knows for `reconfig`, and
-/// what a committed reconfig changes.
+/// what a reconfig changes when it is logged and when it commits.
 extension QuorumPeer {
     /// zoo.cfg's `server.N` lines at version 0, unless the recovered tree holds
     /// a versioned membership (a reconfig, or Apache's first-leader stamp):
     /// that one is in force, as Apache's dynamic config file would be.
     static func startingMembership(config: ServerConfig, tree: DataTree) -> QuorumMembership {
         let configured = QuorumMembership(members: config.servers, version: 0)
-        guard let data = tree.node(DataTree.configPath)?.data,
-              let stored = QuorumMembership.parse(String(decoding: data, as: UTF8.self)), stored.version > 0 else { return configured }
+        guard let stored = treeMembership(tree), stored.version > 0 else { return configured }
         return stored
+    }
+
+    static func treeMembership(_ tree: DataTree) -> QuorumMembership? {
+        guard let data = tree.node(DataTree.configPath)?.data else { return nil }
+        return QuorumMembership.parse(String(decoding: data, as: UTF8.self))
     }
 
     /// /zookeeper/config lists the members, as on Apache quorum members. With
     /// `reconfigEnabled`, a static membership gets Apache's version: the
-    /// zxid the epoch it is first served in starts at.
-    func installMembership(epoch: Int64? = nil) {
+    /// zxid the epoch it is first served in starts at. A newer membership in
+    /// the tree (synced from the leader, or restored from our log) is never
+    /// overwritten: a server that serves adopts it (`adoptNewer`; a leader's
+    /// whole log commits as it starts, so for a leader it counts as a
+    /// committed reconfig), a restore leaves it to `noteRestoredMembership`.
+    func installMembership(epoch: Int64? = nil, adoptNewer: Bool = true) {
+        if let stored = Self.treeMembership(runner.core.tree), stored.version > membership.version {
+            guard adoptNewer else { return }
+            activate(stored, byReconfigTxn: machine.role.leader != nil)
+        }
         let servedEpoch = epoch ?? machine.currentEpoch
         if config.reconfigEnabled, membership.version == 0, servedEpoch > 0 {
             membership.version = servedEpoch << 32
         }
         let text = Array(membership.text.utf8)
+        if config.reconfigEnabled { machine.setConfigData(text) }
         // A reconfigured node keeps the stat its txn gave it.
         if runner.core.tree.node(DataTree.configPath)?.data != text {
             runner.core.installQuorumConfig(text, nowMs: nowMs)
@@ -33,21 +46,68 @@ extension QuorumPeer {
         refreshReconfigView()
     }
 
-    /// A reconfig txn was applied here: its membership is now in force.
+    /// A committed reconfig txn was applied here: its membership is now in force.
     func adopt(_ text: String) {
         guard let next = QuorumMembership.parse(text) else {
             logger.error("reconfig: /zookeeper/config does not read as a membership; keeping the old one")
             return
         }
+        activate(next, byReconfigTxn: true)
+    }
+
+    private func activate(_ next: QuorumMembership, byReconfigTxn: Bool) {
         let before = membership.sids.sorted().map { "s\($0)" }.joined(separator: " ")
         membership = next
-        members = Dictionary(uniqueKeysWithValues: next.members.map { ($0.sid, $0) })
+        if config.reconfigEnabled { machine.setConfigData(Array(next.text.utf8)) }
+        for entry in next.members { members[entry.sid] = entry }
+        for sid in members.keys where !next.sids.contains(sid) && sid != myid { members[sid] = nil }
         logger.info("reconfig: configuration 0x\(String(next.version, radix: 16)) in force: \(next.sids.sorted().map { "s\($0)" }.joined(separator: " ")) (was \(before))")
         if !next.sids.contains(myid) {
-            logger.warning("reconfig: s\(myid) is not in configuration 0x\(String(next.version, radix: 16)); it leaves the ensemble")
+            logger.warning(byReconfigTxn
+                ? "reconfig: s\(myid) is not in configuration 0x\(String(next.version, radix: 16)); it goes on as a non-voting follower"
+                : "reconfig: s\(myid) is not in configuration 0x\(String(next.version, radix: 16)) yet; it takes part as a non-voting learner")
         }
-        perform(machine.membershipChanged(members: next.sids, nowMs: nowMs))
+        // After the effects of the commit being applied now (the leader's
+        // commits to its learners among them): a role change closes links.
+        loop.execute { [self] in
+            perform(machine.membershipChanged(members: next.sids, voters: next.voters, byReconfigTxn: byReconfigTxn, nowMs: nowMs))
+            refreshReconfigView()
+        }
         refreshReconfigView()
+    }
+
+    /// The leader's membership came with its NEWLEADER (as Apache's quorum
+    /// verifier does): newer than ours, it is in force here — a server joining
+    /// by reconfig then lists the ensemble it joins, without itself, until the
+    /// reconfig that adds it.
+    func leaderSentMembership(_ bytes: [UInt8]) {
+        guard config.reconfigEnabled, let sent = QuorumMembership.parse(String(decoding: bytes, as: UTF8.self)),
+              sent.version > membership.version else { return }
+        activate(sent, byReconfigTxn: false)
+        // The tree shows it too (a DIFF does not carry the leader's local /zookeeper/config).
+        let text = Array(sent.text.utf8)
+        if runner.core.tree.node(DataTree.configPath)?.data != text { runner.core.installQuorumConfig(text, nowMs: nowMs) }
+    }
+
+    /// A txn entered our log (proposed by us as leader, or logged as a
+    /// learner): a reconfig one changes who counts until it activates.
+    func reconfigLogged(_ payload: [UInt8]) -> Set<Int>? {
+        guard config.reconfigEnabled, let next = ReconfigTxn.membership(inLogPayload: payload) else { return nil }
+        logger.info("reconfig: configuration 0x\(String(next.version, radix: 16)) logged, voters \(next.voters.sorted().map { "s\($0)" }.joined(separator: " ")); both quorums count until it commits")
+        return next.voters
+    }
+
+    /// After a restore the tree holds every logged txn: a newer membership
+    /// there is a reconfig we logged and do not know committed (none: a
+    /// truncation dropped the one we had logged).
+    func noteRestoredMembership() {
+        guard config.reconfigEnabled else { return }
+        guard let stored = Self.treeMembership(runner.core.tree), stored.version > membership.version else {
+            machine.reconfigLogged(voters: nil)
+            return
+        }
+        machine.reconfigLogged(voters: stored.voters)
+        for entry in stored.members where members[entry.sid] == nil { members[entry.sid] = entry }
     }
 
     /// The leader's prep sees the membership in force and which voters are

@@ -2,6 +2,7 @@ import NIOCore
 import NIOPosix
 import QuorumCore
 import ZooKeeperAdmin
+import ZooKeeperProtocol
 
 /// The quorum peer's sockets. Election: each peer opens its own connection to
 /// every other peer's election port and only writes on it (two one-way
@@ -24,7 +25,13 @@ extension QuorumPeer {
                 let handler = PeerFrameHandler(maxFrameBytes: QuorumWire.maxElectionFrameBytes, onFrame: { [self] channel, frame in
                     guard !isPartitioned else { channel.close(promise: nil); return }
                     guard let from = sender else {
-                        do { sender = try QuorumWire.decodeElectionHello(frame) } catch { channel.close(promise: nil) }
+                        do {
+                            let hello = try QuorumWire.decodeElectionHello(frame)
+                            sender = hello.sid
+                            learnElectionAddress(hello)
+                        } catch {
+                            channel.close(promise: nil)
+                        }
                         return
                     }
                     do {
@@ -59,7 +66,9 @@ extension QuorumPeer {
                     }
                     if !introduced {
                         // The first packet names a member, or the connection closes.
-                        guard case .learnerInfo(let sid, _, _) = message, members[sid] != nil, !isStopped else {
+                        // With reconfigEnabled anyone may sync as a non-voting
+                        // learner (Apache's rule): how a new voter joins.
+                        guard case .learnerInfo(let sid, _, _) = message, members[sid] != nil || config.reconfigEnabled, !isStopped else {
                             channel.close(promise: nil)
                             return
                         }
@@ -97,7 +106,7 @@ extension QuorumPeer {
         }
         // Only the newest vote matters once the connection is up.
         latestNotification[sid] = notification
-        guard !electionConnecting.contains(sid), let peer = members[sid] else { return }
+        guard !electionConnecting.contains(sid), let address = electionAddress(of: sid) else { return }
         electionConnecting.insert(sid)
         ClientBootstrap(group: loop)
             .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
@@ -112,7 +121,7 @@ extension QuorumPeer {
                 })
                 return channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(handler) }
             }
-            .connect(host: peer.host, port: peer.electionPort)
+            .connect(host: address.host, port: address.port)
             .whenComplete { [self] result in
                 electionConnecting.remove(sid)
                 guard case .success(let channel) = result else {
@@ -122,12 +131,32 @@ extension QuorumPeer {
                 guard !isStopped else { channel.close(promise: nil); return }
                 electionOut[sid] = channel
                 electionPeer(sid, reachable: true)
-                channel.write(ByteBuffer(bytes: QuorumWire.electionHello(sid: myid)), promise: nil)
+                channel.write(ByteBuffer(bytes: QuorumWire.electionHello(sid: myid, electionAddress: ownElectionAddress)), promise: nil)
                 if let pending = latestNotification.removeValue(forKey: sid) {
                     channel.write(ByteBuffer(bytes: QuorumWire.encode(pending)), promise: nil)
                 }
                 channel.flush()
             }
+    }
+
+    /// A member's election port from its server line; a server outside the
+    /// membership (joining by reconfig) at the address its hello gave.
+    private func electionAddress(of sid: Int) -> HostPort? {
+        if let member = members[sid] { return HostPort(host: member.host, port: member.electionPort) }
+        return helloAddresses[sid]
+    }
+
+    private var ownElectionAddress: HostPort? {
+        members[myid].map { HostPort(host: $0.host, port: $0.electionPort) }
+    }
+
+    /// Bounded: one address per sid that said hello, and only while
+    /// reconfigEnabled lets outsiders join.
+    private func learnElectionAddress(_ hello: QuorumWire.ElectionHello) {
+        guard config.reconfigEnabled, members[hello.sid] == nil, let address = hello.electionAddress else { return }
+        guard helloAddresses[hello.sid] != address else { return }
+        if helloAddresses[hello.sid] == nil, helloAddresses.count >= 1024 { return }
+        helloAddresses[hello.sid] = address
     }
 
     // MARK: Quorum messages

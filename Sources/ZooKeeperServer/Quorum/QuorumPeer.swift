@@ -34,6 +34,8 @@ final class QuorumPeer: @unchecked Sendable {
     var electionOut: [Int: any Channel] = [:]
     var electionConnecting: Set<Int> = []
     var latestNotification: [Int: Notification] = [:]
+    /// Election addresses of servers outside the membership, from their hellos (reconfig joiners).
+    var helloAddresses: [Int: HostPort] = [:]
     /// The quorum-port connections the machine knows by link.
     var links: [PeerLink: any Channel] = [:]
     private var nextLinkId = 0
@@ -114,7 +116,7 @@ final class QuorumPeer: @unchecked Sendable {
         runner.quorumTelemetry = { [unowned self] in telemetry() }
         runner.hooks = ReplicationHooks(
             proposed: { [unowned self] zxid, payload in
-                perform(machine.proposed(ZabTxn(zxid: zxid, payload: payload), nowMs: nowMs))
+                perform(machine.proposed(ZabTxn(zxid: zxid, payload: payload), reconfiguringTo: reconfigLogged(payload), nowMs: nowMs))
             },
             durable: { [unowned self] zxid in
                 durableZxid = max(durableZxid, zxid)
@@ -168,10 +170,15 @@ final class QuorumPeer: @unchecked Sendable {
         queue(message, on: channel)
     }
 
+    /// Closes after what is queued for the link has gone out (a removed
+    /// leader's last commits, a refusal's reason).
     private func close(_ link: PeerLink) {
         guard let channel = links.removeValue(forKey: link) else { return }
-        peerOutbound[ObjectIdentifier(channel)] = nil
-        channel.close(promise: nil)
+        guard let pending = peerOutbound.removeValue(forKey: ObjectIdentifier(channel))?.buffer, pending.readableBytes > 0 else {
+            channel.close(promise: nil)
+            return
+        }
+        channel.writeAndFlush(pending).whenComplete { _ in channel.close(promise: nil) }
     }
 
     // MARK: Effects
@@ -200,6 +207,7 @@ final class QuorumPeer: @unchecked Sendable {
             case .persistCurrentEpoch(let epoch):
                 persist(epoch, name: EpochFile.currentEpochName)
             case .append(let txn):
+                if let voters = reconfigLogged(txn.payload) { machine.reconfigLogged(voters: voters) }
                 runner.appendReplicated(zxid: txn.zxid, payload: txn.payload)
             case .truncate(let zxid):
                 truncateLog(after: zxid)
@@ -235,6 +243,8 @@ final class QuorumPeer: @unchecked Sendable {
                 if let answer = try? ReplicationPayloads.decodeSyncAnswer(payload) {
                     runner.perform { $0.syncAnswered(sessionId: answer.sessionId, cxid: answer.cxid, path: answer.path, nowMs: nowMs) }
                 }
+            case .leaderConfig(let bytes):
+                leaderSentMembership(bytes)
             case .log(.info, let line):
                 logger.info("\(line)")
             case .log(.warning, let line):
@@ -279,9 +289,11 @@ final class QuorumPeer: @unchecked Sendable {
         let applied = core.tree.lastProcessedZxid
         if runner.lastLoggedZxid == applied {
             installCore(tree: core.tree, sessions: core.sessionTimeouts, role: learnerRole)
+            noteRestoredMembership()
             perform(machine.stateRestored(appliedZxid: applied, history: [], historyFloorZxid: applied, nowMs: nowMs))
         } else {
             let recovered = reloadFromDisk()
+            noteRestoredMembership()
             perform(machine.stateRestored(appliedZxid: recovered.state.tree.lastProcessedZxid, history: recovered.history,
                                           historyFloorZxid: recovered.snapshotZxid, nowMs: nowMs))
         }
@@ -304,15 +316,15 @@ final class QuorumPeer: @unchecked Sendable {
         runner.perform { $0.setServing(false) }
         runner.core = ServerCore(settings: runner.core.settings, tree: tree, sessions: sessions, nowMs: nowMs, role: role, epoch: epoch)
         runner.rollSnapshotThreshold()
-        installMembership(epoch: role == .leader ? epoch : nil)
+        installMembership(epoch: role == .leader ? epoch : nil, adoptNewer: role == .leader)
     }
-
 
     private func truncateLog(after zxid: Int64) {
         durableZxid = min(durableZxid, zxid)
         let dropped = truncateDisk(after: zxid)
         logger.info("TRUNC to \(Zxid.hex(zxid)): dropped \(dropped) uncommitted txns")
         reloadFromDisk()
+        noteRestoredMembership()
     }
 
     /// Nothing on disk above `zxid` survives, now or at any later recovery: the

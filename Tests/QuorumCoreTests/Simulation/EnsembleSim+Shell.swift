@@ -92,6 +92,9 @@ extension EnsembleSim {
                 if let answer = try? ReplicationPayloads.decodeSyncAnswer(payload) {
                     coreStep(node) { [now] in $0.syncAnswered(sessionId: answer.sessionId, cxid: answer.cxid, path: answer.path, nowMs: now) }
                 }
+            case .leaderConfig:
+                // The simulated ensemble does not reconfigure: its leaders send no membership.
+                break
             case .log(_, let line):
                 // The machine's own account, as the server logs it.
                 say(line)

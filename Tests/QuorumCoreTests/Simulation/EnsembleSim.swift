@@ -436,7 +436,7 @@ final class EnsembleSim {
         case .proposal(let txn): "PROPOSAL \(Zxid.hex(txn.zxid))"
         case .commit(let zxid): "COMMIT \(Zxid.hex(zxid))"
         case .inform(let txn): "INFORM \(Zxid.hex(txn.zxid))"
-        case .newLeader(let zxid): "NEWLEADER \(Zxid.hex(zxid))"
+        case .newLeader(let zxid, _): "NEWLEADER \(Zxid.hex(zxid))"
         case .ack(let zxid): "ACK \(Zxid.hex(zxid))"
         case .upToDate: "UPTODATE"
         case .ping: "PING"
