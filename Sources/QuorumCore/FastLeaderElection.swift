@@ -30,6 +30,10 @@ public struct FastLeaderElection: Sendable {
         /// non-voting follower when it decides, as Apache's participants do;
         /// false: a non-voter observes.
         public var nonVoterFollows = false
+        /// This server's membership text and its version, announced with
+        /// every notification (empty: none, the ensemble does not reconfigure).
+        public var config: [UInt8] = []
+        public var configVersion: Int64 = 0
 
         public init(myid: Int, voters: Set<Int>) {
             self.myid = myid
@@ -53,6 +57,9 @@ public struct FastLeaderElection: Sendable {
         case send(to: Int, Notification)
         /// The election ended: become `state` behind `vote.leader`.
         case decided(state: PeerState, vote: Vote, round: UInt64)
+        /// A peer announced a newer membership than ours: the shell adopts it
+        /// (and tells us the new voters through `setVoters`).
+        case newerConfig([UInt8])
     }
 
     public private(set) var settings: Settings
@@ -97,7 +104,7 @@ public struct FastLeaderElection: Sendable {
 
     /// The current vote as this server would announce it.
     public var currentNotification: Notification {
-        Notification(from: settings.myid, vote: proposal, round: round, state: state)
+        Notification(from: settings.myid, vote: proposal, round: round, state: state, config: settings.config)
     }
 
     /// A reconfiguration was logged (`proposed`) or activated (`voters`,
@@ -107,6 +114,15 @@ public struct FastLeaderElection: Sendable {
         if let nonVoterFollows { settings.nonVoterFollows = nonVoterFollows }
         settings.voters = voters
         settings.proposedVoters = proposed == voters ? nil : proposed
+        guard state == .looking else { return }
+        // A quorum counted under the old sets may be none now: count again.
+        finalizeDeadlineMs = nil
+        if !settings.isVoter, proposal.leader == settings.myid {
+            // No longer a voter (the ensemble simulation saw such a server
+            // lead on its own vote): propose nobody, as an observer does.
+            proposal = Vote(leader: Int.min, zxid: UInt64.min, peerEpoch: UInt64.min)
+            received[settings.myid] = nil
+        }
     }
 
     private func broadcast() -> [Directive] {
@@ -130,18 +146,38 @@ public struct FastLeaderElection: Sendable {
         proposal.peerEpoch = epoch
     }
 
+    /// The membership text this server announces (QuorumPeerMachine keeps it current).
+    public mutating func setConfig(_ text: [UInt8]) {
+        settings.config = text
+        settings.configVersion = ConfigVersion.of(text) ?? 0
+    }
+
     public mutating func receive(_ n: Notification, nowMs: Int64) -> [Directive] {
-        // Not looking: tell a looking sender whom we follow (how a server that
-        // starts while a leader exists learns of it). A non-voter never
-        // answers a voter: voters ignore what non-voters say and answer every
-        // notification of theirs, so the two answered each other for as long
-        // as the voter looked (the ensemble simulation's duplicating network
-        // turned that into a storm).
-        guard state == .looking else {
-            return n.state == .looking && settings.isVoter ? [.send(to: n.from, currentNotification)] : []
+        // A server that missed a reconfig (down or cut off while it
+        // committed) learns it here, as Apache's WorkerReceiver does: its old
+        // voters may never again form a quorum to elect anyone.
+        guard !n.config.isEmpty, let version = ConfigVersion.of(n.config), version > settings.configVersion else {
+            return receiveVote(n, nowMs: nowMs)
         }
-        // A non-voter's notifications never count; answer so it learns the vote.
-        guard settings.everyVoter.contains(n.from) else { return [.send(to: n.from, currentNotification)] }
+        return [.newerConfig(n.config)] + receiveVote(n, nowMs: nowMs)
+    }
+
+    private mutating func receiveVote(_ n: Notification, nowMs: Int64) -> [Directive] {
+        // Not looking: tell a looking sender whom we follow and, with it, our
+        // membership (how a server that starts while a leader exists learns of
+        // it, and one that missed a reconfig learns the new voters — from any
+        // member, as Apache's WorkerReceiver answers).
+        guard state == .looking else {
+            return n.state == .looking ? [.send(to: n.from, currentNotification)] : []
+        }
+        // A non-voter's notifications never count. A voter answers a looking
+        // one so it learns the vote, and nobody answers a decided non-voter's
+        // answer: an observer and a looking voter answered each other for as
+        // long as the voter looked, and two non-voters a reconfig demoted did
+        // so without end (the ensemble simulation's storms).
+        guard settings.everyVoter.contains(n.from) else {
+            return settings.isVoter && n.state == .looking ? [.send(to: n.from, currentNotification)] : []
+        }
         switch n.state {
         case .looking:
             return receiveLooking(n, nowMs: nowMs)
@@ -231,8 +267,14 @@ public struct FastLeaderElection: Sendable {
 
     private mutating func decide(_ vote: Vote, round electionRound: UInt64) -> [Directive] {
         // Only a voter leads, and only a decision of the current round or one a
-        // quorum outside the election already follows ends the election.
-        assert(vote.leader != settings.myid || settings.isVoter, "an observer decided to lead")
+        // quorum outside the election already follows ends the election. A
+        // server a reconfig took the vote from may still be named by voters
+        // that have not applied it yet (the ensemble simulation found it): it
+        // waits for them to learn the new voters rather than lead.
+        guard vote.leader != settings.myid || settings.isVoter else {
+            finalizeDeadlineMs = nil
+            return []
+        }
         assert(electionRound <= round, "decided on round \(electionRound), ahead of our round \(round)")
         let newState: PeerState = vote.leader == settings.myid ? .leading
             : (settings.isVoter || settings.nonVoterFollows ? .following : .observing)

@@ -10,7 +10,9 @@ import ZooKeeperProtocol
 public enum QuorumWire {
     /// Snapshots travel in one frame: allow far more than a client frame.
     public static let maxQuorumFrameBytes = 1 << 30
-    public static let maxElectionFrameBytes = 1024
+    /// A notification carries the sender's membership text (a few hundred
+    /// bytes per dozen servers); Apache allows 512 KB.
+    public static let maxElectionFrameBytes = 64 * 1024
     /// First frame on an election connection: Apache's protocol marker, then the sender's sid.
     public static let electionProtocolMarker: Int64 = -65536
     public static let learnerProtocolVersion: Int32 = 0x10000
@@ -157,6 +159,7 @@ public enum QuorumWire {
         writer.writeLong(Int64(bitPattern: notification.round))
         writer.writeLong(Int64(bitPattern: notification.vote.peerEpoch))
         writer.writeInt(2)
+        if !notification.config.isEmpty { writer.writeBuffer(notification.config) }
         writer.patchInt(Int32(writer.bytes.count - 4), at: 0)
         return writer.bytes
     }
@@ -172,6 +175,9 @@ public enum QuorumWire {
         let round = try reader.readLong()
         let epoch = try reader.readLong()
         let vote = Vote(leader: Int(truncatingIfNeeded: leader), zxid: UInt64(bitPattern: zxid), peerEpoch: UInt64(bitPattern: epoch))
-        return Notification(from: sid, vote: vote, round: UInt64(bitPattern: round), state: state)
+        var config: [UInt8] = []
+        // Version 2 and later: then the sender's membership text.
+        if !reader.isAtEnd, try reader.readInt() >= 2, !reader.isAtEnd { config = try reader.readBuffer() ?? [] }
+        return Notification(from: sid, vote: vote, round: UInt64(bitPattern: round), state: state, config: config)
     }
 }

@@ -37,11 +37,27 @@ public struct Notification: Hashable, Sendable {
     /// The sender's election round.
     public var round: UInt64
     public var state: PeerState
+    /// The sender's membership text (Apache's notification version 2 carries
+    /// its quorum verifier): how a server that missed a reconfig learns the
+    /// voters it must hear from. Empty without reconfigEnabled.
+    public var config: [UInt8]
 
-    public init(from: Int, vote: Vote, round: UInt64, state: PeerState) {
+    public init(from: Int, vote: Vote, round: UInt64, state: PeerState, config: [UInt8] = []) {
         self.from = from
         self.vote = vote
         self.round = round
         self.state = state
+        self.config = config
+    }
+}
+
+/// The version of a membership text: its last line, `version=<hex>`, as
+/// Apache writes /zookeeper/config and its dynamic config files.
+public enum ConfigVersion {
+    public static func of(_ text: [UInt8]) -> Int64? {
+        guard let start = text.lastIndex(of: UInt8(ascii: "\n")).map({ text.index(after: $0) }) ?? (text.isEmpty ? nil : 0) else { return nil }
+        let line = String(decoding: text[start...], as: UTF8.self)
+        guard line.hasPrefix("version=") else { return nil }
+        return Int64(line.dropFirst("version=".count), radix: 16)
     }
 }

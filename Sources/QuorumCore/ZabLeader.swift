@@ -44,9 +44,12 @@ public struct ZabSettings: Sendable, Equatable {
 ///
 /// Reconfiguration (Apache's ZOOKEEPER-107): while a reconfig txn is
 /// outstanding (`pendingReconfig`), every commit needs a quorum of the old
-/// voters and of the new ones, so no txn commits without a quorum of the
-/// configuration it was proposed under; the new voters count alone from the
-/// commit of the reconfig txn on. A follower that is not a voter yet (a
+/// voters and of the new ones; the new voters count alone from the commit of
+/// the reconfig txn on, for the txns proposed after it too (they follow it in
+/// every log, so any later leader holds the reconfig and needs the new
+/// voters' quorum). Apache keeps requiring the old quorum for those; voters
+/// the reconfig demoted may have stopped acking by then, and the ensemble
+/// simulation saw commits stall for good. A follower that is not a voter yet (a
 /// server joining by reconfig) is synced, gets proposals and acks them like
 /// any follower: its acks count once its configuration is proposed.
 public struct ZabLeader: Sendable {
@@ -326,6 +329,7 @@ public struct ZabLeader: Sendable {
         guard let pending = pendingReconfig else { return current }
         return min(current, durableZxid(ofQuorumIn: pending.voters))
     }
+
 
     private func durableZxid(ofQuorumIn voters: Set<Int>) -> Int64 {
         var acked: [Int64] = []

@@ -52,6 +52,8 @@ struct ElectionSimulationTests {
                     if debug { print("t=\(now) s\(sid) decided \(state) \(vote) round \(r)") }
                     outcome.decisions[sid] = vote
                     outcome.states[sid] = state
+                case .newerConfig:
+                    break
                 case .send(let to, let notification):
                     let channel = sid * 1000 + to
                     let at = max(channelFreeAt[channel] ?? 0, now + Int64.random(in: 1...80, using: &random))

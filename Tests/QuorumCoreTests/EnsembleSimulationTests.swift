@@ -22,6 +22,11 @@ struct EnsembleSimulationTests {
     /// a real core on every node): ZKDASH_SIM_CORE_SEEDS, default 200.
     static let coreSeedCount = environment["ZKDASH_SIM_CORE_SEEDS"].flatMap { UInt64($0) } ?? 200
     static let coreBatches = 4
+    static let replayReconfig = environment["ZKDASH_SIM_RECONFIG"] == "1"
+    /// Reconfig runs (leaders propose voter changes among the faults):
+    /// ZKDASH_SIM_RECONFIG_SEEDS, default 400.
+    static let reconfigSeedCount = environment["ZKDASH_SIM_RECONFIG_SEEDS"].flatMap { UInt64($0) } ?? 400
+    static let reconfigBatches = 4
 
     @Test(.enabled(if: replaySeed == nil), arguments: 0..<batches)
     func randomFaultSchedules(batch: Int) {
@@ -63,6 +68,26 @@ struct EnsembleSimulationTests {
         }
     }
 
+    /// Voters change under the same faults: reconfig txns commit only under a
+    /// quorum of the old and the new voters (the checker looks at every
+    /// commit's disks), one leader per epoch whatever the configurations in
+    /// force, and the ensemble converges under the last one.
+    @Test(.enabled(if: replaySeed == nil), arguments: 0..<reconfigBatches)
+    func randomFaultSchedulesWithReconfigs(batch: Int) {
+        var stats = SimStats()
+        var runs = 0
+        for seed in stride(from: UInt64(batch + 1), through: Self.reconfigSeedCount, by: Self.reconfigBatches) {
+            let outcome = ChaosRun.run(seed: seed, reconfig: true)
+            if let failure = outcome.failure { Issue.record(Comment(rawValue: failure)) }
+            stats.add(outcome.stats)
+            runs += 1
+        }
+        if runs >= 50 {
+            #expect(stats.reconfigs > runs / 2, "few reconfigs were proposed: \(stats.reconfigs) in \(runs) runs")
+            #expect(stats.leaderships > runs && stats.crashes > 0 && stats.partitions > 0)
+        }
+    }
+
     /// Seeds that failed before the bug they found was fixed (as this
     /// simulator plays them; changing the simulator changes what a seed
     /// plays): 1075, 1257, 1294: a looking server never joined followers that
@@ -79,7 +104,7 @@ struct EnsembleSimulationTests {
 
     @Test(.enabled(if: replaySeed != nil))
     func replayOneSeed() {
-        let outcome = ChaosRun.run(seed: Self.replaySeed!, trace: true, realCore: Self.replayRealCore)
+        let outcome = ChaosRun.run(seed: Self.replaySeed!, trace: true, realCore: Self.replayRealCore, reconfig: Self.replayReconfig)
         for (at, line) in outcome.trace { print("t=\(at) \(line)") }
         print("seed \(outcome.seed): \(outcome.voters) voters, \(outcome.observers) observers, \(outcome.acknowledged) txns acknowledged, "
               + "stable \(outcome.recoveryMs) ms after healing, \(outcome.stats)")

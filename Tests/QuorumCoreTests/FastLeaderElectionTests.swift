@@ -32,6 +32,7 @@ struct ElectionNetwork {
             switch directive {
             case .send(let to, let notification): inFlight.append((to, notification))
             case .decided(let state, let vote, _): decisions[sid] = (state, vote.leader)
+            case .newerConfig: break
             }
         }
     }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import ZooKeeperProtocol
 @testable import QuorumCore
@@ -44,6 +45,18 @@ struct QuorumWireTests {
         #expect(Self.hex(QuorumWire.encode(notification))
             == "0000002800000001000000000000000300000002000000050000000000000007000000000000000200000002")
         #expect(try QuorumWire.decodeNotification(Self.body(QuorumWire.encode(notification)), from: 1) == notification)
+    }
+
+    /// Apache's version-2 notification: then the sender's membership text,
+    /// whose `version=` line the election compares.
+    @Test func aNotificationCarriesTheSendersMembership() throws {
+        let text = Array("server.1=127.0.0.1:2888:3888:participant;127.0.0.1:2181\nversion=100000004".utf8)
+        let notification = Notification(from: 1, vote: Vote(leader: 3, zxid: 0x1_0000_0005, peerEpoch: 1), round: 2, state: .leading, config: text)
+        let bytes = QuorumWire.encode(notification)
+        #expect(Self.hex(Array(bytes[40..<48])) == "00000002\(String(format: "%08x", text.count))")
+        #expect(try QuorumWire.decodeNotification(Self.body(bytes), from: 1) == notification)
+        #expect(ConfigVersion.of(text) == 0x1_0000_0004)
+        #expect(ConfigVersion.of(Array("server.1=x".utf8)) == nil)
     }
 
     @Test func electionHelloGoldenBytes() throws {

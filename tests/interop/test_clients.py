@@ -30,6 +30,19 @@ def norm_cli(text):
     return text
 
 
+def run_zkcli(hosts, *args, stdin=None, log_dir=None, merged=False, timeout=60):
+    """zkCli.sh -server HOSTS ARGS (or the commands piped on stdin, one per line): (exit status,
+    output lines without NOISE).  Output is stdout then stderr, or, merged, both through one pipe
+    in the order zkCli printed them (its stdout and stderr flush on every println)."""
+    env = dict(os.environ, CLIENT_JVMFLAGS="-Xmx128m -XX:TieredStopAtLevel=1")
+    if log_dir:
+        env["ZOO_LOG_DIR"] = log_dir
+    r = subprocess.run([ZKCLI, "-server", hosts] + list(args), input=stdin, stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT if merged else subprocess.PIPE, text=True, timeout=timeout, env=env)
+    lines = [l for l in (r.stdout + "\n" + (r.stderr or "")).splitlines() if not NOISE.match(l)]
+    return r.returncode, lines
+
+
 class ZkCliTests(DiffCase):
     """zkCli.sh one-shot commands and a piped multi-command session."""
 
@@ -38,11 +51,7 @@ class ZkCliTests(DiffCase):
             self.skipTest("%s missing (Debian package zookeeper)" % ZKCLI)
 
     def cli(self, t, *args, stdin=None):
-        env = dict(os.environ, ZOO_LOG_DIR=t.server.workdir, CLIENT_JVMFLAGS="-Xmx128m -XX:TieredStopAtLevel=1")
-        r = subprocess.run([ZKCLI, "-server", t.hosts] + list(args), input=stdin, capture_output=True,
-                           text=True, timeout=60, env=env)
-        lines = [l for l in (r.stdout + "\n" + r.stderr).splitlines() if not NOISE.match(l)]
-        return r.returncode, lines
+        return run_zkcli(t.hosts, *args, stdin=stdin, log_dir=t.server.workdir)
 
     def scenario_create_get_set_delete(self, t):
         c = t.client()

@@ -9,18 +9,23 @@ L = the leader when the scenario starts, F1 / F2 = its followers (lower sid firs
 added (sid 4), O = the observer.  Scenarios: add a 4th voter live (joiner started with the members
 plus itself, Apache's documented procedure: it syncs as a non-voting follower first), remove a
 follower, remove the leader, promote an observer and demote it back, a non-incremental
-`new_members` replacing a follower, and `zkdash reconfig --add` of a voter (zkdash only).
+`new_members` replacing a follower, `zkdash reconfig --add` of a voter (zkdash only), and Apache's own
+CLI, `zkCli.sh reconfig` (ZkCliReconfigTests: one piped zkCli session per side).
 
 ZK_TARGET=apache|zkdash runs one half only."""
 
 import os
+import re
+import shutil
 import sys
+import tempfile
 import unittest
 
 import harness
 from ensemble import ApacheEnsemble, ZkdashEnsemble
+from test_clients import ZKCLI, run_zkcli
 from test_monitor import apache_reason
-from test_reconfig import RECONFIG_CFG, SUPER, cli
+from test_reconfig import RECONFIG_CFG, SUPER, bound_ports, cli
 
 WAIT = 30           # shared 2-core machines: every wait is generous
 
@@ -88,10 +93,10 @@ class _Scenario:
         self.case.addCleanup(harness.stop_kazoo, c)
         return c
 
-    def join_follower(self):
+    def join_follower(self, label="N"):
         """Adds and starts N (members + itself in its zoo.cfg); waits for it to answer as a follower."""
         n = self.ens.add_node()
-        self.label[n.sid] = "N"
+        self.label[n.sid] = label
         n.start()
         harness.wait_until(lambda: category(n) == "follower", timeout=WAIT, interval=0.3)
         return n
@@ -257,6 +262,41 @@ class RemoveLeaderTests(_VoterCase):
         self.differential(scenario)
 
 
+class MissedReconfigTests(_VoterCase):
+    """A voter that was down while the voters were replaced: its own voters (L, F1, F2) are no
+    longer voters and cannot elect anyone, so it must learn the new membership from the members'
+    election answers (Apache's notifications carry the config; so do zkdash's)."""
+    NEW = {"F2": "participant", "N": "participant", "M": "participant"}
+    expected = {
+        "reconfig": "ok or ConnectionLoss",
+        "N and M": ["follower", "leader"],
+        "F2 after restart": "follower",
+        "F2 conf": NEW,
+        "write via F2, read via N": "ok",
+        "L and F1": ["follower", "follower"],
+    }
+
+    def test_voter_down_during_a_reconfig_rejoins(self):
+        def scenario(s):
+            seen = {}
+            n = s.join_follower("N")
+            m = s.join_follower("M")
+            s.F2.kill()
+            members = ",".join(server_line(x, "participant") for x in (s.F2, n, m))
+            what, _ = s.reconfig([s.F1], new_members=members)
+            seen["reconfig"] = "ok or ConnectionLoss" if what in ("ok", "ConnectionLoss") else what
+            if seen["reconfig"] != "ok or ConnectionLoss":
+                return seen
+            seen["N and M"] = s.one_leader([n, m])
+            s.F2.start()
+            seen["F2 after restart"] = s.settle(s.F2)
+            seen["F2 conf"] = s.conf(s.F2)
+            seen["write via F2, read via N"] = s.write_read([s.F2], [n], "/voters/missed")
+            seen["L and F1"] = sorted(s.settle(x) for x in (s.L, s.F1))
+            return seen
+        self.differential(scenario)
+
+
 WITH_O = dict(FOUR_VOTERS, O="participant")
 del WITH_O["N"]
 O_OBSERVING = dict(WITH_O, O="observer")
@@ -329,6 +369,155 @@ class CliAddVoterTests(unittest.TestCase):
         code, out, err = cli(s.ens, "--add", server_line(n, "participant"))
         self.assertEqual((code, server_line(n, "participant") in out), (0, True), err)
         self.assertEqual(s.confs_settle(s.ens.nodes, FOUR_VOTERS), FOUR_VOTERS)
+
+
+def zkcli_error(line):
+    """zkCli's message for a failed reconfig, as the KeeperException it stands for."""
+    for prefix, name in (("Insufficient permission", "NoAuth"), ("Arguments are not valid", "BadArguments"),
+                         ("version No is not valid", "BadVersion"), ("Another reconfiguration is in progress",
+                                                                     "ReconfigInProgress"),
+                         ("No quorum of new config", "NewConfigNoQuorum")):
+        if line.startswith(prefix):
+            return name
+    m = re.match(r"KeeperErrorCode = (\w+)", line)
+    return m.group(1) if m else "other"
+
+
+class ZkCliReconfigTests(_VoterCase):
+    """Apache's own CLI, `zkCli.sh reconfig` (ZooKeeperMain + ZooKeeperAdmin), on both ensembles:
+    one zkCli session connected to L, its commands piped on stdin, each preceded by
+    `stat /zkcli-step-<i>` (its "Node does not exist" line marks where the step's output starts;
+    stdout and stderr share one pipe, so the order is zkCli's own).  Each step's output becomes
+    {"committed" | "config": labelled roles, "version": the config version's counter within its
+    epoch, "stat": the -s stat with mZxid / dataLength checked against the config} or {"error":
+    the KeeperException class, "text": zkCli's line}.  The observer O (sid 100) is never started:
+    its ports are bound by the test and never listen.  Afterwards: every member's `conf`, modes,
+    a write through the re-added F1."""
+
+    STEPS = [
+        ("initial config", "config"),
+        ("add O without addauth", "reconfig -add {O}"),
+        ("addauth", "addauth digest " + SUPER),
+        ("add O", "reconfig -add {O}"),
+        ("config -s", "config -s"),
+        ("remove O, -v wrong", "reconfig -v 1 -remove 100"),
+        ("remove O, -s", "reconfig -s -remove 100"),
+        ("remove a non-member", "reconfig -remove 99"),
+        ("add N", "reconfig -add {N}"),
+        ("remove abc", "reconfig -remove abc"),
+        ("-members L,F2,N", "reconfig -members {L},{F2},{N}"),
+        ("-file L,F1,F2,N", "reconfig -file {file}"),
+        ("garbage", 'reconfig -add "some thing"'),
+        ("final config", "config"),
+    ]
+    O3 = {"L": "participant", "F1": "participant", "F2": "participant"}
+    WITH_O = dict(O3, O="observer")
+    # The stat of /zookeeper/config (`config -s`, `reconfig -s`): mZxid is the config's version,
+    # dataLength its length, the rest fixed.
+    STAT = {"cZxid": "0x0", "ctime": "<time 0>", "mZxid": "= version", "mtime": "<date>",
+            "pZxid": "0x0", "cversion": "0", "dataVersion": "-1", "aclVersion": "-1", "ephemeralOwner": "0x0",
+            "dataLength": "= config", "numChildren": "0"}
+    expected = {
+        # zkCli's exit status is its last command's: `config` succeeded.
+        "zkCli exit status": 0,
+        "initial config": {"config": O3, "version": 0},
+        # Versions are zxid counters within the epoch: zkCli's createSession is 1, and every failed
+        # reconfig consumes one too (the NoAuth here is 2, the BadVersion 4, the MarshallingError 8).
+        "add O without addauth": {"error": "NoAuth", "text": "Insufficient permission : "},
+        "addauth": "no output",
+        "add O": {"committed": WITH_O, "version": 3},
+        "config -s": {"config": WITH_O, "version": 3, "stat": STAT},
+        "remove O, -v wrong": {"error": "BadVersion", "text": "version No is not valid : "},
+        "remove O, -s": {"committed": O3, "version": 5, "stat": STAT},
+        # Removing a sid that is no member is no error: a new config, the same members, committed.
+        "remove a non-member": {"committed": O3, "version": 6},
+        "add N": {"committed": FOUR_VOTERS, "version": 7},
+        "remove abc": {"error": "MarshallingError", "text": "KeeperErrorCode = MarshallingError"},
+        "-members L,F2,N": {"committed": {"L": "participant", "F2": "participant", "N": "participant"}, "version": 9},
+        # -file: zkCli parses the file itself and sends its members (plus `version=0`) non-incrementally;
+        # the replaced F1, a non-voting follower since -members, votes again.
+        "-file L,F1,F2,N": {"committed": FOUR_VOTERS, "version": 10},
+        "garbage": {"error": "BadArguments", "text": "Arguments are not valid : "},
+        "final config": {"config": FOUR_VOTERS, "version": 10},
+        "conf afterwards": FOUR_VOTERS,
+        "modes afterwards": ["follower", "follower", "follower", "leader"],
+        "L afterwards": "leader",
+        "write via F1, read via N": "ok",
+    }
+
+    def test_zkcli_reconfig(self):
+        if not os.access(ZKCLI, os.X_OK):
+            self.skipTest("%s missing (Debian package zookeeper)" % ZKCLI)
+
+        def scenario(s):
+            tmp = tempfile.mkdtemp(prefix="zkcli-reconfig-")
+            self.addCleanup(shutil.rmtree, tmp, True)
+            n = s.join_follower()
+            s.label[100] = "O"
+            p1, p2, p3 = bound_ports(self)
+            lines = {"O": "server.100=%s:%d:%d:observer;%s:%d" % (harness.LOOPBACK, p1, p2, harness.LOOPBACK, p3),
+                     "N": server_line(n, "participant"), "file": os.path.join(tmp, "members.cfg")}
+            for label, node in (("L", s.L), ("F1", s.F1), ("F2", s.F2)):
+                lines[label] = server_line(node, "participant")
+            with open(lines["file"], "w") as f:
+                f.write("".join(lines[k] + "\n" for k in ("L", "F1", "F2", "N")))
+            script = []
+            for i, (_, command) in enumerate(self.STEPS):
+                script += ["stat /zkcli-step-%d" % i, command.format(**lines)]
+            rc, out = run_zkcli(s.L.client_address, stdin="\n".join(script + ["quit", ""]), log_dir=tmp,
+                                merged=True, timeout=120)
+            if os.environ.get("ZK_TEST_DUMP"):
+                sys.stderr.write("zkCli session:\n%s\n" % "\n".join(out))
+            seen = {"zkCli exit status": rc}
+            for i, (name, _) in enumerate(self.STEPS):
+                seen[name] = self.step(s, out, i)
+            members = [s.L, s.F1, s.F2, n]
+            seen["conf afterwards"] = s.confs_settle(members, FOUR_VOTERS)
+            seen["modes afterwards"] = s.one_leader(members)
+            seen["L afterwards"] = category(s.L)
+            seen["write via F1, read via N"] = s.write_read([s.F1], [n], "/zkcli/a")
+            return seen
+        self.differential(scenario)
+
+    @staticmethod
+    def step(s, out, i):
+        """The normalised output of step i (between its marker and the next one)."""
+        marker = "Node does not exist: /zkcli-step-%d" % i
+        if marker not in out:
+            return "no marker in %r" % out
+        start = out.index(marker) + 1
+        end = next((j for j in range(start, len(out)) if out[j].startswith("Node does not exist: /zkcli-step-")),
+                   len(out))
+        lines = out[start:end]
+        if not lines:
+            return "no output"
+        seen = {}
+        if lines[0] == "Committed new configuration:":
+            kind, lines = "committed", lines[1:]
+        elif lines[0].startswith(("server.", "version=")):
+            kind = "config"
+        else:
+            return {"error": zkcli_error(lines[0]), "text": lines[0]} if len(lines) == 1 else lines
+        config = [l for l in lines if l.startswith(("server.", "version="))]
+        seen[kind] = s.named("\n".join(config))
+        version = next((int(l.split("=", 1)[1], 16) for l in config if l.startswith("version=")), None)
+        seen["version"] = version & 0xffffffff if version is not None else None
+        stat = dict(l.split(" = ", 1) for l in lines[len(config):] if " = " in l)
+        if stat:
+            if version is not None and stat.get("mZxid") == "0x%x" % version:
+                stat["mZxid"] = "= version"
+            if "mtime" in stat:
+                stat["mtime"] = "<date>"
+            # Java's Date.toString of time 0, in the JVM's time zone (UTC here: Thu Jan 01 00:00:00 UTC 1970).
+            if re.match(r"(Wed Dec 31|Thu Jan 01) \d\d:\d\d:\d\d \S+ (1969|1970)$", stat.get("ctime", "")):
+                stat["ctime"] = "<time 0>"
+            if stat.get("dataLength") == str(len("\n".join(config).encode())):
+                stat["dataLength"] = "= config"
+            seen["stat"] = stat
+        rest = [l for l in lines[len(config):] if " = " not in l]
+        if rest:
+            seen["other lines"] = rest
+        return seen
 
 
 if __name__ == "__main__":

@@ -70,8 +70,10 @@ public enum PeerEffect: Sendable, Equatable {
     /// The leader answered a sync this learner forwarded.
     case syncAnswered(payload: [UInt8])
 
-    /// The leader's membership text from its NEWLEADER: adopt it if newer.
-    case leaderConfig([UInt8])
+    /// A peer's membership text (/zookeeper/config), from the leader's
+    /// NEWLEADER or a peer's election notification: adopt it if it is newer
+    /// than ours (Apache's processReconfig of a received quorum verifier).
+    case newerConfig([UInt8])
 
     /// A line for the server log (the simulation's trace).
     case log(PeerLogLevel, String)

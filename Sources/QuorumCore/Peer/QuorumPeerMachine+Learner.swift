@@ -78,7 +78,7 @@ extension QuorumPeerMachine {
             case .answerPing:
                 if let link = leaderLink { out.append(.answerPing(link)) }
             case .leaderConfig(let config):
-                out.append(.leaderConfig(config))
+                out.append(.newerConfig(config))
             case .abandon(let reason):
                 lookAgain(reason: reason, nowMs: nowMs, into: &out)
                 return

@@ -20,6 +20,7 @@ extension QuorumPeerMachine {
     /// verifier bytes): what learners adopt when it is newer than theirs.
     public mutating func setConfigData(_ data: [UInt8]) {
         settings.zab.configData = data
+        election.setConfig(data)
         _ = role.withLeader {
             $0.setVoters($0.settings.voters, configData: data)
             return []

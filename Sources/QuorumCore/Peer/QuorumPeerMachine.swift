@@ -222,6 +222,8 @@ public struct QuorumPeerMachine: Sendable {
                 recorder.decided(winner: vote.leader, round: round, nowMs: nowMs)
                 out.append(.decided(state, leader: vote.leader, round: round, afterMs: nowMs - lookingSinceMs))
                 become(state, leader: vote.leader, nowMs: nowMs, into: &out)
+            case .newerConfig(let text):
+                out.append(.newerConfig(text))
             }
         }
     }

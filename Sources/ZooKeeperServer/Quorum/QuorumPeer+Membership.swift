@@ -76,11 +76,12 @@ extension QuorumPeer {
         refreshReconfigView()
     }
 
-    /// The leader's membership came with its NEWLEADER (as Apache's quorum
-    /// verifier does): newer than ours, it is in force here — a server joining
-    /// by reconfig then lists the ensemble it joins, without itself, until the
-    /// reconfig that adds it.
-    func leaderSentMembership(_ bytes: [UInt8]) {
+    /// A peer's membership came with the leader's NEWLEADER or a peer's
+    /// election notification (as Apache's quorum verifier does): newer than
+    /// ours, it is in force here. A server joining by reconfig then lists the
+    /// ensemble it joins, without itself, until the reconfig that adds it; a
+    /// server that was down while the voters changed learns whom to elect with.
+    func peerSentMembership(_ bytes: [UInt8]) {
         guard config.reconfigEnabled, let sent = QuorumMembership.parse(String(decoding: bytes, as: UTF8.self)),
               sent.version > membership.version else { return }
         activate(sent, byReconfigTxn: false)

@@ -243,8 +243,8 @@ final class QuorumPeer: @unchecked Sendable {
                 if let answer = try? ReplicationPayloads.decodeSyncAnswer(payload) {
                     runner.perform { $0.syncAnswered(sessionId: answer.sessionId, cxid: answer.cxid, path: answer.path, nowMs: nowMs) }
                 }
-            case .leaderConfig(let bytes):
-                leaderSentMembership(bytes)
+            case .newerConfig(let bytes):
+                peerSentMembership(bytes)
             case .log(.info, let line):
                 logger.info("\(line)")
             case .log(.warning, let line):

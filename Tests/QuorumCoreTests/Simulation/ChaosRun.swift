@@ -36,10 +36,17 @@ struct ChaosRun {
         return options
     }
 
-    static func run(seed: UInt64, trace: Bool = false, realCore: Bool = false) -> Outcome {
+    /// `reconfig`: leaders also propose reconfigs (voters changed among all
+    /// the servers, two of them observers at first) among the faults.
+    static func run(seed: UInt64, trace: Bool = false, realCore: Bool = false, reconfig: Bool = false) -> Outcome {
         var setup = SeededRandom(seed: seed)
         var options = options(seed: seed, random: &setup)
         options.realCore = realCore
+        if reconfig {
+            options.reconfig = true
+            options.voters = min(options.voters, 5)
+            options.observers = 2
+        }
         let sim = EnsembleSim(options: options, seed: setup.next())
         if trace {
             sim.trace = []
@@ -96,7 +103,8 @@ struct ChaosRun {
             failure = "t=\(sim.now) no leader followed by every server within \(livenessBoundMs) ms of healing"
         }
         let describedFailure = failure.map { failure in
-            "seed \(seed)\(realCore ? " (real cores)" : ""), replay with ZKDASH_SIM_SEED=\(seed)\(realCore ? " ZKDASH_SIM_REAL_CORE=1" : ""): \(failure)\n"
+            "seed \(seed)\(realCore ? " (real cores)" : "")\(reconfig ? " (reconfig)" : ""), replay with ZKDASH_SIM_SEED=\(seed)"
+                + "\(realCore ? " ZKDASH_SIM_REAL_CORE=1" : "")\(reconfig ? " ZKDASH_SIM_RECONFIG=1" : ""): \(failure)\n"
                 + "(\(options.voters) voters, \(options.observers) observers; state at the end:)\n"
                 + sim.ids.map { "  " + sim.status($0) }.joined(separator: "\n")
         }
@@ -115,6 +123,15 @@ struct ChaosRun {
         let paused = up.filter { sim.node($0).paused }
         let leaders = sim.ids.filter { sim.node($0).isServingLeader }
         func pick(_ sids: [Int]) -> Int? { sids.isEmpty ? nil : sids[Int.random(in: 0..<sids.count, using: &sim.random)] }
+        if sim.options.reconfig, Int.random(in: 0..<4, using: &sim.random) == 0 {
+            // A reconfig: a random set of 3 to 5 voters among all servers.
+            guard let sid = pick(leaders) else { return }
+            var sids = sim.ids
+            sids.shuffle(using: &sim.random)
+            let count = Int.random(in: 3...min(sids.count, 5), using: &sim.random)
+            sim.proposeReconfig(at: sim.node(sid), voters: Set(sids.prefix(count)))
+            return
+        }
         let roll = Int.random(in: 0..<100, using: &sim.random)
         switch roll {
         case 0..<12:

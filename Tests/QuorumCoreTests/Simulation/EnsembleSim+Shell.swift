@@ -58,9 +58,11 @@ extension EnsembleSim {
                 }
                 node.disk.log.append(txn)
                 scheduleFsync(node)
+                noteLogged(node, txn)
             case .truncate(let zxid):
                 truncate(node, to: zxid)
                 rebuildCore(node)
+                noteRestored(node)
             case .installSnapshot(let zxid, let bytes):
                 loadSnapshot(node, zxid: zxid, bytes: bytes)
                 rebuildCore(node)
@@ -72,6 +74,7 @@ extension EnsembleSim {
                 coreStep(node) { [now] in $0.applyCommitted(zxid: txn.zxid, payload: txn.payload, nowMs: now) }
                 node.tree.append(txn)
                 if node.serving { checker.learnerApplied(node.sid, tree: node.tree, verified: &node.verified, nowMs: now) }
+                noteCommitted(node, txn)
             case .commit(let zxid):
                 leaderCommit(node, upTo: zxid)
                 coreStep(node) { [now] in $0.synced(upTo: zxid, nowMs: now) }
@@ -80,10 +83,14 @@ extension EnsembleSim {
                 node.serving = true
                 stats.leaderships += 1
                 checker.leaderStartedServing(node.sid, epoch: epoch, tree: node.tree, verified: &node.verified, nowMs: now)
+                // Its whole log is committed now: a reconfig in it is in force.
+                if let newest = newestConfig(in: node.tree) { committedVotersChanged(newest) }
+                noteServing(node, asLeader: true)
             case .serveAsLearner:
                 coreStep(node) { $0.setServing(true) }
                 node.serving = true
                 checker.learnerApplied(node.sid, tree: node.tree, verified: &node.verified, nowMs: now)
+                noteServing(node, asLeader: false)
             case .sessionTouches(_, let payload):
                 if let touches = try? ReplicationPayloads.decodeTouches(payload) { node.core?.touchSessions(touches, nowMs: now) }
             case .forwarded(_, let link, let payload):
@@ -92,9 +99,8 @@ extension EnsembleSim {
                 if let answer = try? ReplicationPayloads.decodeSyncAnswer(payload) {
                     coreStep(node) { [now] in $0.syncAnswered(sessionId: answer.sessionId, cxid: answer.cxid, path: answer.path, nowMs: now) }
                 }
-            case .leaderConfig:
-                // The simulated ensemble does not reconfigure: its leaders send no membership.
-                break
+            case .newerConfig(let bytes):
+                noteLeaderConfig(node, bytes)
             case .log(_, let line):
                 // The machine's own account, as the server logs it.
                 say(line)
@@ -128,6 +134,7 @@ extension EnsembleSim {
         }
         let history = kept ? [] : node.disk.log
         let floor = kept ? node.treeLastZxid : node.disk.snapshotZxid
+        if options.reconfig { noteRestored(node) }
         step(node) { [now] in $0.stateRestored(appliedZxid: node.treeLastZxid, history: history, historyFloorZxid: floor, nowMs: now) }
     }
 
@@ -161,6 +168,11 @@ extension EnsembleSim {
             checker.fail("t=\(now) s\(node.sid) commits up to \(Zxid.hex(zxid)) but its log holds only \(Zxid.hex(node.treeLastZxid))")
         }
         checker.leaderCommitted(node.sid, tree: node.tree, newlyApplied: node.tree[before...], verified: &node.verified, nowMs: now)
+        for txn in node.tree[before...] {
+            checkCommitQuorums(txn, by: node.sid)
+            if let voters = Self.reconfigVoters(txn) { committedVotersChanged(SimConfig(version: txn.zxid, voters: voters)) }
+            noteCommitted(node, txn)
+        }
     }
 
     // MARK: Election connections

@@ -17,6 +17,9 @@ struct SimOptions {
     var fsyncDelayMs: ClosedRange<Int64> = 1...20
     /// A connect to a partitioned peer fails after this (a stopped one refuses at once).
     var connectTimeoutMs: Int64 = 200
+    /// Leaders send their configuration with NEWLEADER and chaos runs
+    /// propose reconfigs (EnsembleSim+Reconfig.swift).
+    var reconfig = false
     /// Run the shipped ServerCore on every node, with clients (SimCore.swift);
     /// otherwise the tree is only the sequence of applied txns.
     var realCore = false
@@ -36,6 +39,7 @@ struct SimStats {
     var truncations = 0
     var snapshots = 0
     var proposed = 0
+    var reconfigs = 0
     var electionMessagesLost = 0
     var events = 0
 
@@ -50,6 +54,7 @@ struct SimStats {
         truncations += other.truncations
         snapshots += other.snapshots
         proposed += other.proposed
+        reconfigs += other.reconfigs
         electionMessagesLost += other.electionMessagesLost
         events += other.events
     }
@@ -64,7 +69,13 @@ final class EnsembleSim {
     let options: SimOptions
     var random: SeededRandom
     private(set) var now: Int64 = 0
-    let voters: Set<Int>
+    /// The voters of the configuration the ensemble starts with.
+    let initialVoters: Set<Int>
+    /// The newest configuration a leader committed (reconfig runs).
+    var committedConfig: SimConfig
+    /// Per outstanding proposal, the voter sets a quorum of which must hold it
+    /// when it commits (EnsembleSim+Reconfig.swift).
+    var proposalQuorums: [Int64: (ZabTxn, [Set<Int>])] = [:]
     let nodes: [SimNode]
     var checker = SimChecker()
     var stats = SimStats()
@@ -92,7 +103,8 @@ final class EnsembleSim {
         self.options = options
         random = SeededRandom(seed: seed)
         let voters = Set(1...options.voters)
-        self.voters = voters
+        initialVoters = voters
+        committedConfig = SimConfig(version: 0, voters: voters)
         let all = Array(1...(options.voters + options.observers))
         nodes = all.map { SimNode(sid: $0, voters: voters) }
         group = Array(repeating: 0, count: nodes.count)
@@ -169,6 +181,9 @@ final class EnsembleSim {
             sid = toLeader ? connections[id].leader : connections[id].learner
         case .connectFailed(let target, _), .fsynced(let target, _, _):
             sid = target
+        case .activate(let target, let incarnation, _, _):
+            guard node(target).incarnation == incarnation else { return }
+            sid = target
         case .electionLink(let target, _, _, let incarnation):
             guard node(target).incarnation == incarnation else { return }
             sid = target
@@ -199,6 +214,8 @@ final class EnsembleSim {
             if toLeader { leaderSawClose(node, id) } else { learnerSawClose(node, id) }
         case .fsynced(_, let disk, let count):
             fsynced(node, disk: disk, count: count)
+        case .activate(_, _, let config, let byReconfigTxn):
+            activate(node, config, byReconfigTxn: byReconfigTxn)
         case .tick, .clientWrite:
             break
         }
@@ -219,14 +236,22 @@ final class EnsembleSim {
         node.incarnation += 1
         reload(node)
         rebuildCore(node)
+        var settings = machineSettings[sid]!
+        settings.zab.voters = activeConfig(node).voters
+        settings.election.voters = activeConfig(node).voters
+        node.isObserver = !settings.zab.voters.contains(sid)
         node.machine = QuorumPeerMachine(
-            settings: machineSettings[sid]!, acceptedEpoch: node.disk.acceptedEpoch, currentEpoch: node.disk.currentEpoch,
+            settings: settings, acceptedEpoch: node.disk.acceptedEpoch, currentEpoch: node.disk.currentEpoch,
             appliedZxid: node.treeLastZxid, history: node.disk.log, historyFloorZxid: node.disk.snapshotZxid, nowMs: now)
         node.announcedVote = nil
         // Peers' election connections to the previous process break on their next write.
         dropElectionLinks(to: sid)
         say("s\(sid) starts: log to \(Zxid.hex(node.disk.lastZxid)), epochs \(node.machine!.acceptedEpoch)/\(node.machine!.currentEpoch)")
         schedule(.tick(sid, incarnation: node.incarnation), at: now + delay(1...options.shellTickMs))
+        if options.reconfig {
+            node.machine!.setConfigData(Self.encode(activeConfig(node)))
+            noteRestored(node)
+        }
         step(node) { [now] in $0.start(nowMs: now) }
     }
 
@@ -356,6 +381,7 @@ final class EnsembleSim {
         node.disk.log.append(txn)
         scheduleFsync(node)
         stats.proposed += 1
+        recordQuorums(of: txn, at: node)
         step(node) { [now] in $0.proposed(txn, nowMs: now) }
         return txn
     }
@@ -380,8 +406,8 @@ final class EnsembleSim {
         }
         guard let leader, let zab = leader.leaderMachine else { return nil }
         guard nodes.allSatisfy({ $0 === leader || $0.learnerMachine?.leader == leader.sid }) else { return nil }
-        let followers = voters.subtracting([leader.sid]).sorted()
-        let observers = nodes.filter(\.isObserver).map(\.sid)
+        let followers = committedConfig.voters.subtracting([leader.sid]).sorted()
+        let observers = ids.filter { !committedConfig.voters.contains($0) }
         guard zab.syncedFollowers == followers, zab.syncedObservers == observers else { return nil }
         return leader.sid
     }

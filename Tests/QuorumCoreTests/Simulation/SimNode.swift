@@ -16,6 +16,9 @@ struct SimDisk {
     var generation = 0
     /// The batch being written and synced: the log up to this count.
     var syncingTo: Int?
+    /// The configuration last activated (the real server's dynamic config
+    /// file); nil: the initial one.
+    var activeConfig: EnsembleSim.SimConfig?
 
     var lastZxid: Int64 { log.last?.zxid ?? snapshotZxid }
     var durableZxid: Int64 { durable > 0 ? log[durable - 1].zxid : snapshotZxid }
@@ -44,7 +47,8 @@ enum SimRole {
 /// outgoing election connections, a paused process's inbox.
 final class SimNode {
     let sid: Int
-    let isObserver: Bool
+    /// Not a voter of its active configuration (changes with reconfigs).
+    var isObserver: Bool
     var disk = SimDisk()
     var up = false
     /// A paused process runs nothing; what arrives for it waits in `inbox`.
@@ -125,6 +129,8 @@ enum SimEvent {
     case closed(connection: Int, toLeader: Bool)
     case fsynced(Int, disk: Int, count: Int)
     case clientWrite(token: Int)
+    /// The shell activates a configuration once the effects being performed are done.
+    case activate(Int, incarnation: Int, config: EnsembleSim.SimConfig, byReconfigTxn: Bool)
 }
 
 /// A leader's snapshot as bytes (the `.snap` message carries bytes): per txn
