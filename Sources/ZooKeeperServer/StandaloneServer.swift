@@ -45,10 +45,11 @@ public final class StandaloneServer: Sendable {
         }
         var config: ServerConfig
         do {
-            config = try ServerConfigParser.parse(text, fileName: path)
+            config = try ServerConfigParser.parse(text, fileName: path, readFile: { try? String(contentsOfFile: $0, encoding: .utf8) })
         } catch {
             throw ServerStartError("\(error)")
         }
+        config.configFilePath = path
         for warning in config.warnings { logger.warning("\(warning)") }
         let myidPath = config.dataDir + "/myid"
         if let myidText = try? String(contentsOfFile: myidPath, encoding: .utf8) {

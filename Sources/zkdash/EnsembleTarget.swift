@@ -21,7 +21,9 @@ enum EnsembleTarget {
             throw ValidationError("--config: cannot read \(path): \(readFailure(path))")
         }
         let parsed: ServerConfig
-        do { parsed = try ServerConfigParser.parse(text, fileName: path) } catch { throw ValidationError("--config: \(error)") }
+        do {
+            parsed = try ServerConfigParser.parse(text, fileName: path, readFile: { try? String(contentsOfFile: $0, encoding: .utf8) })
+        } catch { throw ValidationError("--config: \(error)") }
         // admin.* keys are Apache-only: the config reader keeps them as warnings with their values.
         let adminEnabled = parsed.warnings.first { $0.key == "admin.enableServer" }?.value.lowercased() != "false"
         let filePort = parsed.warnings.first { $0.key == "admin.serverPort" }.flatMap { Int($0.value) }

@@ -178,7 +178,6 @@ import Testing
             metricsProvider.className=org.apache.zookeeper.metrics.prometheus.PrometheusMetricsProvider
             metricsProvider.httpPort=7000
             quorumListenOnAllIPs=true
-            dynamicConfigFile=/etc/zk/zoo.cfg.dynamic
             ssl.quorum.keyStore.location=/x
             authProvider.1=com.example.KerberosOnlyProvider
             clientPortListenBacklog=50
@@ -187,12 +186,12 @@ import Testing
         let c = try ServerConfigParser.parse(text)
         #expect(c.unknownKeys.map(\.key) == [
             "admin.serverPort", "admin.enableServer", "metricsProvider.className", "metricsProvider.httpPort",
-            "quorumListenOnAllIPs", "dynamicConfigFile", "ssl.quorum.keyStore.location",
+            "quorumListenOnAllIPs", "ssl.quorum.keyStore.location",
             "authProvider.1", "clientPortListenBacklog", "tikTime",
         ])
-        #expect(c.unknownKeys.map(\.line) == Array(3...12))
+        #expect(c.unknownKeys.map(\.line) == Array(3...11))
         #expect(c.warnings.last == ConfigWarning(
-            kind: .unknownKey, key: "tikTime", line: 12, value: "2000", message: "ignoring unknown key tikTime"))
+            kind: .unknownKey, key: "tikTime", line: 11, value: "2000", message: "ignoring unknown key tikTime"))
         #expect(c.warnings.first?.description == "ignoring unsupported key admin.serverPort (line 3)")
         #expect(c.tickTimeMs == 3000)
     }

@@ -172,6 +172,14 @@ class ApacheNode:
             lines.append("%s=%s" % (k, v))
         return lines
 
+    def cfg_rewritten_by_server(self):
+        try:
+            with open(self.cfg_path) as f:
+                return any(l.startswith("dynamicConfigFile=") for l in f) and \
+                    not any(l.startswith("dynamicConfigFile=") for l in self.cfg_lines())
+        except OSError:
+            return False
+
     def write_cfg(self):
         with open(self.cfg_path, "w") as f:
             f.write("\n".join(self.cfg_lines()) + "\n")
@@ -192,7 +200,10 @@ class ApacheNode:
         """Starts the process (does not wait; see ApacheEnsemble.wait_for_leader / wait_serving)."""
         if self.alive():
             return self
-        self.write_cfg()
+        # A reconfiguration rewrites zoo.cfg to point at its dynamic config file (Apache and
+        # zkdash alike): a restart must read that, not our original server lines.
+        if not self.cfg_rewritten_by_server():
+            self.write_cfg()
         self._log_fh = open(self.log_path, "ab")
         self._log_fh.write(("\n===== start %d: %s\n" % (self.starts + 1, " ".join(self.command()))).encode())
         self._log_fh.flush()

@@ -297,6 +297,60 @@ class MissedReconfigTests(_VoterCase):
         self.differential(scenario)
 
 
+def dynamic_files(s, node):
+    """What a reconfiguration left in node's zoo.cfg: the membership lines still there, the
+    dynamicConfigFile it points at (name pattern, hex version's counter) and that file's members."""
+    import re
+    with open(node.cfg_path) as f:
+        cfg = f.read()
+    pointer = [l.split("=", 1)[1].strip() for l in cfg.splitlines() if l.startswith("dynamicConfigFile=")]
+    seen = {"server lines left": sum(1 for l in cfg.splitlines() if l.startswith("server.")), "pointer": len(pointer)}
+    if pointer:
+        m = re.match(r".*/zoo\.cfg\.dynamic\.([0-9a-f]+)$", pointer[0])
+        seen["named zoo.cfg.dynamic.<hex>"] = bool(m) and os.path.dirname(pointer[0]) == os.path.dirname(node.cfg_path)
+        with open(pointer[0]) as f:
+            text = f.read()
+        seen["version inside"] = "version=" in text
+        seen["members"] = s.named(text)
+    return seen
+
+
+class DynamicConfigFileTests(_VoterCase):
+    """After a reconfiguration every member's zoo.cfg points at `zoo.cfg.dynamic.<version>` beside it
+    (its server lines gone), the file lists the members without a version line, and the whole
+    ensemble restarted from those files comes back with the same membership."""
+    AFTER = {"server lines left": 0, "pointer": 1, "named zoo.cfg.dynamic.<hex>": True, "version inside": False,
+             "members": FOUR_VOTERS}
+    expected = {
+        "reconfig": "ok",
+        "files": {"L": AFTER, "F1": AFTER, "F2": AFTER, "N": AFTER},
+        "after restarting everyone": ["follower", "follower", "follower", "leader"],
+        "conf after restart": FOUR_VOTERS,
+        "write via N, read via F2": "ok",
+    }
+
+    def test_dynamic_config_files_and_restart(self):
+        def scenario(s):
+            seen = {}
+            n = s.join_follower()
+            seen["reconfig"], _ = s.reconfig([s.L], joining=server_line(n, "participant"))
+            if seen["reconfig"] != "ok":
+                return seen
+            s.confs_settle(s.ens.nodes, FOUR_VOTERS)
+            harness.wait_until(lambda: all(dynamic_files(s, x).get("members") == FOUR_VOTERS for x in s.ens.nodes),
+                               timeout=WAIT, interval=0.3)
+            seen["files"] = {s.label[x.sid]: dynamic_files(s, x) for x in s.ens.nodes}
+            for x in s.ens.nodes:
+                x.stop()
+            for x in s.ens.nodes:
+                x.start()
+            seen["after restarting everyone"] = s.one_leader(s.ens.nodes)
+            seen["conf after restart"] = s.confs_settle(s.ens.nodes, FOUR_VOTERS)
+            seen["write via N, read via F2"] = s.write_read([n], [s.F2], "/voters/restarted")
+            return seen
+        self.differential(scenario)
+
+
 WITH_O = dict(FOUR_VOTERS, O="participant")
 del WITH_O["N"]
 O_OBSERVING = dict(WITH_O, O="observer")

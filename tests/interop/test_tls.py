@@ -1908,9 +1908,14 @@ class ZkdashServerTlsTests(ZkdashCase):
             self.assertRaises(NoAuthError, plain.get, "/z-sasl-raw")
         finally:
             harness.stop_kazoo(plain)
-        a = KazooAttempt(self.z.hosts, start_timeout=20, sasl_options=sasl_opts(ALICE, "wrong"))
+        a = KazooAttempt(self.z.hosts, start_timeout=5, sasl_options=sasl_opts(ALICE, "wrong"))
         try:
-            self.assertIsNone(a.exc, a.describe())
+            # kazoo's start() races its own AUTH_FAILED: when the refusal arrives before start()
+            # looks at the connected event (zkdash answers within a millisecond; 1 run in ~25
+            # here), start() waits out its timeout and raises. Either way the session must close
+            # AUTH_FAILED after one attempt.
+            from kazoo.handlers.threading import KazooTimeoutError
+            self.assertTrue(a.exc is None or isinstance(a.exc, KazooTimeoutError), a.describe())
             self.assertTrue(wait_until(lambda: a.client.client_state == KeeperState.CLOSED, 5.0), a.describe())
             self.assertTrue(any(m.startswith("AUTH_FAILED closing") for _, _, m in a.rec.records), a.describe())
             self.assertEqual(a.attempts, 1, a.describe())

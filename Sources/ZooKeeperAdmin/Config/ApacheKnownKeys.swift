@@ -6,7 +6,7 @@ enum ApacheKnownKeys {
     static let quorumPeerConfigKeys: Set<String> = [
         "secureClientPortAddress", "observerMasterPort", "clientPortListenBacklog",
         "localSessionsEnabled", "localSessionsUpgradingEnabled", "connectToLearnerMasterLimit",
-        "quorumListenOnAllIPs", "syncEnabled", "dynamicConfigFile",
+        "quorumListenOnAllIPs", "syncEnabled",
         "sslQuorum", "portUnification", "sslQuorumReloadCertFiles",
         "quorum.auth.enableSasl", "quorum.auth.serverRequireSasl", "quorum.auth.learnerRequireSasl",
         "quorum.auth.learner.saslLoginContext", "quorum.auth.server.saslLoginContext",

@@ -2,7 +2,8 @@
 /// then derives defaults and checks cross-key rules in `finish()`, in the
 /// same order as Apache's `QuorumPeerConfig.parseProperties`.
 struct ConfigReader {
-    let fileName: String
+    /// The file errors name: zoo.cfg, then its dynamic config file.
+    var fileName: String
     var config = ServerConfig()
     private var lines: [String: PropertyEntry] = [:]
     private var minSessionTimeoutMs = -1
@@ -141,6 +142,8 @@ struct ConfigReader {
                 throw fail(e, "must be true or false")
             }
             if e.key == "reconfigEnabled" { config.reconfigEnabled = flag } else { config.standaloneEnabled = flag }
+        case "dynamicConfigFile":
+            config.dynamicConfigFile = try path(e)
         case "superUser", "zookeeper.superUser":
             guard !e.value.isEmpty else { throw fail(e, "empty user name") }
             config.saslSuperUser = e.value
@@ -184,6 +187,36 @@ struct ConfigReader {
         case .success(let entry): serverEntries[sid] = (entry, e.line)
         case .failure(let reason): throw fail(e, reason.text)
         }
+    }
+
+    /// Apache's dynamic config file: `server.N` lines (none may be left in
+    /// zoo.cfg), no `version` key (the version is the file name's hex
+    /// suffix, 0 without one).
+    mutating func readDynamic(_ text: String, fileName dynamicName: String) throws(ConfigError) {
+        if let leftover = lines.values.filter({ $0.key.hasPrefix("server.") }).min(by: { $0.line < $1.line }) {
+            throw fail(leftover, "parameter: \(leftover.key) must be in a separate dynamic config file (dynamicConfigFile is set)")
+        }
+        let staticName = fileName
+        fileName = dynamicName
+        defer { fileName = staticName }
+        let entries: [PropertyEntry]
+        do {
+            entries = try JavaProperties.parse(text)
+        } catch {
+            throw ConfigError(fileName: dynamicName, key: "", line: error.line, value: error.text, reason: "malformed \\uxxxx encoding")
+        }
+        for var entry in entries {
+            entry.key = entry.key.trimmingJavaWhitespace()
+            entry.value = entry.value.trimmingJavaWhitespace()
+            if entry.key == "version" { throw fail(entry, "the dynamic config file must not hold a version (it is the file name's suffix)") }
+            if entry.key.hasPrefix("server.") {
+                try server(entry)
+            } else {
+                warn(.unsupportedKey, entry, "ignoring \(entry.key) in the dynamic config file")
+            }
+        }
+        let suffix = dynamicName.split(separator: ".").last.map(String.init) ?? ""
+        config.membershipVersion = dynamicName.contains(".") ? Int64(suffix, radix: 16) ?? 0 : 0
     }
 
     // MARK: - whole file

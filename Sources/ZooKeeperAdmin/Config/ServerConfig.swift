@@ -29,7 +29,8 @@
 /// | peerType                              | parsed        | participant; observer or participant (any case)        |
 /// | electionAlg                           | checked       | only 3 is accepted, as in Apache                       |
 /// | reconfigEnabled, standaloneEnabled    | used          | false / true; `true` or `false` (any case), else an error, as Apache |
-/// | everything else Apache knows (admin.*, other ssl.*, metricsProvider.*, quorumListenOnAllIPs, dynamicConfigFile, localSessions*, clientPortListenBacklog, ...) | ignored | warning `unsupportedKey` |
+/// | dynamicConfigFile                     | used          | the `server.N` lines live in that file (none may stay in zoo.cfg), its version is the file name's hex suffix (`zoo.cfg.dynamic.100000000`); written on every reconfiguration |
+/// | everything else Apache knows (admin.*, other ssl.*, metricsProvider.*, quorumListenOnAllIPs, localSessions*, clientPortListenBacklog, ...) | ignored | warning `unsupportedKey` |
 /// | anything else                         | ignored       | warning `unknownKey` (Apache would set `zookeeper.<key>`) |
 ///
 /// (*) Apache reads the super digest only from the JVM property
@@ -93,8 +94,15 @@ public struct ServerConfig: Sendable, Equatable {
     /// The JAAS file, from the command line or `-Djava.security.auth.login.config=`
     /// in SERVER_JVMFLAGS / JVMFLAGS, as Apache's scripts pass it; not a zoo.cfg key.
     public var jaasConfigFile: String?
-    /// Quorum members from `server.N` lines, in sid order.
+    /// Quorum members from `server.N` lines (of zoo.cfg or its dynamic config file), in sid order.
     public var servers: [ServerEntry] = []
+    /// `dynamicConfigFile`: where the `server.N` lines are (Apache 3.5+).
+    public var dynamicConfigFile: String?
+    /// The membership's version: the dynamic config file name's hex suffix, else 0.
+    public var membershipVersion: Int64 = 0
+    /// The zoo.cfg this was read from (not a key): a reconfiguration writes the
+    /// new dynamic config file beside it and points it there, as Apache does.
+    public var configFilePath: String?
     /// This server's role from `peerType` (overridden by its own server.N
     /// line once `myid` is applied, as Apache does).
     public var peerType: PeerType = .participant

@@ -4,9 +4,20 @@
 public enum ServerConfigParser {
     /// Parses zoo.cfg. Malformed values throw, naming key and line; keys
     /// zkdash does not implement only add to `ServerConfig.warnings`.
-    public static func parse(_ text: String, fileName: String = "zoo.cfg") throws(ConfigError) -> ServerConfig {
+    ///
+    /// `readFile` reads the `dynamicConfigFile` zoo.cfg names (nil: it cannot
+    /// be read); without it a dynamicConfigFile key is an error.
+    public static func parse(_ text: String, fileName: String = "zoo.cfg",
+                             readFile: ((String) -> String?)? = nil) throws(ConfigError) -> ServerConfig {
         var reader = ConfigReader(fileName: fileName)
         try reader.read(text)
+        if let dynamic = reader.config.dynamicConfigFile {
+            guard let dynamicText = readFile?(dynamic) else {
+                throw ConfigError(fileName: fileName, key: "dynamicConfigFile", line: 0, value: dynamic,
+                                  reason: "cannot read the dynamic config file \(dynamic)")
+            }
+            try reader.readDynamic(dynamicText, fileName: dynamic)
+        }
         return try reader.finish()
     }
 

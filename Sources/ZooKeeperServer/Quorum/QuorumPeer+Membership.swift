@@ -7,13 +7,12 @@ import ZooKeeperCore
 /// /zookeeper/config says, what the leader's prep knows for `reconfig`, and
 /// what a reconfig changes when it is logged and when it commits.
 extension QuorumPeer {
-    /// zoo.cfg's `server.N` lines at version 0, unless the recovered tree holds
-    /// a versioned membership (a reconfig, or Apache's first-leader stamp):
-    /// that one is in force, as Apache's dynamic config file would be.
-    static func startingMembership(config: ServerConfig, tree: DataTree) -> QuorumMembership {
-        let configured = QuorumMembership(members: config.servers, version: 0)
-        guard let stored = treeMembership(tree), stored.version > 0 else { return configured }
-        return stored
+    /// The membership last activated here: zoo.cfg's `server.N` lines, or
+    /// the dynamic config file it points at (written on every activation,
+    /// with the version in its name). A newer one in the recovered log is a
+    /// reconfig not known to have committed (`noteRestoredMembership`).
+    static func startingMembership(config: ServerConfig) -> QuorumMembership {
+        QuorumMembership(members: config.servers, version: config.membershipVersion)
     }
 
     static func treeMembership(_ tree: DataTree) -> QuorumMembership? {
@@ -36,6 +35,7 @@ extension QuorumPeer {
         let servedEpoch = epoch ?? machine.currentEpoch
         if config.reconfigEnabled, membership.version == 0, servedEpoch > 0 {
             membership.version = servedEpoch << 32
+            persist(membership)
         }
         let text = Array(membership.text.utf8)
         if config.reconfigEnabled { machine.setConfigData(text) }
@@ -58,6 +58,7 @@ extension QuorumPeer {
     private func activate(_ next: QuorumMembership, byReconfigTxn: Bool) {
         let before = membership.sids.sorted().map { "s\($0)" }.joined(separator: " ")
         membership = next
+        persist(next)
         if config.reconfigEnabled { machine.setConfigData(Array(next.text.utf8)) }
         for entry in next.members { members[entry.sid] = entry }
         for sid in members.keys where !next.sids.contains(sid) && sid != myid { members[sid] = nil }
@@ -88,6 +89,36 @@ extension QuorumPeer {
         // The tree shows it too (a DIFF does not carry the leader's local /zookeeper/config).
         let text = Array(sent.text.utf8)
         if runner.core.tree.node(DataTree.configPath)?.data != text { runner.core.installQuorumConfig(text, nowMs: nowMs) }
+    }
+
+    /// Apache's dynamic config file for an activated membership, and zoo.cfg
+    /// pointed at it: a restart starts from the membership in force, never
+    /// from a reconfig it only logged. A failure is logged, as Apache does:
+    /// the membership stays in force in memory and in the tree.
+    func persist(_ active: QuorumMembership) {
+        guard config.reconfigEnabled, let configPath = config.configFilePath else { return }
+        let dynamicPath = DynamicConfigText.fileName(configPath: configPath, version: active.version)
+        do {
+            try writeDurably(DynamicConfigText.dynamicFile(active), to: dynamicPath)
+            let current = try String(contentsOfFile: configPath, encoding: .utf8)
+            let eraseClient = active.members.first { $0.sid == myid }?.clientPort != nil
+            let edited = DynamicConfigText.staticFile(editing: current, dynamicPath: dynamicPath, eraseClientInfo: eraseClient)
+            if edited != current { try writeDurably(edited, to: configPath) }
+        } catch {
+            logger.error("reconfig: cannot write \(dynamicPath) or point \(configPath) at it: \(error)")
+        }
+    }
+
+    /// Temp file, fsync, rename: a crash leaves the old file or the new one.
+    private func writeDurably(_ text: String, to path: String) throws {
+        let temporary = path + ".tmp"
+        guard FileManager.default.createFile(atPath: temporary, contents: Data(text.utf8)) else {
+            throw ServerStartError("cannot create \(temporary)")
+        }
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporary))
+        try handle.synchronize()
+        try handle.close()
+        guard rename(temporary, path) == 0 else { throw ServerStartError("cannot rename \(temporary) to \(path): errno \(errno)") }
     }
 
     /// A txn entered our log (proposed by us as leader, or logged as a

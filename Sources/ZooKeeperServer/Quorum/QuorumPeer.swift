@@ -67,7 +67,7 @@ final class QuorumPeer: @unchecked Sendable {
         self.logger = logger
         self.snapshotDirectory = snapshotDirectory
         self.logDirectory = logDirectory
-        membership = Self.startingMembership(config: config, tree: runner.core.tree)
+        membership = Self.startingMembership(config: config)
         members = Dictionary(uniqueKeysWithValues: membership.members.map { ($0.sid, $0) })
         guard members[myid] != nil else { throw ServerStartError("myid \(myid) has no server.\(myid) line") }
         let voters = membership.voters
@@ -95,7 +95,8 @@ final class QuorumPeer: @unchecked Sendable {
     func begin() {
         loop.preconditionInEventLoop()
         installHooks()
-        installMembership()
+        installMembership(adoptNewer: false)
+        noteRestoredMembership()
         tickTask = loop.scheduleRepeatedTask(initialDelay: .milliseconds(10), delay: .milliseconds(10)) { [self] _ in tick() }
         perform(machine.start(nowMs: nowMs))
     }
