@@ -68,6 +68,8 @@ struct DemoPlanTests {
         clientPortAddress=127.0.0.1
         4lw.commands.whitelist=*
         admin.enableServer=false
+        reconfigEnabled=true
+        DigestAuthenticationProvider.superDigest=super:ZcxUWbSybojePw2WRoWJxi3JlQw=
         server.1=127.0.0.1:2881:3881;127.0.0.1:2181
         server.2=127.0.0.1:2882:3882;127.0.0.1:2182
         server.3=127.0.0.1:2883:3883;127.0.0.1:2183
@@ -213,6 +215,32 @@ struct DemoKeyTests {
         #expect(monitor.message == "N: only nodes started by zkdash demo can be partitioned")
     }
 
+    /// A adds a node (no selection needed), D removes the selected one, O
+    /// changes its role; a removed node refuses every key; outside the demo
+    /// each key says what to use instead.
+    @Test func membershipKeysAskForReconfigs() throws {
+        var state = Self.demoState()
+        #expect(Dashboard.reduce(&state, .key(.character("A"))) == [.demo(.addNode)])
+        #expect(Dashboard.reduce(&state, .key(.character("D"))) == [.demo(.removeNode(node: 1))])
+        #expect(Dashboard.reduce(&state, .key(.character("O"))) == [.demo(.changeRole(node: 1))])
+        state.demo?.nodes[0].removed = true
+        state.demo?.nodes[0].process = .exited("removed by reconfig")
+        #expect(Dashboard.reduce(&state, .key(.character("R"))).isEmpty)
+        #expect(state.message == "s1 was removed from the ensemble (D); A adds a new node")
+        #expect(EnsembleView.processLine(state.demo!.nodes[0]).0.contains("removed from the ensemble by reconfig"))
+        var monitor = SampleCluster.state(SampleCluster.healthy(), columns: 80, rows: 24)
+        #expect(Dashboard.reduce(&monitor, .key(.character("D"))).isEmpty)
+        #expect(monitor.message == "D: only zkdash demo removes its nodes (use zkdash reconfig --remove)")
+        // The node A adds: the next myid on the same port scheme, a participant with its role spelled out.
+        let plan = try DemoPlan()
+        let joiner = try plan.joiner(id: 4)
+        #expect(joiner.clientPort == 2184 && joiner.quorumPort == 2884 && joiner.electionPort == 3884)
+        #expect(joiner.reconfigLine == "server.4=127.0.0.1:2884:3884:participant;127.0.0.1:2184")
+        let cfg = plan.zooCfg(for: joiner, members: plan.nodes + [joiner], dataDirectory: "/tmp/d")
+        #expect(cfg.contains("server.4=127.0.0.1:2884:3884;127.0.0.1:2184\n") && cfg.contains("dataDir=/tmp/d/node-4/data"))
+        #expect(throws: DemoPlanError.self) { try plan.joiner(id: DemoPlan.highestNodeId + 1) }
+    }
+
     @Test func keysAreTheEnsembleViewsOnly() {
         var state = Self.demoState()
         _ = Dashboard.reduce(&state, .key(.character("4")))
@@ -277,7 +305,7 @@ struct DemoKeyTests {
         _ = Dashboard.reduce(&state, .key(.down))
         let screen = Dashboard.render(state).text()
         #expect(screen.contains("process pid 1001 paused (SIGSTOP) · P resumes it, K kills it"))
-        #expect(screen.contains("K kill  R restart  P pause  S slow disk  N partition  L load on"))
+        #expect(screen.contains("? help  K kill  R restart  P pause  S slow  N cut  A/D/O members  L load on"))
         try GoldenScreenTests.check("ensemble-demo-80x24", Dashboard.render(state))
         state.size = ScreenSize(columns: 160, rows: 45)
         #expect(Dashboard.render(state).text().contains("write load 50/s"))

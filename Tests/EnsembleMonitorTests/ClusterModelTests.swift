@@ -179,6 +179,18 @@ struct ClusterModelTests {
         #expect(model.pollRequests()[0].words == [.srvr, .mntr, .conf, .cons, .dump, .wchs])
     }
 
+    /// A reconfiguration shows within a round: the leader's conf is asked
+    /// every round, the others' every confEveryRounds.
+    @Test func theLeadersConfIsAskedEveryRound() throws {
+        var model = ClusterModel(members: Self.ensemble)
+        model.apply(Self.healthyRound())
+        model.apply(Self.healthyRound())
+        let leader = try #require(model.nodes.firstIndex { $0.state == .leading })
+        let requests = model.pollRequests()
+        #expect(requests.first { $0.memberIndex == leader }?.words.contains(.conf) == true)
+        #expect(requests.filter { $0.memberIndex != leader }.allSatisfy { !$0.words.contains(.conf) })
+    }
+
     @Test func refusedSrvrWithoutOtherSourcesIsRefused() {
         var model = ClusterModel(members: [Member(address: NodeAddress(host: "127.0.0.1", clientPort: 1))])
         model.apply(PollRound(timeMs: 0, samples: [NodeSample(answers: [

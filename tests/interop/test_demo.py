@@ -397,6 +397,38 @@ class DashboardDemoTests(unittest.TestCase):
         pane.keys("q")
         pane.assert_shell_restored()
 
+    def test_g_add_change_role_and_remove_by_reconfig(self):
+        """A starts s4 with the members in its zoo.cfg; once it follows (without a vote) a reconfig
+        makes it a voter: it appears as a row (discovered in conf) and Events shows the
+        reconfiguration "s4 joined as participant". O on s4 makes it an observer (OBSERVING), D
+        removes it by reconfig and stops it: its row goes, Events says it left, and the rest keep a
+        leader. Each server's zoo.cfg then points at its zoo.cfg.dynamic.<version> file."""
+        pane, base, data_dir, nodes = self.start()
+        pane.wait_for(lambda s: sorted(r[1] for r in self.node_rows(s).values()) == ["FOLLOWING", "FOLLOWING", "LEADING"],
+                      what="a leader and two followers")
+        pane.keys("A")
+        pane.wait_text("s4 joined the ensemble as a voter", timeout=60)
+        pane.wait_for(lambda s: self.node_rows(s).get(4, (0, ""))[1] == "FOLLOWING", timeout=30, what="s4's row FOLLOWING")
+        self.assertIn("Mode: follower", harness.four_letter(base + 4, "srvr") or "")
+        self.assertIn("server.4=", harness.four_letter(base + 1, "conf") or "")
+        self.select_row(pane, 4)
+        pane.keys("O")
+        pane.wait_text("s4 is now an observer (reconfig)", timeout=40)
+        pane.wait_for(lambda s: self.node_rows(s).get(4, (0, ""))[1] == "OBSERVING", timeout=30, what="s4 OBSERVING")
+        self.select_row(pane, 4)
+        pane.keys("D")
+        pane.wait_text("s4 removed from the ensemble by reconfig, then stopped", timeout=40)
+        pane.wait_for(lambda s: 4 not in self.node_rows(s) and len(self.node_rows(s)) == NODES, timeout=30, what="s4's row gone")
+        pane.wait_for(lambda s: sum(1 for r in self.node_rows(s).values() if r[1] == "LEADING") == 1, timeout=30, what="one leader")
+        with open(os.path.join(data_dir, "node-1", "zoo.cfg")) as f:
+            cfg = f.read()
+        self.assertRegex(cfg, r"dynamicConfigFile=.*/node-1/zoo\.cfg\.dynamic\.[0-9a-f]+")
+        self.assertNotIn("server.1=", cfg)
+        pane.keys("4")
+        pane.wait_for(lambda s: "s4 joined as participant" in s and "s4 left" in s, what="the reconfigurations in Events")
+        pane.keys("q")
+        pane.assert_shell_restored()
+
     def test_a_kill_restart_pause_load_and_quit(self):
         pane, base, data_dir, nodes = self.start()
         old = nodes[1]

@@ -1,10 +1,12 @@
 /// `K` kill, `R` restart, `P` pause / resume, `S` slow disk, `N` partition
-/// the selected node, `L` the write load: the Ensemble view's demo keys, and the demo's news. Pure: the keys
+/// the selected node, `D` remove it and `O` change its role by reconfig, `A`
+/// add a node by reconfig, `L` the write load: the Ensemble view's demo keys, and the demo's news. Pure: the keys
 /// become `DashboardEffect.demo` for the shell; what happened comes back as
 /// `DemoUpdate`s. Outside `zkdash demo` the keys only explain themselves.
 /// `K` sits next to `k` (up), so it asks first: y kills, any other key cancels.
 enum DemoKeys {
-    static let keys: Set<Key> = [.character("K"), .character("R"), .character("P"), .character("L"), .character("S"), .character("N")]
+    static let keys: Set<Key> = [.character("K"), .character("R"), .character("P"), .character("L"), .character("S"), .character("N"),
+                                 .character("A"), .character("D"), .character("O")]
 
     static func handle(_ state: inout DashboardState, _ key: Key) -> [DashboardEffect] {
         guard let demo = state.demo else {
@@ -12,11 +14,23 @@ enum DemoKeys {
             return []
         }
         if key == .character("L") { return [.demo(.setLoad(on: !demo.loadOn))] }
+        if key == .character("A") {
+            state.message = "A: starting a new node; it syncs, then a reconfig makes it a voter"
+            return [.demo(.addNode)]
+        }
         guard let selected = state.selectedNodeIndex, let node = demo.node(at: state.cluster.nodes[selected].address) else {
             state.message = "\(keyName(key)): the selected row is not a node zkdash demo started"
             return []
         }
+        if node.removed {
+            state.message = "\(node.name) was removed from the ensemble (D); A adds a new node"
+            return []
+        }
         switch key {
+        case .character("D"):
+            return [.demo(.removeNode(node: node.id))]
+        case .character("O"):
+            return [.demo(.changeRole(node: node.id))]
         case .character("K"):
             guard node.isAlive else {
                 state.message = "\(node.name) is not running (\(node.processText)); R starts it again"
@@ -73,6 +87,9 @@ enum DemoKeys {
         case .character("S"): "S: only nodes started by zkdash demo can get a slow disk"
         case .character("N"): "N: only nodes started by zkdash demo can be partitioned"
         case .character("R"): "R: only nodes started by zkdash demo can be restarted"
+        case .character("A"): "A: only zkdash demo adds nodes (use zkdash reconfig --add)"
+        case .character("D"): "D: only zkdash demo removes its nodes (use zkdash reconfig --remove)"
+        case .character("O"): "O: only zkdash demo changes its nodes' roles (use zkdash reconfig --add)"
         case .character("P"): "P: only nodes started by zkdash demo can be paused"
         default: "L: only zkdash demo has a write load to turn on"
         }

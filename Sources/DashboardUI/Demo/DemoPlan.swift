@@ -16,6 +16,13 @@ public struct DemoPlan: Sendable, Equatable {
     public static let electionPortOffset = 1700
     /// The first client port (`P+1`) is at least this: no privileged ports.
     public static let lowestClientPort = 1024
+    /// `A` adds nodes up to this myid (their ports follow the same scheme).
+    public static let highestNodeId = 30
+    /// The demo ensemble's `super` password: reconfig (`A`, `D`, `O`) needs
+    /// super, as on Apache. Loopback-only and printed in docs/demo.md.
+    public static let superPassword = "zkdash-demo"
+    /// base64(SHA-1("super:zkdash-demo")), the digest zoo.cfg holds.
+    static let superDigest = "super:ZcxUWbSybojePw2WRoWJxi3JlQw="
 
     public struct Node: Sendable, Equatable {
         /// myid and position: 1...voters are voters, then the observers.
@@ -31,6 +38,11 @@ public struct DemoPlan: Sendable, Equatable {
         /// The `server.N` line every node's zoo.cfg has for this node.
         public var serverLine: String {
             "server.\(id)=\(DemoPlan.host):\(quorumPort):\(electionPort)\(isObserver ? ":observer" : "");\(clientAddress)"
+        }
+
+        /// The line `reconfig -add` takes for it, its role spelled out.
+        public var reconfigLine: String {
+            "server.\(id)=\(DemoPlan.host):\(quorumPort):\(electionPort):\(isObserver ? "observer" : "participant");\(clientAddress)"
         }
     }
 
@@ -68,6 +80,15 @@ public struct DemoPlan: Sendable, Equatable {
         }
     }
 
+    /// The node `A` adds as `id` (the ports of the same scheme), or why not.
+    public func joiner(id: Int) throws(DemoPlanError) -> Node {
+        guard id <= Self.highestNodeId, basePort + Self.electionPortOffset + id <= 65535 else {
+            throw DemoPlanError("no room for another node: myids up to \(Self.highestNodeId), ports up to 65535")
+        }
+        return Node(id: id, isObserver: false, clientPort: basePort + id,
+                    quorumPort: basePort + Self.quorumPortOffset + id, electionPort: basePort + Self.electionPortOffset + id)
+    }
+
     /// "127.0.0.1:2181,127.0.0.1:2182,127.0.0.1:2183".
     public var connectString: String { nodes.map(\.clientAddress).joined(separator: ",") }
 
@@ -91,6 +112,14 @@ public struct DemoPlan: Sendable, Equatable {
 
     /// The node's zoo.cfg (in `nodeDirectory`; its dataDir is `nodeDirectory/data`).
     public func zooCfg(for node: Node, dataDirectory: String) -> String {
+        zooCfg(for: node, members: nodes, dataDirectory: dataDirectory)
+    }
+
+    /// A node's zoo.cfg listing `members` (a node `A` adds: the members now,
+    /// itself among them). Reconfiguration is on, with the demo's super
+    /// password; the servers then keep their membership in
+    /// `zoo.cfg.dynamic.<version>` files beside it.
+    public func zooCfg(for node: Node, members: [Node], dataDirectory: String) -> String {
         var lines = [
             "# zkdash demo: node \(node.id) (\(node.isObserver ? "observer" : "voter")) of \(voters) voter(s) and \(observers) observer(s)",
             "tickTime=500",
@@ -101,9 +130,11 @@ public struct DemoPlan: Sendable, Equatable {
             "clientPortAddress=\(Self.host)",
             "4lw.commands.whitelist=*",
             "admin.enableServer=false",
+            "reconfigEnabled=true",
+            "DigestAuthenticationProvider.superDigest=\(Self.superDigest)",
         ]
         if node.isObserver { lines.append("peerType=observer") }
-        lines += nodes.map(\.serverLine)
+        lines += members.map(\.serverLine)
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -21,6 +21,8 @@ public struct DemoNode: Sendable, Equatable {
     public var slowDisk = false
     /// `N` cut its quorum and election traffic (a restart ends it too).
     public var partitioned = false
+    /// `D` removed it from the ensemble (its process was then stopped).
+    public var removed = false
 
     public init(id: Int, clientPort: Int, isObserver: Bool = false, pid: Int32?, process: Process) {
         self.id = id
@@ -64,7 +66,7 @@ public struct DemoStatus: Sendable, Equatable {
     }
 }
 
-/// What `K`, `R`, `P`, `S`, `N` and `L` ask the demo's supervisor to do (node ids are myids).
+/// What `K`, `R`, `P`, `S`, `N`, `A`, `D`, `O` and `L` ask the demo's supervisor to do (node ids are myids).
 public enum DemoAction: Sendable, Equatable {
     case kill(node: Int)
     case restart(node: Int)
@@ -75,6 +77,12 @@ public enum DemoAction: Sendable, Equatable {
     case slowDisk(node: Int, on: Bool)
     /// `N`: the node's quorum and election traffic cut both ways (on) or healed.
     case partition(node: Int, on: Bool)
+    /// `A`: a new node started and joined by reconfig as a voter.
+    case addNode
+    /// `D`: the node removed by reconfig, then stopped.
+    case removeNode(node: Int)
+    /// `O`: a voter made an observer or an observer a voter, by reconfig.
+    case changeRole(node: Int)
 }
 
 /// One line for the event log from the demo: an action's outcome, a node that

@@ -212,8 +212,9 @@ enum EnsembleView {
             let faults = (process.partitioned ? ["partitioned from its peers · N heals it"] : [])
                 + (process.slowDisk ? ["slow disk (every fsync +200 ms) · S restores it"] : [])
             return ("  process \(pid)running · " + faults.joined(separator: " · ") + ", R restarts it", .warning)
-        case .running: return ("  process \(pid)running · K kills, P pauses, S slows its disk, N partitions, R restarts it", .dim)
+        case .running: return ("  process \(pid)running · K kills, P pauses, S slows its disk, N partitions, R restarts it, D removes it, O changes its role", .dim)
         case .paused: return ("  process \(pid)paused (SIGSTOP) · P resumes it, K kills it", .warning)
+        case .exited where process.removed: return ("  process stopped: removed from the ensemble by reconfig · A adds a new node", .dim)
         case .killed, .exited: return ("  process \(process.processText) · R starts it again", .warning)
         }
     }

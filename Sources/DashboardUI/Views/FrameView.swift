@@ -76,8 +76,9 @@ enum FrameView {
         switch state.view {
         case .ensemble:
             if let demo = state.demo {
-                // The demo's keys take the room of the theme hint.
-                hints = ["q quit", "? help", "K kill", "R restart", "P pause", "S slow disk", "N partition",
+                // The demo's keys take the room of the theme and quit hints
+                // (? lists them all, q still quits).
+                hints = ["? help", "K kill", "R restart", "P pause", "S slow", "N cut", "A/D/O members",
                          "L load \(demo.loadOn ? "on" : "off")"]
             } else {
                 hints.append("↑↓/jk select")

@@ -10,6 +10,7 @@ enum HelpView {
         ("Ensemble", [
             ("↑ ↓ j k  < > !", "select a node (detail below); sort by a column"),
             ("K R P S N  L", "demo: kill/restart/pause/slow disk/partition; load"),
+            ("A D O", "demo: add node / remove it / swap voter-observer"),
         ]),
         ("Tree", [
             ("Enter → l  ← h", "open, to first child / close, to parent"),

@@ -164,7 +164,9 @@ public struct ClusterModel: Sendable {
             }
             var words: [MonitorWord] = [.srvr]
             if !refused(.mntr) { words.append(.mntr) }
-            let confDue = !book.polled || !nodes[index].state.isUp || book.confAskedAtRound.map {
+            // The leader's every round: a reconfiguration shows within a round
+            // (one small answer); the others' every confEveryRounds.
+            let confDue = !book.polled || !nodes[index].state.isUp || nodes[index].state == .leading || book.confAskedAtRound.map {
                 roundsApplied - $0 >= settings.confEveryRounds
             } ?? true
             if confDue, !refused(.conf) { words.append(.conf) }
@@ -499,11 +501,11 @@ public struct ClusterModel: Sendable {
     /// reports list these; an alias shows in its node's `aliases`.
     public var rows: [Int] { members.indices.filter { members[$0].duplicateOf == nil && !hasLeft($0) } }
 
-    /// A member found by discovery that a reconfiguration since removed: it
-    /// drops out of the views (one listed with --servers stays, showing what
-    /// that process now says).
+    /// A member found by discovery or in a zoo.cfg that a reconfiguration
+    /// since removed: it drops out of the views (one listed with --servers
+    /// stays, showing what that process now says).
     func hasLeft(_ index: Int) -> Bool {
-        guard members[index].origin == .discovered, (membershipVersion ?? 0) > 0, !membership.isEmpty,
+        guard members[index].origin != .given, (membershipVersion ?? 0) > 0, !membership.isEmpty,
               let sid = nodes[index].sid ?? members[index].configuredSid else { return false }
         return !membership.contains { $0.sid == sid }
     }

@@ -120,7 +120,7 @@ struct DemoCommand: AsyncParsableCommand {
             Member(address: NodeAddress(host: DemoPlan.host, clientPort: node.clientPort), origin: .config,
                    configuredSid: node.id, configuredRole: node.isObserver ? .observer : .participant)
         }
-        let settings = MonitorSettings(discoverMembers: false, askAdmin: false, wantsConnectionDetail: false)
+        let settings = MonitorSettings(discoverMembers: true, askAdmin: false, wantsConnectionDetail: false)
         var session = DashboardSession(
             members: members, settings: settings,
             pollerSettings: PollerSettings(timeoutMs: 450, defaultAdminPort: nil), interval: 0.5,

@@ -23,11 +23,13 @@ final class DemoSupervisor: @unchecked Sendable {
         case stopAll
     }
 
-    private let plan: DemoPlan
-    private let dataDirectory: String
+    let plan: DemoPlan
+    let dataDirectory: String
+    /// The plan's nodes and those `A` added, in `nodes` order (roles as `O` left them).
+    var planNodes: [DemoPlan.Node]
     private let report: @Sendable (DemoEvent) -> Void
     private let publish: @Sendable ([DemoNode]) -> Void
-    private let programName: String
+    let programName: String
 
     /// Guards `queue`, `finished` and `snapshot`.
     private let condition = NSCondition()
@@ -35,7 +37,7 @@ final class DemoSupervisor: @unchecked Sendable {
     private var finished = false
     private var snapshot: [DemoNode]
     /// The supervisor thread's own copy.
-    private var nodes: [DemoNode]
+    var nodes: [DemoNode]
 
     /// Seconds a node has to exit after SIGTERM before SIGKILL.
     static let stopGraceSeconds = 2.0
@@ -48,6 +50,7 @@ final class DemoSupervisor: @unchecked Sendable {
          report: @escaping @Sendable (DemoEvent) -> Void, publish: @escaping @Sendable ([DemoNode]) -> Void) {
         self.plan = plan
         self.dataDirectory = dataDirectory
+        planNodes = plan.nodes
         self.report = report
         self.publish = publish
         programName = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
@@ -131,7 +134,7 @@ final class DemoSupervisor: @unchecked Sendable {
         }
     }
 
-    private func published() {
+    func published() {
         let copy = nodes
         condition.lock()
         snapshot = copy
@@ -155,6 +158,10 @@ final class DemoSupervisor: @unchecked Sendable {
             event("\(nodes[index].name) killed (SIGKILL)")
         case .restart(let id):
             guard let index = nodes.firstIndex(where: { $0.id == id }) else { return }
+            guard !nodes[index].removed else {
+                event("\(nodes[index].name) was removed from the ensemble; A adds a new node", problem: true)
+                return
+            }
             if nodes[index].isAlive { killAndReap(index) }
             if let failure = spawn(index) {
                 event("\(nodes[index].name) restart failed: \(failure)", problem: true)
@@ -189,6 +196,12 @@ final class DemoSupervisor: @unchecked Sendable {
             nodes[index].partitioned = on
             event(on ? "\(nodes[index].name) partitioned: its quorum and election traffic is cut both ways (clients still reach it)"
                 : "\(nodes[index].name) partition healed: it rejoins through an election")
+        case .addNode:
+            addNode()
+        case .removeNode(let id):
+            removeNode(id)
+        case .changeRole(let id):
+            changeRole(id)
         case .setLoad:
             break
         }
@@ -218,7 +231,7 @@ final class DemoSupervisor: @unchecked Sendable {
         return answer.isEmpty ? nil : String(decoding: answer, as: UTF8.self)
     }
 
-    private func aliveIndex(_ id: Int, doing verb: String) -> Int? {
+    func aliveIndex(_ id: Int, doing verb: String) -> Int? {
         guard let index = nodes.firstIndex(where: { $0.id == id }) else { return nil }
         guard nodes[index].isAlive else {
             event("cannot \(verb) \(nodes[index].name): it is not running (\(nodes[index].processText))", problem: true)
@@ -227,7 +240,7 @@ final class DemoSupervisor: @unchecked Sendable {
         return index
     }
 
-    private func event(_ text: String, kind: DemoEvent.Kind = .action, problem: Bool = false) {
+    func event(_ text: String, kind: DemoEvent.Kind = .action, problem: Bool = false) {
         report(DemoEvent(timeMs: EnsembleMonitor.wallClockMs(), kind: kind, text: text, isProblem: problem))
     }
 
@@ -281,11 +294,30 @@ final class DemoSupervisor: @unchecked Sendable {
 
     // MARK: - processes
 
-    private func nodeDirectory(_ index: Int) -> String { DemoPlan.nodeDirectory(plan.nodes[index], in: dataDirectory) }
-    private func logPath(_ index: Int) -> String { nodeDirectory(index) + "/server.log" }
+    func nodeDirectory(_ index: Int) -> String { DemoPlan.nodeDirectory(planNodes[index], in: dataDirectory) }
+    func logPath(_ index: Int) -> String { nodeDirectory(index) + "/server.log" }
+
+    /// SIGTERM, up to the grace period, then SIGKILL; reaped.
+    func stopNode(_ index: Int) {
+        guard let pid = nodes[index].pid else { return }
+        kill(pid, SIGTERM)
+        kill(pid, SIGCONT)
+        let deadline = Date(timeIntervalSinceNow: Self.stopGraceSeconds)
+        var status: Int32 = 0
+        while Date() < deadline {
+            if waitpid(pid, &status, WNOHANG) == pid {
+                nodes[index].pid = nil
+                return
+            }
+            usleep(20_000)
+        }
+        kill(pid, SIGKILL)
+        Self.waitBlocking(pid)
+        nodes[index].pid = nil
+    }
 
     /// posix_spawn of this executable as `zkdash server`; nil, or why it failed.
-    private func spawn(_ index: Int) -> String? {
+    func spawn(_ index: Int) -> String? {
         let arguments = [programName, "server", "--config", nodeDirectory(index) + "/zoo.cfg", "--exit-with-parent", "--demo-control"]
         var environment = ProcessInfo.processInfo.environment
         environment[ExitWithParent.parentPidVariable] = String(getpid())
