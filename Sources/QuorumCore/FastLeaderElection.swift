@@ -86,7 +86,13 @@ public struct FastLeaderElection: Sendable {
     }
 
     /// Starts (or restarts) looking: a new round proposing ourselves.
-    public mutating func start(lastZxid: UInt64, currentEpoch: UInt64, nowMs: Int64) -> [Directive] {
+    ///
+    /// `proposing`: a voter to propose instead of ourselves (the leader a
+    /// reconfig designated when it removed the old one; Apache's
+    /// designated leader): with our own zxid and epoch, so it loses to no
+    /// one's vote while it is as up to date as we are, and everyone who
+    /// applied the reconfig agrees at once.
+    public mutating func start(lastZxid: UInt64, currentEpoch: UInt64, nowMs: Int64, proposing designated: Int? = nil) -> [Directive] {
         self.lastZxid = lastZxid
         self.currentEpoch = currentEpoch
         state = .looking
@@ -97,6 +103,9 @@ public struct FastLeaderElection: Sendable {
         proposal = settings.isVoter
             ? Vote(leader: settings.myid, zxid: lastZxid, peerEpoch: currentEpoch)
             : Vote(leader: Int.min, zxid: UInt64.min, peerEpoch: UInt64.min)
+        if settings.isVoter, let designated, settings.voters.contains(designated) {
+            proposal = Vote(leader: designated, zxid: lastZxid, peerEpoch: currentEpoch)
+        }
         resendIntervalMs = settings.notificationIntervalMs
         nextResendMs = nowMs + resendIntervalMs
         return broadcast()

@@ -49,6 +49,22 @@ struct QuorumPeerMachineReconfigTests {
         #expect(machine.role.learner?.isObserver == false)
     }
 
+    /// Apache's designated leader: when the reconfig removes our leader, the
+    /// next election starts by proposing the lowest voter of the new set.
+    @Test func aFollowerWhoseLeaderWasRemovedProposesTheDesignatedLeader() throws {
+        let (sim, leader) = Self.stable()
+        let remaining = Set(sim.ids.filter { $0 != leader })
+        let follower = try #require(remaining.max())
+        var machine = try #require(sim.node(follower).machine)
+        let link = try #require(machine.leaderLink)
+        _ = machine.membershipChanged(members: remaining, voters: remaining, byReconfigTxn: true, nowMs: sim.now)
+        #expect(machine.designatedLeader == remaining.min())
+        _ = machine.leaderLinkClosed(link, nowMs: sim.now + 1)
+        _ = machine.stateRestored(appliedZxid: 0, history: [], historyFloorZxid: 0, nowMs: sim.now + 2)
+        #expect(machine.election.proposal.leader == remaining.min(), "proposes s\(remaining.min()!), not itself")
+        #expect(machine.designatedLeader == nil, "only for that election")
+    }
+
     @Test func aLearnerSyncingAConfigurationWithoutItselfStaysANonVotingLearner() throws {
         let (sim, leader) = Self.stable()
         let follower = try #require(sim.ids.first { $0 != leader })

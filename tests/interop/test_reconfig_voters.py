@@ -230,9 +230,8 @@ class RemoveLeaderTests(_VoterCase):
         # Apache commits it, then the leader steps down: the follower that relayed the request
         # may drop the client's connection before or after the answer (both seen on 3.8).
         "reconfig": RACY,
-        # Exactly one of the two leads. (Apache hands over to a designated leader, the lower
-        # sid here; zkdash's remaining voters elect one, so which one may differ.)
-        "F1 and F2": ["follower", "leader"],
+        # The designated leader takes over: the lower sid of the two, on both servers.
+        "F1 and F2": ["follower", "leader"], "new leader": "F1",
         "write via F2, read via F1": "ok",
         "members read via F2": {"F1": "participant", "F2": "participant"},
         # The old leader comes back as a non-voting follower of the new one, and serves.
@@ -251,6 +250,7 @@ class RemoveLeaderTests(_VoterCase):
             if seen["reconfig"] != self.RACY:
                 return seen
             seen["F1 and F2"] = s.one_leader([s.F1, s.F2])
+            seen["new leader"] = next((s.label[n.sid] for n in (s.F1, s.F2) if category(n) == "leader"), None)
             seen["write via F2, read via F1"] = s.write_read([s.F2], [s.F1], "/voters/a")
             c = s.client([s.F2])
             c.sync("/zookeeper/config")

@@ -27,6 +27,16 @@ extension QuorumPeerMachine {
         }
     }
 
+    /// A committed reconfig makes `voters` the voters: if our leader is not
+    /// among them it steps down, and our next election proposes the
+    /// designated leader. The shell calls this as the txn applies, before a
+    /// closing leader link can start that election (`membershipChanged`
+    /// itself may come a loop turn later).
+    public mutating func designateLeader(amongNewVoters voters: Set<Int>) {
+        guard voters.contains(myid), let learner = role.learner, !voters.contains(learner.leader) else { return }
+        designatedLeader = voters.min()
+    }
+
     mutating func reconfigSeen(voters: Set<Int>?) {
         proposedVoters = voters == settings.zab.voters ? nil : voters
         election.setVoters(settings.zab.voters, proposed: proposedVoters)
@@ -67,6 +77,12 @@ extension QuorumPeerMachine {
             return out
         }
         let isVoterNow = voters.contains(myid)
+        // Our leader is not a voter of the configuration it committed: it
+        // steps down. As Apache's designated leader, the lowest voter of the
+        // new configuration is proposed first by everyone who applied the
+        // reconfig, so they agree at once (a designated voter that lags is
+        // stopped by ZAB's discovery, and an ordinary election follows).
+        if byReconfigTxn { designateLeader(amongNewVoters: voters) }
         switch role {
         case .leading where !isVoterNow:
             lookAgain(reason: "reconfig made s\(myid) an observer", nowMs: nowMs, into: &out)

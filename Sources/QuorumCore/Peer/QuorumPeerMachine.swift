@@ -51,6 +51,9 @@ public struct QuorumPeerMachine: Sendable {
     /// The voters of a reconfig this server logged and has not seen
     /// activated (QuorumPeerMachine+Reconfig.swift).
     public internal(set) var proposedVoters: Set<Int>?
+    /// The voter a committed reconfig designated to lead when it removed our
+    /// leader: the next election proposes it (QuorumPeerMachine+Reconfig.swift).
+    public internal(set) var designatedLeader: Int?
 
     public internal(set) var election: FastLeaderElection
     public internal(set) var recorder = ElectionRecorder()
@@ -173,7 +176,9 @@ public struct QuorumPeerMachine: Sendable {
 
     private mutating func beginElection(nowMs: Int64, into out: inout [PeerEffect]) {
         lookingSinceMs = nowMs
-        let directives = election.start(lastZxid: UInt64(bitPattern: appliedZxid), currentEpoch: UInt64(currentEpoch), nowMs: nowMs)
+        let directives = election.start(lastZxid: UInt64(bitPattern: appliedZxid), currentEpoch: UInt64(currentEpoch), nowMs: nowMs,
+                                        proposing: designatedLeader)
+        designatedLeader = nil
         recorder.started(round: election.round, nowMs: nowMs)
         electionDirectives(directives, nowMs: nowMs, into: &out)
     }

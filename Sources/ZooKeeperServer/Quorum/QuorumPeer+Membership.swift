@@ -68,6 +68,7 @@ extension QuorumPeer {
                 ? "reconfig: s\(myid) is not in configuration 0x\(String(next.version, radix: 16)); it goes on as a non-voting follower"
                 : "reconfig: s\(myid) is not in configuration 0x\(String(next.version, radix: 16)) yet; it takes part as a non-voting learner")
         }
+        if byReconfigTxn { machine.designateLeader(amongNewVoters: next.voters) }
         // After the effects of the commit being applied now (the leader's
         // commits to its learners among them): a role change closes links.
         loop.execute { [self] in
