@@ -4,8 +4,9 @@
 /// voters, the members, this server's own role).
 ///
 /// The shell reports both: a reconfig txn seen in the log (proposed by this
-/// leader, logged by this learner, or found in the log on restore) through
-/// `reconfigSeen`, its activation (the txn applied as committed) through
+/// leader through `proposed(_:reconfiguringTo:)`, logged by this learner or
+/// found in the log on restore through `reconfigLogged`), its activation (the
+/// txn applied as committed) through `designateLeader` and
 /// `membershipChanged`.
 extension QuorumPeerMachine {
     /// A reconfig txn making `voters` the voters is in our log, not yet known
@@ -51,9 +52,8 @@ extension QuorumPeerMachine {
     ///   added yet) goes on as a non-voting follower: it serves clients and
     ///   its acks do not count. A leader removed by it leads on, not counted,
     ///   until the txn that removed it commits (its followers get the commit),
-    ///   then looks again and follows the leader the remaining voters elect.
-    ///   (Apache hands leadership to a designated successor without an
-    ///   election; zkdash's voters elect one, in tens of milliseconds.)
+    ///   then looks again and follows the leader the remaining voters elect:
+    ///   the designated one (`designateLeader`), in one round.
     /// - A member whose role changed (observer to participant or back) looks
     ///   again and rejoins in its new role; a leader made an observer steps
     ///   down.
