@@ -30,10 +30,11 @@ public struct FastLeaderElection: Sendable {
         /// non-voting follower when it decides, as Apache's participants do;
         /// false: a non-voter observes.
         public var nonVoterFollows = false
-        /// This server's membership text and its version, announced with
-        /// every notification (empty: none, the ensemble does not reconfigure).
+        /// This server's membership text, announced with every notification
+        /// (empty: none, the ensemble does not reconfigure).
         public var config: [UInt8] = []
-        public var configVersion: Int64 = 0
+        /// Its `version=` line (0 without one).
+        public var configVersion: Int64 { ConfigVersion.of(config) ?? 0 }
 
         public init(myid: Int, voters: Set<Int>) {
             self.myid = myid
@@ -158,7 +159,6 @@ public struct FastLeaderElection: Sendable {
     /// The membership text this server announces (QuorumPeerMachine keeps it current).
     public mutating func setConfig(_ text: [UInt8]) {
         settings.config = text
-        settings.configVersion = ConfigVersion.of(text) ?? 0
     }
 
     public mutating func receive(_ n: Notification, nowMs: Int64) -> [Directive] {

@@ -330,7 +330,6 @@ public struct ZabLeader: Sendable {
         return min(current, durableZxid(ofQuorumIn: pending.voters))
     }
 
-
     private func durableZxid(ofQuorumIn voters: Set<Int>) -> Int64 {
         var acked: [Int64] = []
         acked.reserveCapacity(voters.count)
@@ -351,10 +350,14 @@ public struct ZabLeader: Sendable {
     /// The quorum shell activated a configuration the leader did not propose
     /// itself (observers changed, or the same voters): keeps the machine's
     /// voters equal to the members' view.
-    public mutating func setVoters(_ voters: Set<Int>, configData: [UInt8]) {
-        settings.configData = configData
+    public mutating func setVoters(_ voters: Set<Int>) {
         guard pendingReconfig == nil else { return }
         settings.voters = voters
+    }
+
+    /// The membership text NEWLEADER carries from now on.
+    public mutating func setConfigData(_ data: [UInt8]) {
+        settings.configData = data
     }
 
     /// Commits the longest prefix of outstanding proposals a quorum has on

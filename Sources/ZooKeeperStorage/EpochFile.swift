@@ -33,21 +33,7 @@ public enum EpochFile {
 
     /// Writes `epoch` durably (see the type's comment).
     public static func write(_ epoch: UInt64, directory: String, name: String) throws {
-        let path = directory + "/" + name
-        let temporary = path + ".tmp"
-        let fd = try FileIO.open(temporary, O_WRONLY | O_CREAT | O_TRUNC)
-        do {
-            let bytes = Array("\(epoch)\n".utf8)
-            try bytes.withUnsafeBytes { try FileIO.write(fd, $0, at: 0, path: temporary) }
-            try FileIO.syncFull(fd, path: temporary)
-        } catch {
-            FileIO.close(fd)
-            try? FileIO.unlink(temporary)
-            throw error
-        }
-        FileIO.close(fd)
-        try FileIO.rename(temporary, to: path)
-        try FileIO.syncDirectory(directory)
+        try DurableFile.replace(directory + "/" + name, with: Array("\(epoch)\n".utf8))
     }
 }
 

@@ -23,7 +23,7 @@ extension QuorumPeerMachine {
         settings.zab.configData = data
         election.setConfig(data)
         _ = role.withLeader {
-            $0.setVoters($0.settings.voters, configData: data)
+            $0.setConfigData(data)
             return []
         }
     }
@@ -66,7 +66,7 @@ extension QuorumPeerMachine {
         proposedVoters = nil
         election.setVoters(voters, proposed: nil, nonVoterFollows: !members.contains(myid))
         _ = role.withLeader {
-            $0.setVoters(voters, configData: settings.zab.configData)
+            $0.setVoters(voters)
             return []
         }
         guard !isStopped else { return out }

@@ -2,6 +2,7 @@ import Foundation
 import QuorumCore
 import ZooKeeperAdmin
 import ZooKeeperCore
+import ZooKeeperStorage
 
 /// Dynamic membership (issue 17): where the membership comes from, what
 /// /zookeeper/config says, what the leader's prep knows for `reconfig`, and
@@ -100,26 +101,14 @@ extension QuorumPeer {
         guard config.reconfigEnabled, let configPath = config.configFilePath else { return }
         let dynamicPath = DynamicConfigText.fileName(configPath: configPath, version: active.version)
         do {
-            try writeDurably(DynamicConfigText.dynamicFile(active), to: dynamicPath)
+            try DurableFile.replace(dynamicPath, with: Array(DynamicConfigText.dynamicFile(active).utf8))
             let current = try String(contentsOfFile: configPath, encoding: .utf8)
             let eraseClient = active.members.first { $0.sid == myid }?.clientPort != nil
             let edited = DynamicConfigText.staticFile(editing: current, dynamicPath: dynamicPath, eraseClientInfo: eraseClient)
-            if edited != current { try writeDurably(edited, to: configPath) }
+            if edited != current { try DurableFile.replace(configPath, with: Array(edited.utf8)) }
         } catch {
             logger.error("reconfig: cannot write \(dynamicPath) or point \(configPath) at it: \(error)")
         }
-    }
-
-    /// Temp file, fsync, rename: a crash leaves the old file or the new one.
-    private func writeDurably(_ text: String, to path: String) throws {
-        let temporary = path + ".tmp"
-        guard FileManager.default.createFile(atPath: temporary, contents: Data(text.utf8)) else {
-            throw ServerStartError("cannot create \(temporary)")
-        }
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporary))
-        try handle.synchronize()
-        try handle.close()
-        guard rename(temporary, path) == 0 else { throw ServerStartError("cannot rename \(temporary) to \(path): errno \(errno)") }
     }
 
     /// A txn entered our log (proposed by us as leader, or logged as a
