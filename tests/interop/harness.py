@@ -41,6 +41,21 @@ LOOPBACK = "127.0.0.1"
 # Ports are not handed back during a run: the nemesis suite alone takes hundreds
 # (a proxy per peer pair and port), and 1,000 ran out once the tls suite came.
 PORT_RANGE = (24000, 32000)
+
+
+def shard_slice(lo, hi):
+    """This process's part of the port range lo..hi (inclusive). `run.py --jobs N`
+    runs N processes with INTEROP_SHARD=i/N; each takes its own slice so two
+    processes never pick the same port between checking it and binding it."""
+    spec = os.environ.get("INTEROP_SHARD", "")
+    if not spec:
+        return lo, hi
+    index, count = (int(x) for x in spec.split("/"))
+    width = (hi - lo + 1) // count
+    return lo + index * width, lo + (index + 1) * width - 1
+
+
+PORT_RANGE = shard_slice(*PORT_RANGE)
 KINDS = ("apache", "zkdash")
 
 JAVA = os.environ.get("ZK_JAVA", "/usr/bin/java")

@@ -1,7 +1,12 @@
 #!/usr/bin/python3
 """Runs the out-of-process interop suites.
 
-usage: /usr/bin/python3 tests/interop/run.py [SUITE|SUITE.Class.test ...] [-k PATTERN] [-v]
+usage: /usr/bin/python3 tests/interop/run.py [SUITE|SUITE.Class.test ...] [-k PATTERN] [-v] [-j N]
+
+-j N (or INTEROP_JOBS=N) runs the suites in N processes at once, split by their usual
+duration; each process gets its own slice of the loopback port ranges (INTEROP_SHARD)
+and its output is printed whole when it ends, then one summary for all. The README
+test command uses -j 2.
 
 SUITE is one of: kazoo clients four_letter_words hostile restart status monitor demo ensemble telemetry truth security nemesis tls (default: all).
 `status` runs `zkdash status` against Apache 3.8 ensembles; ZK_TARGET does not apply to it.
@@ -26,7 +31,11 @@ Exit status is non-zero if any test failed or errored.
 
 import argparse
 import os
+import re
+import signal
+import subprocess
 import sys
+import tempfile
 import time
 import traceback
 import unittest
@@ -35,6 +44,16 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 import harness  # noqa: E402
+
+# Wall seconds each suite took in a CI run (both targets, debug build): `--jobs`
+# splits the suites between processes by these. Most of it is waiting (session
+# timeouts, elections, fault schedules), which is why two jobs fit on two cores.
+SUITE_SECONDS = {
+    "kazoo": 45, "clients": 60, "four_letter_words": 15, "hostile": 30, "restart": 40,
+    "status": 60, "monitor": 90, "demo": 60, "ensemble": 140, "telemetry": 50, "truth": 200,
+    "security": 30, "nemesis": 210, "tls": 60, "tree_transfer": 10, "reconfig": 90,
+    "kazoo_upstream": 10,
+}
 
 SUITES = ["kazoo", "clients", "four_letter_words", "hostile", "restart", "status", "monitor", "demo", "ensemble", "telemetry", "truth", "security", "nemesis", "tls", "tree_transfer", "reconfig", "kazoo_upstream"]
 
@@ -121,18 +140,123 @@ def load(names, pattern):
     return suite, errors
 
 
+def split(names, jobs):
+    """Suites in `jobs` groups of about equal SUITE_SECONDS, longest placed first;
+    each group keeps the order of `names`."""
+    loads = [0] * jobs
+    owner = {}
+    for name in sorted(names, key=lambda n: -SUITE_SECONDS.get(n.split(".")[0], 30)):
+        job = loads.index(min(loads))
+        owner[name] = job
+        loads[job] += SUITE_SECONDS.get(name.split(".")[0], 30)
+    return [[n for n in names if owner[n] == job] for job in range(jobs) if job in owner.values()]
+
+
+SUMMARY = re.compile(r"^(\d+) passed, (\d+) failed, (\d+) skipped$")
+
+
+def run_jobs(groups, args, out):
+    """Runs each group of suites in its own run.py process (INTEROP_SHARD=i/N gives
+    each its own ports), prints each one's output whole when it ends, then one
+    summary of them all. A job that ends without its summary line counts as failed."""
+    t0 = time.monotonic()
+    procs = []
+    for index, group in enumerate(groups):
+        log = tempfile.TemporaryFile(mode="w+")
+        argv = [sys.executable, os.path.abspath(__file__)] + group
+        for k in args.k:
+            argv += ["-k", k]
+        if args.verbose:
+            argv.append("-v")
+        env = dict(os.environ, INTEROP_SHARD="%d/%d" % (index, len(groups)), PYTHONUNBUFFERED="1")
+        procs.append((index, group, log, subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, env=env)))
+        out.write("interop: job %d runs %s\n" % (index, " ".join(group)))
+    out.flush()
+
+    # A signal (the CI's timeout) is passed on to the jobs; whatever they have
+    # printed 20 s later is shown, so a hung test is named even if the jobs
+    # never finish.
+    interrupted = []
+
+    def forward(signum, frame):
+        interrupted.append(time.monotonic())
+        for _, _, _, p in procs:
+            if p.poll() is None:
+                p.send_signal(signum)
+    for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+        signal.signal(sig, forward)
+
+    totals = [0, 0, 0]
+    failed_tests = []
+    pending = list(procs)
+    while pending:
+        give_up = bool(interrupted) and time.monotonic() - interrupted[0] > 20
+        for entry in list(pending):
+            index, group, log, p = entry
+            if p.poll() is None and not give_up:
+                continue
+            pending.remove(entry)
+            if p.poll() is None:
+                p.kill()  # its servers go with it (PR_SET_PDEATHSIG)
+                p.wait()
+            log.seek(0)
+            text = log.read()
+            status = "killed after the interrupt" if give_up and p.returncode == -signal.SIGKILL else "exit %d" % p.returncode
+            out.write("\n== interop job %d (%s): %s after %.0fs\n" % (index, " ".join(group), status, time.monotonic() - t0))
+            out.write(text)
+            out.flush()
+            found = [SUMMARY.match(line) for line in text.splitlines()]
+            found = [m for m in found if m]
+            if found:
+                for i in range(3):
+                    totals[i] += int(found[-1].group(i + 1))
+            else:
+                totals[1] += 1
+                failed_tests.append("job %d (%s) ended without a summary (%s)" % (index, " ".join(group), status))
+            lines = text.splitlines()
+            if "failed tests:" in lines:
+                for line in lines[lines.index("failed tests:") + 1:]:
+                    if not line.startswith("  "):
+                        break
+                    failed_tests.append(line.strip())
+        time.sleep(0.2)
+    out.write("\n")
+    if failed_tests:
+        out.write("failed tests:\n")
+        for name in failed_tests:
+            out.write("  %s\n" % name)
+    out.write("interop: %d jobs in %.0fs\n" % (len(groups), time.monotonic() - t0))
+    out.write("%d passed, %d failed, %d skipped\n" % tuple(totals))
+    out.flush()
+    bad_exit = any(p.returncode != 0 for _, _, _, p in procs)
+    return 1 if totals[1] or bad_exit or interrupted else 0
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("suites", nargs="*", help="suites (default all): " + " ".join(SUITES))
     ap.add_argument("-k", action="append", default=[], help="only tests whose name contains this")
     ap.add_argument("-v", "--verbose", action="store_true")
+    ap.add_argument("-j", "--jobs", type=int, default=int(os.environ.get("INTEROP_JOBS", "1")),
+                    help="run the suites in this many processes at once (default: INTEROP_JOBS or 1)")
     args = ap.parse_args(argv)
     for s in args.suites:
         base = s.split(".")[0].replace("test_", "", 1)
         if base not in SUITES:
             ap.error("unknown suite %r (choose from %s)" % (s, ", ".join(SUITES)))
     names = args.suites or SUITES
-    harness.install_signal_handlers()
+    if args.jobs < 1:
+        ap.error("--jobs must be at least 1")
+    if args.jobs > 1 and len(names) > 1:
+        return run_jobs(split([n.replace("test_", "", 1) if n.startswith("test_") else n for n in names], args.jobs), args, sys.stdout)
+
+    def stop_run(signum, frame):
+        harness.cleanup_all()
+        # unittest passes KeyboardInterrupt on; a SystemExit it would record as
+        # the running test's error and go on with the next test.
+        raise KeyboardInterrupt
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, stop_run)
     out = sys.stdout
     kinds = harness.selected_kinds()
     out.write("interop: ZK_TARGET=%s suites=%s zkdash=%s\n" % (

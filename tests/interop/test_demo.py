@@ -54,8 +54,9 @@ def ports_of(base, nodes=NODES):
 
 def free_base(nodes=NODES):
     """A base port whose every demo port is free (bind + nothing answering)."""
+    lo, hi = harness.shard_slice(21000, 22199)
     for _ in range(200):
-        base = random.randrange(21000, 22200)
+        base = random.randrange(lo, hi + 1)
         if base in _used_bases:
             continue
         if all(harness._port_free(p) for p in ports_of(base, nodes)):

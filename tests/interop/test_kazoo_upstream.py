@@ -36,7 +36,7 @@ def free_block(size=40):
     """A port offset whose next `size` ports are all free on loopback."""
     for _ in range(100):
         base = harness.free_port()
-        if base + size > 65000:
+        if base + size > harness.PORT_RANGE[1]:
             continue
         ok = True
         for port in range(base, base + size):
