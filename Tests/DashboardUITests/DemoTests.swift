@@ -100,6 +100,32 @@ struct DemoPlanTests {
         // The voters' files need no peerType line.
         #expect(!plan.zooCfg(for: plan.nodes[0], dataDirectory: "/data").contains("peerType"))
     }
+
+    /// A demo started again on its data directory takes the membership its
+    /// servers activated (here after A added s4, O made it an observer and D
+    /// removed s2): those nodes on their own ports, `A` going on from s5.
+    @Test func resumedPlanIsTheActivatedMembership() throws {
+        let flags = try DemoPlan(voters: 3, basePort: 3000)
+        let s4 = try flags.joiner(id: 4)
+        var observer = s4
+        observer.isObserver = true
+        let plan = try DemoPlan(resuming: [observer, flags.nodes[2], flags.nodes[0]])
+        #expect(plan.nodes.map(\.id) == [1, 3, 4])
+        #expect(plan.voters == 2 && plan.observers == 1 && plan.basePort == 3000)
+        #expect(plan.summary == "2 voters + 1 observer")
+        #expect(plan.connectString == "127.0.0.1:3001,127.0.0.1:3003,127.0.0.1:3004")
+        #expect(try plan.joiner(id: 5).clientPort == 3005)
+        #expect(plan.zooCfg(for: observer, dataDirectory: "/d").contains("peerType=observer\nserver.1=127.0.0.1:3701:4701;127.0.0.1:3001\nserver.3="))
+
+        // What does not fit the demo's layout is refused, naming the server.
+        var stray = flags.nodes[1]
+        stray.quorumPort += 1
+        #expect(throws: DemoPlanError("the data directory's server.2 (client 3002, quorum 3703, election 4702) does not follow the demo's ports for base 3000; start with another --data-dir")) {
+            try DemoPlan(resuming: [flags.nodes[0], stray])
+        }
+        #expect(throws: DemoPlanError("the data directory's membership has no voter")) { try DemoPlan(resuming: [observer]) }
+        #expect(throws: DemoPlanError("the data directory's membership has no members")) { try DemoPlan(resuming: []) }
+    }
 }
 
 struct DemoKeyTests {

@@ -398,12 +398,14 @@ class DashboardDemoTests(unittest.TestCase):
         pane.keys("q")
         pane.assert_shell_restored()
 
-    def test_g_add_change_role_and_remove_by_reconfig(self):
+    def test_g_add_change_role_remove_and_resume(self):
         """A starts s4 with the members in its zoo.cfg; once it follows (without a vote) a reconfig
         makes it a voter: it appears as a row (discovered in conf) and Events shows the
-        reconfiguration "s4 joined as participant". O on s4 makes it an observer (OBSERVING), D
-        removes it by reconfig and stops it: its row goes, Events says it left, and the rest keep a
-        leader. Each server's zoo.cfg then points at its zoo.cfg.dynamic.<version> file."""
+        reconfiguration "s4 joined as participant". O on s4 makes it an observer (OBSERVING), D on
+        s2 removes it by reconfig and stops it: its row goes, Events says it left, and the rest keep
+        a leader. Each server's zoo.cfg then points at its zoo.cfg.dynamic.<version> file, and a
+        demo started again on the same --data-dir brings back that membership: s1, s3 and s4 as an
+        observer, not s2."""
         pane, base, data_dir, nodes = self.start()
         pane.wait_for(lambda s: sorted(r[1] for r in self.node_rows(s).values()) == ["FOLLOWING", "FOLLOWING", "LEADING"],
                       what="a leader and two followers")
@@ -416,19 +418,34 @@ class DashboardDemoTests(unittest.TestCase):
         pane.keys("O")
         pane.wait_text("s4 is now an observer (reconfig)", timeout=40)
         pane.wait_for(lambda s: self.node_rows(s).get(4, (0, ""))[1] == "OBSERVING", timeout=30, what="s4 OBSERVING")
-        self.select_row(pane, 4)
+        self.select_row(pane, 2)
         pane.keys("D")
-        pane.wait_text("s4 removed from the ensemble by reconfig, then stopped", timeout=40)
-        pane.wait_for(lambda s: 4 not in self.node_rows(s) and len(self.node_rows(s)) == NODES, timeout=30, what="s4's row gone")
+        pane.wait_text("s2 removed from the ensemble by reconfig, then stopped", timeout=40)
+        pane.wait_for(lambda s: sorted(self.node_rows(s)) == [1, 3, 4], timeout=30, what="s2's row gone")
         pane.wait_for(lambda s: sum(1 for r in self.node_rows(s).values() if r[1] == "LEADING") == 1, timeout=30, what="one leader")
         with open(os.path.join(data_dir, "node-1", "zoo.cfg")) as f:
             cfg = f.read()
         self.assertRegex(cfg, r"dynamicConfigFile=.*/node-1/zoo\.cfg\.dynamic\.[0-9a-f]+")
         self.assertNotIn("server.1=", cfg)
         pane.keys("4")
-        pane.wait_for(lambda s: "s4 joined as participant" in s and "s4 left" in s, what="the reconfigurations in Events")
+        pane.wait_for(lambda s: "s4 joined as participant" in s and "s2 left" in s, what="the reconfigurations in Events")
         pane.keys("q")
         pane.assert_shell_restored()
+
+        # Started again on the same directory, without flags that say so: the membership the
+        # servers activated last, s4 an observer, s2 not started.
+        demo = HeadlessDemo(self, base, data_dir=data_dir)
+        demo.wait_for(r"^resuming membership 0x[0-9a-f]+ from .*/node-\d/zoo\.cfg: s1 s3 s4 \(observer\)")
+        demo.wait_for(r"^node s4: pid \d+, client 127\.0\.0\.1:%d, .*, observer$" % (base + 4))
+        self.assertNotRegex(demo.text(), r"(?m)^node s2:")
+        modes = lambda: sorted((harness.four_letter(base + i, "srvr") or "").partition("Mode: ")[2].split("\n")[0]  # noqa: E731
+                               for i in (1, 3, 4))
+        self.assertTrue(wait_until(lambda: modes() == ["follower", "leader", "observer"], timeout=40),
+                        "modes after the resume: %r" % modes())
+        conf = harness.four_letter(base + 4, "conf") or ""
+        self.assertIn("server.4=127.0.0.1:%d:%d:observer" % (base + 704, base + 1704), conf)
+        self.assertNotIn("server.2=", conf)
+        self.assertIsNone(harness.four_letter(base + 2, "srvr"), "s2 answers after the resume")
 
     def test_a_kill_restart_pause_load_and_quit(self):
         pane, base, data_dir, nodes = self.start()

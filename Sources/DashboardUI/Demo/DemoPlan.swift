@@ -25,7 +25,8 @@ public struct DemoPlan: Sendable, Equatable {
     static let superDigest = "super:ZcxUWbSybojePw2WRoWJxi3JlQw="
 
     public struct Node: Sendable, Equatable {
-        /// myid and position: 1...voters are voters, then the observers.
+        /// myid and position: 1...voters are voters, then the observers (in a
+        /// plan resumed after reconfigs, any myids in any roles).
         public var id: Int
         public var isObserver: Bool
         public var clientPort: Int
@@ -38,6 +39,14 @@ public struct DemoPlan: Sendable, Equatable {
         /// The `server.N` line every node's zoo.cfg has for this node.
         public var serverLine: String {
             "server.\(id)=\(DemoPlan.host):\(quorumPort):\(electionPort)\(isObserver ? ":observer" : "");\(clientAddress)"
+        }
+
+        public init(id: Int, isObserver: Bool, clientPort: Int, quorumPort: Int, electionPort: Int) {
+            self.id = id
+            self.isObserver = isObserver
+            self.clientPort = clientPort
+            self.quorumPort = quorumPort
+            self.electionPort = electionPort
         }
 
         /// The line `reconfig -add` takes for it, its role spelled out.
@@ -78,6 +87,36 @@ public struct DemoPlan: Sendable, Equatable {
             Node(id: id, isObserver: id > voters, clientPort: basePort + id,
                  quorumPort: basePort + Self.quorumPortOffset + id, electionPort: basePort + Self.electionPortOffset + id)
         }
+    }
+
+    /// The plan of a demo started again on a data directory whose nodes had
+    /// activated a membership (after `A`, `D` or `O`, the one the servers
+    /// wrote last): those members, in their roles, on the ports they have.
+    /// The ports must follow the demo's scheme for one base port, so `A` can
+    /// go on adding nodes; the error says what does not fit.
+    public init(resuming members: [Node]) throws(DemoPlanError) {
+        let sorted = members.sorted { $0.id < $1.id }
+        guard let first = sorted.first else { throw DemoPlanError("the data directory's membership has no members") }
+        guard sorted.contains(where: { !$0.isObserver }) else {
+            throw DemoPlanError("the data directory's membership has no voter")
+        }
+        let basePort = first.clientPort - first.id
+        for node in sorted {
+            guard (1...Self.highestNodeId).contains(node.id) else {
+                throw DemoPlanError("the data directory's membership has server.\(node.id); the demo's myids go up to \(Self.highestNodeId)")
+            }
+            let expected = (basePort + node.id, basePort + Self.quorumPortOffset + node.id, basePort + Self.electionPortOffset + node.id)
+            guard (node.clientPort, node.quorumPort, node.electionPort) == expected else {
+                throw DemoPlanError("the data directory's server.\(node.id) (client \(node.clientPort), quorum \(node.quorumPort), election \(node.electionPort)) does not follow the demo's ports for base \(basePort); start with another --data-dir")
+            }
+        }
+        guard basePort >= Self.lowestClientPort - 1 else {
+            throw DemoPlanError("the data directory's ports start below \(Self.lowestClientPort)")
+        }
+        self.voters = sorted.filter { !$0.isObserver }.count
+        self.observers = sorted.count - voters
+        self.basePort = basePort
+        self.nodes = sorted
     }
 
     /// The node `A` adds as `id` (the ports of the same scheme), or why not.

@@ -33,7 +33,7 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Node i serves clients on base+i, quorum base+700+i, election base+1700+i.")
     var basePort: Int = DemoPlan.defaultBasePort
 
-    @Option(name: .long, help: "Keep the nodes' files here (kept after exit; reused by the next run). Default: a temporary directory under /tmp, removed on exit.")
+    @Option(name: .long, help: "Keep the nodes' files here (kept after exit). A later run on it starts the membership its servers last activated: nodes A added, not those D removed. Default: a temporary directory under /tmp, removed on exit.")
     var dataDir: String?
 
     @Flag(name: .long, help: "No dashboard: print the connect string and run until SIGINT or SIGTERM.")
@@ -52,7 +52,17 @@ struct DemoCommand: AsyncParsableCommand {
 
     func run() async throws {
         signal(SIGPIPE, SIG_IGN)
-        let plan = try DemoPlan(voters: nodes, observers: observers, basePort: basePort)
+        var plan = try DemoPlan(voters: nodes, observers: observers, basePort: basePort)
+        // Started again on an earlier demo's directory: the membership its
+        // servers activated last is the ensemble, not the flags.
+        var resumed: DemoResume.Found?
+        if let dataDir {
+            do { resumed = try DemoResume.find(in: URL(fileURLWithPath: dataDir).standardizedFileURL.path) } catch {
+                Self.fail(error.description)
+                throw ExitCode(1)
+            }
+            if let resumed { plan = resumed.plan }
+        }
         if !headless { try DashboardSession.requireTerminal("demo", otherwise: "use --headless to run without the dashboard") }
         // Before anything starts: every port must be free.
         for use in plan.portUses {
@@ -85,6 +95,11 @@ struct DemoCommand: AsyncParsableCommand {
         do {
             try await supervisor.startAll()
             if signals != nil { output.started(plan, files: files, nodes: supervisor.currentNodes) }
+            if let resumed {
+                if headless { output.line(resumed.notice) } else {
+                    report(DemoEvent(timeMs: EnsembleMonitor.wallClockMs(), kind: .action, text: resumed.notice))
+                }
+            }
             let sampleTree = Task.detached {
                 do {
                     _ = try await clients.writeSampleTree()
@@ -207,8 +222,12 @@ struct DemoFiles: Sendable {
             for node in plan.nodes {
                 let nodeDirectory = DemoPlan.nodeDirectory(node, in: files.directory)
                 try manager.createDirectory(atPath: nodeDirectory + "/data", withIntermediateDirectories: true)
-                try plan.zooCfg(for: node, dataDirectory: files.directory)
-                    .write(toFile: nodeDirectory + "/zoo.cfg", atomically: true, encoding: .utf8)
+                // A zoo.cfg its server pointed at a membership it activated is
+                // the server's own (the plan came from the newest of them): kept.
+                if DemoResume.activatedConfig(at: nodeDirectory + "/zoo.cfg") == nil {
+                    try plan.zooCfg(for: node, dataDirectory: files.directory)
+                        .write(toFile: nodeDirectory + "/zoo.cfg", atomically: true, encoding: .utf8)
+                }
                 try "\(node.id)\n".write(toFile: nodeDirectory + "/data/myid", atomically: true, encoding: .utf8)
             }
         } catch {
