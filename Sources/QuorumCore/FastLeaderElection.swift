@@ -76,6 +76,13 @@ public struct FastLeaderElection: Sendable {
     public private(set) var unreachable: Set<Int> = []
     private var lastZxid: UInt64 = 0
     private var currentEpoch: UInt64 = 0
+    /// The leader a reconfig designated for this election (see `start`),
+    /// proposed instead of ourselves also when a peer moves us to a newer
+    /// round. Apache compares with itself there (it skips this election
+    /// altogether); doing the same lost the designation whenever the two
+    /// remaining voters' rounds differed, and the higher sid took over
+    /// (interop RemoveLeaderTests, 1 run in 8 with the CPU busy).
+    private var designated: Int?
     private var finalizeDeadlineMs: Int64?
     private var nextResendMs: Int64 = 0
     private var resendIntervalMs: Int64
@@ -90,9 +97,10 @@ public struct FastLeaderElection: Sendable {
     ///
     /// `proposing`: a voter to propose instead of ourselves (the leader a
     /// reconfig designated when it removed the old one; Apache's
-    /// designated leader): with our own zxid and epoch, so it loses to no
-    /// one's vote while it is as up to date as we are, and everyone who
-    /// applied the reconfig agrees at once.
+    /// designated leader), with our own zxid and epoch, in this round and in
+    /// any newer round a peer moves us to: everyone who applied the reconfig
+    /// agrees at once. (A voter that has not applied it proposes itself and,
+    /// as up to date and with a higher sid, still wins: an ordinary election.)
     public mutating func start(lastZxid: UInt64, currentEpoch: UInt64, nowMs: Int64, proposing designated: Int? = nil) -> [Directive] {
         self.lastZxid = lastZxid
         self.currentEpoch = currentEpoch
@@ -104,7 +112,9 @@ public struct FastLeaderElection: Sendable {
         proposal = settings.isVoter
             ? Vote(leader: settings.myid, zxid: lastZxid, peerEpoch: currentEpoch)
             : Vote(leader: Int.min, zxid: UInt64.min, peerEpoch: UInt64.min)
+        self.designated = nil
         if settings.isVoter, let designated, settings.voters.contains(designated) {
+            self.designated = designated
             proposal = Vote(leader: designated, zxid: lastZxid, peerEpoch: currentEpoch)
         }
         resendIntervalMs = settings.notificationIntervalMs
@@ -203,7 +213,7 @@ public struct FastLeaderElection: Sendable {
             assert(state == .looking, "a new round while not looking")
             round = n.round
             received = [:]
-            let own = Vote(leader: settings.myid, zxid: lastZxid, peerEpoch: currentEpoch)
+            let own = Vote(leader: designated ?? settings.myid, zxid: lastZxid, peerEpoch: currentEpoch)
             proposal = settings.isVoter && !n.vote.beats(own) ? own : n.vote
             out += broadcast()
         } else if n.round < round {

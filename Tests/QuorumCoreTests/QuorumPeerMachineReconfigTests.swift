@@ -63,6 +63,16 @@ struct QuorumPeerMachineReconfigTests {
         _ = machine.stateRestored(appliedZxid: 0, history: [], historyFloorZxid: 0, nowMs: sim.now + 2)
         #expect(machine.election.proposal.leader == remaining.min(), "proposes s\(remaining.min()!), not itself")
         #expect(machine.designatedLeader == nil, "only for that election")
+        // The designated voter, looking in a newer round, proposes itself with the same zxid:
+        // we move to its round still proposing it, not ourselves (our higher sid would beat it,
+        // and the other voter would then follow us: the CPU-busy interop run saw that).
+        let designated = try #require(remaining.min())
+        let ownVote = machine.election.proposal
+        let effects = machine.electionReceived(
+            Notification(from: designated, vote: Vote(leader: designated, zxid: ownVote.zxid, peerEpoch: ownVote.peerEpoch),
+                         round: machine.election.round + 3, state: .looking), nowMs: sim.now + 3)
+        #expect(machine.election.proposal.leader == designated, "a newer round keeps the designated leader")
+        #expect(!effects.contains { if case .decided(.leading, _, _, _) = $0 { true } else { false } })
     }
 
     @Test func aLearnerSyncingAConfigurationWithoutItselfStaysANonVotingLearner() throws {
