@@ -636,6 +636,15 @@ class LoopbackProxy:
         with self._lock:
             ls, self._lsock = self._lsock, None
         if ls is not None:
+            # close() alone leaves the port listening while the loop thread's
+            # select() still holds the socket (up to its 50 ms timeout): a
+            # connect in that window was accepted instead of refused (the
+            # nemesis SelfTest, once, with the CPU busy). shutdown() stops
+            # the listening at once.
+            try:
+                ls.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
             ls.close()
         self.drop()
 
