@@ -57,7 +57,7 @@ struct DemoCommand: AsyncParsableCommand {
         // servers activated last is the ensemble, not the flags.
         var resumed: DemoResume.Found?
         if let dataDir {
-            do { resumed = try DemoResume.find(in: URL(fileURLWithPath: dataDir).standardizedFileURL.path) } catch {
+            do { resumed = try DemoResume.find(in: DemoFiles.absolutePath(dataDir)) } catch {
                 Self.fail(error.description)
                 throw ExitCode(1)
             }
@@ -205,11 +205,15 @@ struct DemoFiles: Sendable {
     /// A directory of our own under /tmp, removed on exit.
     var isTemporary: Bool
 
+    /// `--data-dir` as the nodes' zoo.cfg files name it: absolute, without `.` or `..`.
+    static func absolutePath(_ dataDirectory: String) -> String {
+        URL(fileURLWithPath: dataDirectory).standardizedFileURL.path
+    }
+
     static func prepare(_ plan: DemoPlan, dataDirectory: String?) throws -> DemoFiles {
         let files: DemoFiles
         if let dataDirectory {
-            let path = URL(fileURLWithPath: dataDirectory).standardizedFileURL.path
-            files = DemoFiles(directory: path, isTemporary: false)
+            files = DemoFiles(directory: absolutePath(dataDirectory), isTemporary: false)
         } else {
             var template = Array("/tmp/zkdash-demo-XXXXXX".utf8CString)
             guard let made = mkdtemp(&template) else {
