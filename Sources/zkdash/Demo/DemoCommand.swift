@@ -77,7 +77,7 @@ struct DemoCommand: AsyncParsableCommand {
         if !headless { Terminal.deferTerminationSignals() }
 
         let files: DemoFiles
-        do { files = try DemoFiles.prepare(plan, dataDirectory: dataDir) } catch {
+        do { files = try DemoFiles.prepare(plan, dataDirectory: dataDir, keepingZooCfgOf: resumed?.activatedNodeIds ?? []) } catch {
             Self.fail("\(error)")
             throw ExitCode(1)
         }
@@ -210,7 +210,9 @@ struct DemoFiles: Sendable {
         URL(fileURLWithPath: dataDirectory).standardizedFileURL.path
     }
 
-    static func prepare(_ plan: DemoPlan, dataDirectory: String?) throws -> DemoFiles {
+    /// `keepingZooCfgOf`: nodes whose zoo.cfg their server pointed at a
+    /// membership it activated (`DemoResume`): the server's own, kept.
+    static func prepare(_ plan: DemoPlan, dataDirectory: String?, keepingZooCfgOf kept: Set<Int>) throws -> DemoFiles {
         let files: DemoFiles
         if let dataDirectory {
             files = DemoFiles(directory: absolutePath(dataDirectory), isTemporary: false)
@@ -226,9 +228,7 @@ struct DemoFiles: Sendable {
             for node in plan.nodes {
                 let nodeDirectory = DemoPlan.nodeDirectory(node, in: files.directory)
                 try manager.createDirectory(atPath: nodeDirectory + "/data", withIntermediateDirectories: true)
-                // A zoo.cfg its server pointed at a membership it activated is
-                // the server's own (the plan came from the newest of them): kept.
-                if DemoResume.activatedConfig(at: nodeDirectory + "/zoo.cfg") == nil {
+                if !kept.contains(node.id) {
                     try plan.zooCfg(for: node, dataDirectory: files.directory)
                         .write(toFile: nodeDirectory + "/zoo.cfg", atomically: true, encoding: .utf8)
                 }

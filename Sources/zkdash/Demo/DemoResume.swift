@@ -17,6 +17,9 @@ enum DemoResume {
         var version: Int64
         /// The zoo.cfg it was read through.
         var zooCfgPath: String
+        /// The myids whose zoo.cfg names an activated membership: the
+        /// servers' own files, which the demo keeps as they are.
+        var activatedNodeIds: Set<Int>
 
         /// One line for the operator: what is started again and from where.
         var notice: String {
@@ -32,9 +35,11 @@ enum DemoResume {
     static func find(in dataDirectory: String) throws(DemoPlanError) -> Found? {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: dataDirectory) else { return nil }
         var newest: (config: ServerConfig, path: String)?
+        var activatedNodeIds: Set<Int> = []
         for entry in entries.sorted() where entry.hasPrefix("node-") {
             let path = dataDirectory + "/" + entry + "/zoo.cfg"
-            guard let config = activatedConfig(at: path) else { continue }
+            guard let id = Int(entry.dropFirst("node-".count)), let config = activatedConfig(at: path) else { continue }
+            activatedNodeIds.insert(id)
             if config.membershipVersion > newest?.config.membershipVersion ?? -1 { newest = (config, path) }
         }
         guard let newest else { return nil }
@@ -47,13 +52,14 @@ enum DemoResume {
             nodes.append(DemoPlan.Node(id: server.sid, isObserver: server.role == .observer, clientPort: clientPort,
                                        quorumPort: server.quorumPort, electionPort: server.electionPort))
         }
-        return Found(plan: try DemoPlan(resuming: nodes), version: newest.config.membershipVersion, zooCfgPath: newest.path)
+        return Found(plan: try DemoPlan(resuming: nodes), version: newest.config.membershipVersion, zooCfgPath: newest.path,
+                     activatedNodeIds: activatedNodeIds)
     }
 
     /// zoo.cfg at `path` as its server left it: one that names a dynamic
     /// config file it can read. nil for anything else (the demo's own static
     /// zoo.cfg, a missing or broken file).
-    static func activatedConfig(at path: String) -> ServerConfig? {
+    private static func activatedConfig(at path: String) -> ServerConfig? {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8),
               let config = try? ServerConfigParser.parse(text, fileName: path,
                                                          readFile: { try? String(contentsOfFile: $0, encoding: .utf8) }),
